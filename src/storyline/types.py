@@ -1,0 +1,128 @@
+"""Core data types that flow through the pipeline.
+
+input -> Article -> Document(sentences) -> Alignment -> Summary -> str
+
+All types are frozen, slotted dataclasses: cheap, immutable and picklable (for worker
+processes). This module imports nothing else from storyline.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+__all__ = [
+    "Alignment",
+    "Article",
+    "Citation",
+    "Document",
+    "Entity",
+    "Problem",
+    "Sentence",
+    "Summary",
+    "SummarySentence",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One news article after reading (and, once cleaned, with page clutter removed).
+
+    ``text`` is the article body. Every citation offset in a :class:`Summary` points into it.
+    """
+
+    id: str
+    text: str
+    source: str
+    title: str | None = None
+    published: str | None = None  # ISO date "YYYY-MM-DD" (or longer ISO timestamp) when known
+    url: str | None = None
+    origin: str = ""  # where it was read from: "path", "path:line", "<stdin>"
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A named entity, number or date inside a sentence (offsets into Article.text)."""
+
+    text: str
+    label: str  # spaCy label: PERSON, ORG, GPE, DATE, CARDINAL, ...
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence of an article with its exact character span in ``Article.text``."""
+
+    id: str  # "a2:s14": article id, sentence index; stable across runs
+    article_id: str
+    index: int  # position of the sentence in its article, from 0
+    text: str
+    start: int
+    end: int
+    paragraph: int = 0  # index of the paragraph the sentence is in, from 0
+    entities: tuple[Entity, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """An article split into sentences."""
+
+    article: Article
+    sentences: tuple[Sentence, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Alignment:
+    """Which sentences of different articles state the same fact.
+
+    ``groups`` maps every article id to its near-duplicate group (the same wire story run by
+    several outlets shares one group id). ``support`` maps every sentence id to the sentence
+    ids of *other* article groups that state the same fact, best match first.
+    """
+
+    documents: tuple[Document, ...]
+    groups: dict[str, int]
+    support: dict[str, tuple[str, ...]]
+    similarity: dict[tuple[str, str], float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """An exact span of source text: ``article.text[start:end]``."""
+
+    article: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class SummarySentence:
+    """One summary sentence. ``citations[0]`` is the span its text was taken from."""
+
+    text: str
+    citations: tuple[Citation, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """An input that was skipped or changed, with a message saying what to do."""
+
+    input: str  # file name, "file:line" or record id
+    stage: Literal["read", "clean", "check", "summarize"]
+    message: str
+    skipped: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """The result of summarizing one cluster of articles."""
+
+    sentences: tuple[SummarySentence, ...]
+    articles: tuple[Article, ...]
+    notes: tuple[str, ...] = ()  # things the reader should know ("single source", ...)
+
+    @property
+    def text(self) -> str:
+        """The summary as plain text, one paragraph."""
+        return " ".join(sentence.text for sentence in self.sentences)
