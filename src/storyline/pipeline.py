@@ -1,0 +1,207 @@
+"""Wire the stages: clean -> check -> segment -> embed -> align -> select.
+
+The only module that imports every stage; holds no algorithm code. ``Pipeline`` holds the
+config and the (lazily loaded, per-process cached) models.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+
+from storyline.align import align
+from storyline.config import Config
+from storyline.errors import InputError
+from storyline.ingest.check import check_article, clean_article, find_duplicates
+from storyline.nlp.embed import Encoder, load_encoder
+from storyline.nlp.segment import load_spacy, segment_many
+from storyline.registry import get_selector
+from storyline.types import Article, Problem, Summary
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+__all__ = ["ArticleLike", "Pipeline", "as_articles", "summarize"]
+
+log = logging.getLogger(__name__)
+
+ArticleLike = Article | str | Mapping[str, Any]
+OnError = Literal["raise", "skip"]
+
+
+def as_articles(items: Iterable[ArticleLike]) -> list[Article]:
+    """Turn strings, dicts (article records) or Articles into Articles; strings get ids d1, d2, ...
+
+    Raises:
+        InputError: an item is neither, or a record has no text.
+    """
+    articles: list[Article] = []
+    for position, item in enumerate(items, start=1):
+        if isinstance(item, Article):
+            articles.append(item)
+        elif isinstance(item, str):
+            articles.append(Article(id=f"d{position}", text=item, source=f"d{position}", origin=f"d{position}"))
+        elif isinstance(item, Mapping):
+            text = item.get("text")
+            if not isinstance(text, str):
+                raise InputError(f"article {position}: record has no 'text' field; add the article text", input=f"#{position}")
+            identifier = str(item.get("id") or f"d{position}")
+            articles.append(
+                Article(
+                    id=identifier,
+                    text=text,
+                    source=str(item.get("source") or identifier),
+                    title=item.get("title"),
+                    published=item.get("published"),
+                    url=item.get("url"),
+                    origin=identifier,
+                )
+            )
+        else:
+            raise InputError(f"article {position}: expected text, a record or an Article, got {type(item).__name__}")
+    return articles
+
+
+class Pipeline:
+    """The summarization pipeline with its config and models (loaded on first use)."""
+
+    def __init__(self, config: Config | None = None, *, encoder: Encoder | None = None, nlp: Language | None = None) -> None:
+        self.config = config or Config.from_env()
+        self._encoder = encoder
+        self._nlp = nlp
+        self.timings: dict[str, float] = {}
+
+    @property
+    def nlp(self) -> Language:
+        """The spaCy pipeline (loaded on first use)."""
+        if self._nlp is None:
+            self._nlp = load_spacy(self.config.spacy_model)
+        return self._nlp
+
+    @property
+    def encoder(self) -> Encoder:
+        """The sentence encoder (loaded on first use)."""
+        if self._encoder is None:
+            self._encoder = load_encoder(
+                self.config.embedding_model, device=self.config.device, local_files_only=self.config.local_files_only
+            )
+        return self._encoder
+
+    def prepare(
+        self, articles: Iterable[ArticleLike], *, on_error: OnError = "raise", problems: list[Problem] | None = None
+    ) -> list[Article]:
+        """Clean and check articles; drop (or raise on) unusable ones and exact duplicates.
+
+        Raises:
+            InputError: with ``on_error="raise"``, the first unusable article.
+        """
+        found: list[Problem] = problems if problems is not None else []
+        usable: list[Article] = []
+        for article in as_articles(articles):
+            cleaned, note = clean_article(article, clean=self.config.clean, max_chars=self.config.max_chars)
+            if note:
+                log.warning("%s", note)
+                found.append(Problem(article.origin or article.id, "clean", note, skipped=False))
+            try:
+                check_article(cleaned, min_words=self.config.min_words)
+            except InputError as error:
+                if on_error == "raise":
+                    raise
+                log.warning("skipped %s", error)
+                found.append(Problem(error.input or article.id, "check", str(error)))
+                continue
+            usable.append(cleaned)
+        duplicates = find_duplicates(usable)
+        for article in usable:
+            if article.id in duplicates:
+                original = duplicates[article.id]
+                message = f"{article.origin or article.id}: the same text as '{original}'; counted once"
+                if on_error == "raise":
+                    raise InputError(message, input=article.origin or article.id)
+                found.append(Problem(article.origin or article.id, "check", message))
+        return [article for article in usable if article.id not in duplicates]
+
+    def summarize(
+        self,
+        articles: Iterable[ArticleLike],
+        *,
+        words: int | None = None,
+        sentences: int | None = None,
+        on_error: OnError = "raise",
+        problems: list[Problem] | None = None,
+    ) -> Summary:
+        """Summarize one cluster of articles about the same event.
+
+        Args:
+            articles: Articles, article records (dicts with "text") or plain strings.
+            words: word budget (default: the config's).
+            sentences: optional cap on the number of sentences (default: the config's).
+            on_error: "raise" on the first unusable article, or "skip" it and note it in ``problems``.
+            problems: a list that receives a Problem for every skipped or altered article.
+
+        Returns:
+            The summary; every sentence cites the articles that report its fact.
+
+        Raises:
+            InputError: no usable article (always), or any unusable article with on_error="raise".
+        """
+        lap = _Lap(self.timings)
+        found: list[Problem] = problems if problems is not None else []
+        usable = self.prepare(articles, on_error=on_error, problems=found)
+        if not usable:
+            raise InputError("no usable article to summarize; see the messages above for each input")
+        lap("clean")
+        documents = segment_many(usable, self.nlp)
+        lap("segment")
+        texts = [sentence.text for document in documents for sentence in document.sentences]
+        vectors = self.encoder.encode(texts) if texts else np.zeros((0, 1), dtype=np.float32)
+        lap("embed")
+        alignment = align(documents, vectors)
+        lap("align")
+        selector = get_selector(self.config.selector)
+        summary = selector(
+            alignment,
+            vectors,
+            words=words or self.config.words,
+            max_sentences=sentences if sentences is not None else self.config.sentences,
+        )
+        lap("select")
+        return summary
+
+
+class _Lap:
+    """Adds the seconds since the last call to ``timings[stage]`` (accumulated across calls)."""
+
+    def __init__(self, timings: dict[str, float]) -> None:
+        self.timings = timings
+        self.mark = time.perf_counter()
+
+    def __call__(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.timings[stage] = self.timings.get(stage, 0.0) + now - self.mark
+        self.mark = now
+
+
+def summarize(
+    articles: Sequence[ArticleLike],
+    words: int = 250,
+    *,
+    sentences: int | None = None,
+    config: Config | None = None,
+    on_error: OnError = "raise",
+    problems: list[Problem] | None = None,
+) -> Summary:
+    """Summarize a cluster of articles (texts, records or Articles) into one cited summary.
+
+    A convenience over :class:`Pipeline`; models are cached per process, so repeated calls
+    are cheap.
+
+    Raises:
+        InputError: no usable article, or (on_error="raise") any unusable one.
+    """
+    pipeline = Pipeline(config or Config.from_env(words=words, sentences=sentences))
+    return pipeline.summarize(articles, words=words, sentences=sentences, on_error=on_error, problems=problems)

@@ -1,0 +1,234 @@
+"""Choose, order and cite summary sentences: Alignment -> Summary.
+
+Selection is a budgeted coverage problem: each sentence covers "concepts" (content-word
+unigrams and bigrams) worth the number of independent outlets that mention them, plus how
+central the sentence is, how many other outlets state the same fact, and how close it is to
+its article's lead. Sentences are added greedily by value per word until the word budget is
+spent; a sentence that repeats a chosen fact (by embedding similarity) is skipped.
+
+Sentences that cannot stand on their own (opening with an unresolved pronoun or a
+connective, quote fragments, questions) are only used when nothing else is left.
+
+Knows nothing about output formats.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from storyline.types import Alignment, Citation, Sentence, Summary, SummarySentence
+
+__all__ = ["SelectionWeights", "select", "stands_alone", "word_count"]
+
+Matrix = npt.NDArray[np.float32]
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_DEPENDENT_OPENERS = frozenset(
+    """he she it they him her his its their them this these those that there also but and or so
+    yet still however moreover meanwhile nevertheless furthermore additionally then thus therefore
+    besides otherwise likewise similarly instead nonetheless anyway plus""".split()
+)
+_DEPENDENT_PHRASES = re.compile(
+    r"^(in addition|as a result|on the other hand|at the same time|even so|after that|by contrast|"
+    r"in contrast|for (his|her|their|its) part)\b",
+    re.IGNORECASE,
+)
+_PRONOUN_ATTRIBUTION = re.compile(r"[,\"”]\s*(he|she|they|it)\s+(said|says|added|adds|told|noted|explained)\b", re.IGNORECASE)
+_STOP = frozenset(
+    """a an the and or but if of to in on at by for with from as is are was were be been being has
+    have had do does did not no this that these those it its he she they them his her their we our
+    you your i me my will would could should can may might must shall said says say about into over
+    after before than then there here who whom which what when where why how also just more most
+    other some such only own same so too very s t up out new one two""".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SelectionWeights:
+    """How much each signal counts. Tuned on Multi-News val (benchmarks/rouge.py multinews-val)."""
+
+    coverage: float = 1.0  # new concepts covered, per sqrt(word)
+    centrality: float = 0.6  # cosine to the cluster's centroid
+    support: float = 0.4  # share of other outlets stating the same fact
+    position: float = 0.5  # closeness to the article's lead
+    redundancy: float = 0.78  # skip a sentence this similar to a chosen one
+    min_words: int = 6
+    max_words: int = 70
+
+
+def word_count(text: str) -> int:
+    """Number of whitespace-separated words (the unit of every budget)."""
+    return len(text.split())
+
+
+def stands_alone(text: str) -> bool:
+    """Whether a sentence reads on its own (no dangling pronoun, connective or quote fragment)."""
+    stripped = text.strip()
+    if not stripped or not (stripped[0].isupper() or stripped[0].isdigit() or stripped[0] in "\"“‘'"):
+        return False
+    words = _WORD.findall(stripped)
+    if not words:
+        return False
+    if words[0].lower() in _DEPENDENT_OPENERS or _DEPENDENT_PHRASES.match(stripped.lstrip("\"“‘' ")):
+        return False
+    if stripped.endswith((":", "?", ",", ";")) or stripped[-1].isalnum():
+        return False
+    if stripped.count('"') % 2 or stripped.count("“") != stripped.count("”"):
+        return False  # the quotation goes on in the next sentence (or started in the last one)
+    return not _PRONOUN_ATTRIBUTION.search(stripped)
+
+
+def _stem(word: str) -> str:
+    word = word.lower().replace("’", "'")
+    for suffix in ("'s", "ies", "es", "s", "ing", "ed"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+    return word
+
+
+def _concepts(text: str) -> set[str]:
+    words = [_stem(word) for word in _WORD.findall(text)]
+    content = [word for word in words if word not in _STOP and len(word) > 1]
+    bigrams = {f"{a} {b}" for a, b in zip(words, words[1:], strict=False) if a not in _STOP or b not in _STOP}
+    return set(content) | bigrams
+
+
+def select(
+    alignment: Alignment,
+    vectors: Matrix,
+    *,
+    words: int = 250,
+    max_sentences: int | None = None,
+    weights: SelectionWeights | None = None,
+) -> Summary:
+    """Choose sentences within the budget, order them as a story and cite every supporting article.
+
+    Args:
+        alignment: the cluster's documents and their sentence alignment.
+        vectors: one normalised row per sentence, in the alignment's sentence order.
+        words: the word budget (the summary never exceeds it).
+        max_sentences: optional cap on the number of sentences.
+        weights: selection weights (defaults tuned on Multi-News val).
+
+    Returns:
+        The summary, with the articles as given.
+    """
+    weights = weights or SelectionWeights()
+    sentences = [sentence for document in alignment.documents for sentence in document.sentences]
+    articles = tuple(document.article for document in alignment.documents)
+    if not sentences:
+        return Summary((), articles, _notes(alignment))
+    by_id = {sentence.id: sentence for sentence in sentences}
+    lengths = {document.article.id: len(document.sentences) for document in alignment.documents}
+    group_count = len(set(alignment.groups.values()))
+
+    concepts = [_concepts(sentence.text) for sentence in sentences]
+    concept_weight = _concept_weights(sentences, concepts, alignment.groups, group_count)
+    centroid = _centroid(sentences, vectors, alignment.groups)
+    centrality = vectors @ centroid if len(vectors) else np.zeros(0)
+    support = [_support_groups(sentence, alignment) for sentence in sentences]
+    base = [
+        weights.centrality * float(centrality[i])
+        + weights.support * (support[i] / max(1, group_count - 1))
+        + weights.position / (1.0 + sentence.index) ** 0.5
+        for i, sentence in enumerate(sentences)
+    ]
+
+    sizes = [word_count(sentence.text) for sentence in sentences]
+    eligible = [i for i in range(len(sentences)) if weights.min_words <= sizes[i] <= weights.max_words]
+    standalone = [i for i in eligible if stands_alone(sentences[i].text)]
+    pool = standalone or eligible or list(range(len(sentences)))
+
+    covered: set[str] = set()
+    chosen: list[int] = []
+    used = 0
+    max_coverage = max((sum(concept_weight.get(c, 0.0) for c in concepts[i]) for i in pool), default=1.0) or 1.0
+    while True:
+        if max_sentences is not None and len(chosen) >= max_sentences:
+            break
+        best, best_value = -1, -np.inf
+        for i in pool:
+            if i in chosen or used + sizes[i] > words:
+                continue
+            if chosen and float(np.max(vectors[chosen] @ vectors[i])) >= weights.redundancy:
+                continue
+            new = sum(concept_weight.get(c, 0.0) for c in concepts[i] - covered) / max_coverage
+            value = (weights.coverage * new + base[i]) / sizes[i] ** 0.5
+            if value > best_value:
+                best, best_value = i, value
+        if best < 0:
+            break
+        chosen.append(best)
+        covered |= concepts[best]
+        used += sizes[best]
+
+    published = {article.id: article.published or "" for article in articles}
+    chosen.sort(key=lambda i: (sentences[i].index / max(1, lengths[sentences[i].article_id]), published[sentences[i].article_id], -base[i]))
+    summary_sentences = tuple(_cite(sentences[i], alignment, by_id) for i in chosen)
+    return Summary(summary_sentences, articles, _notes(alignment))
+
+
+def _concept_weights(
+    sentences: Sequence[Sentence], concepts: Sequence[set[str]], groups: dict[str, int], group_count: int
+) -> dict[str, float]:
+    """Weight of a concept: how many independent outlets (near-duplicate groups) mention it."""
+    seen: dict[str, set[int]] = {}
+    frequency: Counter[str] = Counter()
+    for sentence, found in zip(sentences, concepts, strict=True):
+        for concept in found:
+            seen.setdefault(concept, set()).add(groups[sentence.article_id])
+            frequency[concept] += 1
+    if group_count > 1:
+        return {concept: float(len(ids)) for concept, ids in seen.items() if len(ids) >= 2}
+    return {concept: float(count) for concept, count in frequency.items() if count >= 2}
+
+
+def _centroid(sentences: Sequence[Sentence], vectors: Matrix, groups: dict[str, int]) -> npt.NDArray[np.float32]:
+    """Mean sentence vector, each near-duplicate group weighted once."""
+    by_group: dict[int, list[int]] = {}
+    for index, sentence in enumerate(sentences):
+        by_group.setdefault(groups[sentence.article_id], []).append(index)
+    means = [vectors[indices].mean(axis=0) for indices in by_group.values()]
+    centroid = np.mean(means, axis=0)
+    norm = float(np.linalg.norm(centroid))
+    return (centroid / norm if norm else centroid).astype(np.float32)
+
+
+def _support_groups(sentence: Sentence, alignment: Alignment) -> int:
+    """How many other independent outlets state this sentence's fact."""
+    own = alignment.groups[sentence.article_id]
+    others = {alignment.groups[sid.rsplit(":", 1)[0]] for sid in alignment.support.get(sentence.id, ())}
+    others.discard(own)
+    return len(others)
+
+
+def _cite(sentence: Sentence, alignment: Alignment, by_id: dict[str, Sentence]) -> SummarySentence:
+    citations = [Citation(sentence.article_id, sentence.start, sentence.end)]
+    for other_id in alignment.support.get(sentence.id, ()):
+        other = by_id[other_id]
+        citations.append(Citation(other.article_id, other.start, other.end))
+    return SummarySentence(sentence.text, tuple(citations))
+
+
+def _notes(alignment: Alignment) -> tuple[str, ...]:
+    articles = [document.article for document in alignment.documents]
+    notes: list[str] = []
+    if len(articles) == 1:
+        notes.append(f"Single source: only one article ({articles[0].source}); nothing could be cross-checked.")
+    elif len(set(alignment.groups.values())) == 1:
+        notes.append(
+            f"Single source: all {len(articles)} articles carry the same story text; nothing could be cross-checked."
+        )
+    by_group: dict[int, list[str]] = {}
+    for article in articles:
+        by_group.setdefault(alignment.groups[article.id], []).append(article.source)
+    for sources in by_group.values():
+        if 1 < len(sources) < len(articles):
+            notes.append(f"Same story text (counted once): {', '.join(sources)}.")
+    return tuple(notes)
