@@ -18,16 +18,24 @@ import numpy.typing as npt
 
 from storyline.types import Alignment, Document, Sentence
 
-__all__ = ["align", "key_terms", "near_duplicate_groups"]
+__all__ = ["align", "centred_similarity", "key_terms", "near_duplicate_groups"]
 
 Matrix = npt.NDArray[np.float32]
 
-#: Cosine at or above which two sentences state the same fact on meaning alone.
-#: all-MiniLM-L6-v2 gives 0.7+ for paraphrases of one news fact and 0.4-0.6 for sentences on
-#: the same topic with different facts (checked on the seeds and the examples cluster).
-SAME_FACT = 0.70
-#: A lower cosine suffices when the two sentences also share a named entity, number or date.
-SAME_FACT_WITH_TERMS = 0.55
+# Similarities are cosines of *centred* vectors (the cluster's mean sentence vector
+# subtracted): every sentence of a cluster shares its topic, which pushes raw cosines of
+# unrelated facts to 0.6-0.7 with all-MiniLM-L6-v2; centring removes that shared part.
+# Values checked on the seed story's sentence pairs (benchmarks: seeds, examples cluster).
+#: Centred cosine at or above which two sentences state the same fact on meaning alone.
+SAME_FACT = 0.55
+#: A lower centred cosine suffices when both also name the same rare entity, number or date.
+SAME_FACT_WITH_TERMS = 0.38
+#: Raw cosine that means the same fact whatever the centring (near-verbatim sentences).
+SAME_TEXT = 0.85
+#: A term in more than this share of the cluster's sentences is its topic, not a fact marker.
+RARE_TERM_SHARE = 0.2
+#: Below this many sentences the cluster mean is a poor topic estimate: use raw cosines.
+MIN_SENTENCES_TO_CENTRE = 12
 #: Word-5-gram containment at or above which two articles are the same story text.
 NEAR_DUPLICATE = 0.5
 
@@ -42,6 +50,24 @@ def key_terms(sentence: Sentence) -> frozenset[str]:
     terms = {entity.text.lower().removeprefix("the ") for entity in sentence.entities if entity.label in _KEY_LABELS}
     terms.update(match.group(0).rstrip(".,") for match in _NUMBER.finditer(sentence.text))
     return frozenset(term for term in terms if term)
+
+
+def centred_similarity(vectors: Matrix) -> Matrix:
+    """Cosine similarity of the vectors after subtracting their mean (the cluster's topic)."""
+    centred = vectors - vectors.mean(axis=0, keepdims=True)
+    norms = np.linalg.norm(centred, axis=1, keepdims=True)
+    centred = centred / np.where(norms > 0, norms, 1.0)
+    return (centred @ centred.T).astype(np.float32)
+
+
+def _rare_terms(terms: list[frozenset[str]]) -> list[frozenset[str]]:
+    """Drop the terms that appear in so many sentences that they name the topic, not a fact."""
+    counts: dict[str, int] = {}
+    for found in terms:
+        for term in found:
+            counts[term] = counts.get(term, 0) + 1
+    limit = max(2, RARE_TERM_SHARE * len(terms))
+    return [frozenset(term for term in found if counts[term] <= limit) for found in terms]
 
 
 def _shingles(text: str, size: int = 5) -> set[int]:
@@ -89,18 +115,22 @@ def align(documents: Sequence[Document], vectors: Matrix) -> Alignment:
     groups = near_duplicate_groups(documents)
     article_index = {document.article.id: index for index, document in enumerate(documents)}
     article_of = np.array([article_index[sentence.article_id] for sentence in sentences], dtype=np.int64)
-    similarity = vectors @ vectors.T if len(sentences) else np.zeros((0, 0), dtype=np.float32)
-    terms = [key_terms(sentence) for sentence in sentences]
+    raw = vectors @ vectors.T if len(sentences) else np.zeros((0, 0), dtype=np.float32)
+    similarity = centred_similarity(vectors) if len(sentences) >= MIN_SENTENCES_TO_CENTRE else raw
+    low = SAME_FACT_WITH_TERMS if len(sentences) >= MIN_SENTENCES_TO_CENTRE else 0.6
+    high = SAME_FACT if len(sentences) >= MIN_SENTENCES_TO_CENTRE else 0.72
+    terms = _rare_terms([key_terms(sentence) for sentence in sentences])
 
     support: dict[str, tuple[str, ...]] = {}
     pairs: dict[tuple[str, str], float] = {}
     for i, sentence in enumerate(sentences):
         row = similarity[i]
-        candidates = np.nonzero((row >= SAME_FACT_WITH_TERMS) & (article_of != article_of[i]))[0]
+        other_article = article_of != article_of[i]
+        candidates = np.nonzero(((row >= low) | (raw[i] >= SAME_TEXT)) & other_article)[0]
         matches: list[tuple[float, int]] = []
         for j in candidates:
             score = float(row[j])
-            if score >= SAME_FACT or terms[i] & terms[j]:
+            if score >= high or raw[i, j] >= SAME_TEXT or terms[i] & terms[j]:
                 matches.append((score, int(j)))
         # Keep the best match per other article: one article states a fact once.
         best: dict[str, tuple[float, int]] = {}

@@ -32,7 +32,7 @@ _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _DEPENDENT_OPENERS = frozenset(
     """he she it they him her his its their them this these those that there also but and or so
     yet still however moreover meanwhile nevertheless furthermore additionally then thus therefore
-    besides otherwise likewise similarly instead nonetheless anyway plus""".split()
+    besides otherwise likewise similarly instead nonetheless anyway plus both such""".split()
 )
 _DEPENDENT_PHRASES = re.compile(
     r"^(in addition|as a result|on the other hand|at the same time|even so|after that|by contrast|"
@@ -40,6 +40,7 @@ _DEPENDENT_PHRASES = re.compile(
     re.IGNORECASE,
 )
 _PRONOUN_ATTRIBUTION = re.compile(r"[,\"”]\s*(he|she|they|it)\s+(said|says|added|adds|told|noted|explained)\b", re.IGNORECASE)
+_BARE_QUOTE = re.compile(r"""^["“][^"“”]*["”]$""")
 _STOP = frozenset(
     """a an the and or but if of to in on at by for with from as is are was were be been being has
     have had do does did not no this that these those it its he she they them his her their we our
@@ -57,7 +58,7 @@ class SelectionWeights:
     centrality: float = 0.6  # cosine to the cluster's centroid
     support: float = 0.4  # share of other outlets stating the same fact
     position: float = 0.5  # closeness to the article's lead
-    redundancy: float = 0.78  # skip a sentence this similar to a chosen one
+    redundancy: float = 0.7  # skip a sentence this similar to a chosen one
     min_words: int = 6
     max_words: int = 70
 
@@ -81,6 +82,8 @@ def stands_alone(text: str) -> bool:
         return False
     if stripped.count('"') % 2 or stripped.count("“") != stripped.count("”"):
         return False  # the quotation goes on in the next sentence (or started in the last one)
+    if _BARE_QUOTE.match(stripped):
+        return False  # a quotation with no speaker: the attribution is in another sentence
     return not _PRONOUN_ATTRIBUTION.search(stripped)
 
 

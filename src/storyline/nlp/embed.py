@@ -105,6 +105,8 @@ def load_encoder(
         ModelLoadError: the model cannot be found or loaded.
     """
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # no weight-loading bars on stderr
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     if local_files_only:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
     target = resolve_model(name)

@@ -1,0 +1,49 @@
+"""Storyline: many news articles about one event in, one faithful cited summary out.
+
+Quick use::
+
+    import storyline
+    articles = storyline.read(["a.html", "b.txt"])
+    summary = storyline.summarize(articles, words=150)
+    print(storyline.render(summary, "md"))
+"""
+
+from __future__ import annotations
+
+import logging
+
+from storyline.config import Config, load_config
+from storyline.errors import ConfigError, InputError, ModelLoadError, NotEnglishError, StorylineError
+from storyline.ingest.read import read
+from storyline.pipeline import Pipeline, summarize
+from storyline.render import render, summary_from_dict, summary_to_dict
+from storyline.types import Article, Citation, Document, Entity, Problem, Sentence, Summary, SummarySentence
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Article",
+    "Citation",
+    "Config",
+    "ConfigError",
+    "Document",
+    "Entity",
+    "InputError",
+    "ModelLoadError",
+    "NotEnglishError",
+    "Pipeline",
+    "Problem",
+    "Sentence",
+    "StorylineError",
+    "Summary",
+    "SummarySentence",
+    "__version__",
+    "load_config",
+    "read",
+    "render",
+    "summarize",
+    "summary_from_dict",
+    "summary_to_dict",
+]
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())

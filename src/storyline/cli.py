@@ -1,0 +1,157 @@
+"""Command line: ``storyline summarize FILES... [--words N] [--format md|text|json|html] [-o OUT]``.
+
+A thin layer: parse arguments, read inputs, call the pipeline, render, map errors to
+messages and exit codes. Exit codes: 0 ok, 1 some inputs skipped, 2 usage error, 3 nothing usable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from storyline import __version__
+from storyline.config import Config, load_config
+from storyline.errors import ConfigError, InputError, ModelLoadError, StorylineError
+from storyline.types import Problem
+
+__all__ = ["EXIT_NOTHING_USABLE", "EXIT_OK", "EXIT_SKIPPED", "EXIT_USAGE", "main"]
+
+EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, EXIT_NOTHING_USABLE = 0, 1, 2, 3
+log = logging.getLogger("storyline")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"storyline: error: {message}\n")
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got '{value}'") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {number}")
+    return number
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for documentation and tests)."""
+    parser = _Parser(prog="storyline", description="Turn many news articles about one event into one cited summary.")
+    parser.add_argument("--version", action="version", version=f"storyline {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    summarize = commands.add_parser("summarize", help="summarize articles about one event")
+    summarize.add_argument("inputs", nargs="+", metavar="INPUT", help=".txt, .html, .json, .jsonl files, directories, or - for stdin")
+    summarize.add_argument("--words", type=_positive, default=None, help="word budget (default 250)")
+    summarize.add_argument("--sentences", type=_positive, default=None, help="at most this many sentences")
+    summarize.add_argument("--format", "-f", choices=["md", "text", "json", "html"], default="md", help="output format (default md)")
+    summarize.add_argument("--output", "-o", type=Path, default=None, help="write here instead of standard output")
+    summarize.add_argument("--config", type=Path, default=None, help="a TOML file of settings (see Config)")
+    summarize.add_argument("--max-chars", type=_positive, default=None, help="cut longer articles to this many characters")
+    summarize.add_argument("--no-clean", action="store_true", help="the texts are already clean: skip clutter removal")
+    summarize.add_argument("--spacy-model", default=None, help="spaCy pipeline name or path")
+    summarize.add_argument("--embedding-model", default=None, help="sentence-transformers model name or path")
+    for sub in (summarize,):
+        sub.add_argument("-v", "--verbose", action="count", default=0, help="more log messages (-vv: debug)")
+        sub.add_argument("-q", "--quiet", action="store_true", help="only errors")
+    return parser
+
+
+def _configure_logging(verbose: int, quiet: bool) -> None:
+    level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("storyline: %(message)s"))
+    root = logging.getLogger("storyline")
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    root.propagate = False
+
+
+def _report(problems: Sequence[Problem], quiet: bool) -> None:
+    """One line per problem on stderr (the library logged them too, but only at -v)."""
+    if quiet:
+        return
+    for problem in problems:
+        prefix = "skipped" if problem.skipped else "note"
+        print(f"storyline: {prefix}: {problem.message}", file=sys.stderr)
+
+
+def _config(args: argparse.Namespace) -> Config:
+    base = load_config(args.config) if args.config else Config.from_env()
+    changes = {
+        "words": args.words,
+        "sentences": args.sentences,
+        "max_chars": args.max_chars,
+        "spacy_model": args.spacy_model,
+        "embedding_model": args.embedding_model,
+        "clean": False if args.no_clean else None,
+    }
+    return base.replace(**{key: value for key, value in changes.items() if value is not None})
+
+
+def _summarize(args: argparse.Namespace) -> int:
+    from storyline.ingest.read import read
+    from storyline.pipeline import Pipeline
+    from storyline.render import render
+
+    config = _config(args)
+    problems: list[Problem] = []
+    articles = read(args.inputs, on_error="skip", problems=problems)
+    if not articles:
+        _report(problems, args.quiet)
+        print("storyline: error: no readable input; see the messages above", file=sys.stderr)
+        return EXIT_NOTHING_USABLE
+    pipeline = Pipeline(config)
+    try:
+        summary = pipeline.summarize(articles, on_error="skip", problems=problems)
+    except InputError as error:
+        _report(problems, args.quiet)
+        print(f"storyline: error: {error}", file=sys.stderr)
+        return EXIT_NOTHING_USABLE
+    _report(problems, args.quiet)
+    output = render(summary, args.format)
+    if args.output:
+        try:
+            args.output.write_text(output, encoding="utf-8")
+        except OSError as error:
+            print(f"storyline: error: cannot write {args.output} ({error.strerror}); check the path", file=sys.stderr)
+            return EXIT_USAGE
+    else:
+        sys.stdout.write(output)
+    if summary.notes and not args.quiet:
+        for note in summary.notes:
+            print(f"storyline: note: {note}", file=sys.stderr)
+    return EXIT_SKIPPED if any(problem.skipped for problem in problems) else EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    _configure_logging(args.verbose, args.quiet)
+    try:
+        if args.command == "summarize":
+            return _summarize(args)
+    except ConfigError as error:
+        print(f"storyline: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except ModelLoadError as error:
+        print(f"storyline: error: {error}", file=sys.stderr)
+        return EXIT_NOTHING_USABLE
+    except StorylineError as error:
+        print(f"storyline: error: {error}", file=sys.stderr)
+        return EXIT_NOTHING_USABLE
+    except KeyboardInterrupt:
+        print("storyline: interrupted", file=sys.stderr)
+        return 130
+    parser.error(f"unknown command {args.command}")
+    return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
