@@ -104,14 +104,14 @@ class Pipeline:
         for article in as_articles(articles):
             cleaned, note = clean_article(article, clean=self.config.clean, max_chars=self.config.max_chars)
             if note:
-                log.warning("%s", note)
+                log.info("%s", note)
                 found.append(Problem(article.origin or article.id, "clean", note, skipped=False))
             try:
                 check_article(cleaned, min_words=self.config.min_words)
             except InputError as error:
                 if on_error == "raise":
                     raise
-                log.warning("skipped %s", error)
+                log.info("skipped %s", error)
                 found.append(Problem(error.input or article.id, "check", str(error)))
                 continue
             usable.append(cleaned)

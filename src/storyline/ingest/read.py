@@ -78,7 +78,7 @@ def _name(path: Path | None) -> str:
 
 
 def _skip(problems: list[Problem], name: str, stage: Literal["read"], message: str) -> None:
-    log.warning("skipped %s: %s", name, message)
+    log.info("skipped %s: %s", name, message)
     problems.append(Problem(name, stage, message))
 
 
@@ -187,7 +187,7 @@ def decode(data: bytes, *, name: str, problems: list[Problem] | None = None) -> 
             f"{name}: undecodable bytes (first at offset {position}) were replaced with '\ufffd'; "
             "re-save the file as UTF-8"
         )
-    log.warning("%s", message)
+    log.info("%s", message)
     if problems is not None:
         problems.append(Problem(name, "read", message, skipped=False))
     return text
@@ -220,7 +220,7 @@ def read_records(
                 message = f"{name}:{line_no}: not valid JSON ({error.msg}); fix or remove this line"
                 if problems is None or not records and line_no == 1 and not stripped.startswith("{"):
                     raise InputError(message, input=f"{name}:{line_no}") from error
-                log.warning("%s", message)
+                log.info("%s", message)
                 problems.append(Problem(f"{name}:{line_no}", "read", message))
     articles: list[Article] = []
     for where, record in records:
@@ -229,7 +229,7 @@ def read_records(
         except InputError as error:
             if problems is None:
                 raise
-            log.warning("%s", error)
+            log.info("%s", error)
             problems.append(Problem(where, "read", str(error)))
     if not articles and not (problems and any(p.input.startswith(name) for p in problems)):
         raise InputError(f"{name}: no article records found; give objects with a 'text' field", input=name)

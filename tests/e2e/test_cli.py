@@ -1,0 +1,197 @@
+"""The command line on the example cluster and on every kind of bad input (issue 2, item 6).
+
+Runs the real pipeline (real spaCy and embedding models). Most cases call ``main()`` in
+process so the models load once; two run the installed ``storyline`` entry point.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from storyline.cli import EXIT_NOTHING_USABLE, EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, main
+from tests.conftest import BAD, EXAMPLE
+
+pytestmark = pytest.mark.model
+
+EXAMPLE_FILES = sorted(str(path) for path in EXAMPLE.iterdir())
+LEDGER = EXAMPLE / "port-wendell-ledger.txt"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    return code, captured.out, captured.err
+
+
+def test_summarize_example_markdown(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "summarize", *EXAMPLE_FILES)
+    assert code == EXIT_OK, err
+    assert "## Sources" in out
+    assert "[1]" in out and "[4]" in out
+    assert "Advertisement" not in out
+
+
+@pytest.mark.parametrize("fmt", ["md", "text", "json", "html"])
+def test_every_format_writes_output_file(capsys: pytest.CaptureFixture[str], tmp_path: Path, fmt: str) -> None:
+    target = tmp_path / f"out.{fmt}"
+    code, out, _ = run(capsys, "summarize", str(EXAMPLE), "--words", "120", "--format", fmt, "-o", str(target))
+    assert code == EXIT_OK
+    assert out == ""
+    written = target.read_text(encoding="utf-8")
+    if fmt == "json":
+        data = json.loads(written)
+        assert set(data) >= {"summary", "sentences", "articles"}
+        assert sum(len(s["text"].split()) for s in data["sentences"]) <= 120
+        texts = {a["id"]: a["text"] for a in data["articles"]}
+        for sentence in data["sentences"]:
+            first = sentence["citations"][0]
+            assert texts[first["article"]][first["start"] : first["end"]] == sentence["text"]
+    elif fmt == "html":
+        assert written.startswith("<!doctype html>") and "<mark" in written
+
+
+def test_sentences_cap(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "summarize", str(EXAMPLE), "--sentences", "2", "--format", "json")
+    assert code == EXIT_OK
+    assert len(json.loads(out)["sentences"]) == 2
+
+
+def _expect_skip(capsys: pytest.CaptureFixture[str], bad: Path, words: str) -> str:
+    """Summarize the example plus one bad input: exit 1, one line naming the bad input."""
+    code, out, err = run(capsys, "summarize", *EXAMPLE_FILES, str(bad), "--format", "json")
+    assert code == EXIT_SKIPPED, err
+    assert len(json.loads(out)["articles"]) == 4, "the good inputs are still summarized"
+    lines = [line for line in err.splitlines() if bad.name in line]
+    assert len(lines) == 1, err
+    assert words.lower() in lines[0].lower()
+    return lines[0]
+
+
+def test_issue_2_empty_file(capsys: pytest.CaptureFixture[str]) -> None:
+    _expect_skip(capsys, BAD / "empty.txt", "empty")
+
+
+def test_issue_2_binary_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    binary = tmp_path / "photo.txt"
+    binary.write_bytes(bytes(range(256)) * 64)
+    _expect_skip(capsys, binary, "binary")
+
+
+def test_issue_2_record_without_text(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "summarize", *EXAMPLE_FILES, str(BAD / "norecord.jsonl"), "--format", "json")
+    assert code == EXIT_SKIPPED
+    assert "norecord.jsonl:2" in err and "'text'" in err
+    assert len(json.loads(out)["articles"]) == 5  # the record that has text is used
+
+
+@pytest.mark.parametrize("name", ["links.txt", "table.txt"])
+def test_issue_2_not_an_article(capsys: pytest.CaptureFixture[str], name: str) -> None:
+    _expect_skip(capsys, BAD / name, "article")
+
+
+def test_issue_2_not_english(capsys: pytest.CaptureFixture[str]) -> None:
+    _expect_skip(capsys, BAD / "german.txt", "English")
+
+
+def test_issue_2_same_article_twice(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    copy = tmp_path / "ledger-copy.txt"
+    shutil.copy(LEDGER, copy)
+    _expect_skip(capsys, copy, "same text")
+
+
+def test_issue_2_undecodable_bytes_are_read_with_a_note(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    legacy = tmp_path / "legacy.txt"
+    legacy.write_bytes(LEDGER.read_text(encoding="utf-8").replace("’", "'").encode("utf-8") + b"\nCaf\xe9 owners said \x81 so.\n")
+    code, out, err = run(capsys, "summarize", str(legacy), *EXAMPLE_FILES[:2], "--format", "json")
+    assert code == EXIT_OK
+    assert "legacy.txt" in err and "UTF-8" in err
+    assert len(json.loads(out)["articles"]) == 3
+
+
+def test_issue_2_five_megabyte_file_is_cut_with_a_note(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    paragraph = LEDGER.read_text(encoding="utf-8")
+    with big.open("w", encoding="utf-8") as handle:
+        for number in range(5_000_000 // len(paragraph) + 1):
+            handle.write(paragraph.replace("Kestrel", f"Kestrel{number}"))
+    assert big.stat().st_size >= 5_000_000
+    code, out, err = run(capsys, "summarize", str(big), *EXAMPLE_FILES[1:], "--format", "json")
+    assert code == EXIT_OK
+    assert "big.txt" in err and "characters" in err
+    assert len(json.loads(out)["articles"]) == 4
+
+
+def test_issue_2_single_article_says_single_source(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "summarize", str(LEDGER), "--format", "json")
+    assert code == EXIT_OK
+    data = json.loads(out)
+    assert data["sentences"] and any("Single source" in note for note in data["notes"])
+    assert "Single source" in err
+
+
+def test_issue_2_nothing_usable_exits_3(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "summarize", str(BAD / "empty.txt"), str(BAD / "links.txt"))
+    assert code == EXIT_NOTHING_USABLE
+    assert out == ""
+    assert "empty.txt" in err and "links.txt" in err
+
+
+def test_missing_file_is_skipped(capsys: pytest.CaptureFixture[str]) -> None:
+    _expect_skip(capsys, EXAMPLE / "no-such-file.txt", "no such file")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["summarize"],
+        ["summarize", "x.txt", "--words", "0"],
+        ["summarize", "x.txt", "--format", "pdf"],
+        ["frobnicate"],
+    ],
+)
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
+    with pytest.raises(SystemExit) as raised:
+        main(argv)
+    assert raised.value.code == EXIT_USAGE
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def _entry_point() -> str:
+    found = shutil.which("storyline", path=str(Path(sys.executable).parent))
+    if found is None:
+        pytest.skip("the storyline entry point is not installed in this environment (run make setup)")
+    return found
+
+
+@pytest.mark.slow
+def test_entry_point_reads_stdin() -> None:
+    result = subprocess.run(
+        [_entry_point(), "summarize", "-", "--format", "text", "--words", "60"],
+        input=LEDGER.read_text(encoding="utf-8"),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == EXIT_OK, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "[1]" in result.stdout
+
+
+@pytest.mark.slow
+def test_entry_point_bad_input_has_no_traceback(tmp_path: Path) -> None:
+    binary = tmp_path / "blob.html"
+    binary.write_bytes(b"\x00\xff" * 100)
+    result = subprocess.run(
+        [_entry_point(), "summarize", str(binary)], capture_output=True, text=True, timeout=300, check=False
+    )
+    assert result.returncode == EXIT_NOTHING_USABLE
+    assert "Traceback" not in result.stderr
+    assert "blob.html" in result.stderr and "binary" in result.stderr
