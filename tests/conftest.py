@@ -13,7 +13,9 @@ BAD = REPO / "examples" / "bad"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/*/expected.* from the current output")
+    parser.addoption(
+        "--update-golden", action="store_true", help="rewrite tests/golden/*/expected.* from the current output"
+    )
 
 
 @pytest.fixture(scope="session")

@@ -42,7 +42,25 @@ NEAR_DUPLICATE = 0.5
 _WORD = re.compile(r"\w+")
 _NUMBER = re.compile(r"\d[\d,.]*")
 # Labels whose entities identify a fact; ORDINAL ("first") and NORP are too generic to count.
-_KEY_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "DATE", "TIME", "MONEY", "QUANTITY", "PERCENT", "CARDINAL", "LAW", "PRODUCT", "WORK_OF_ART"})
+_KEY_LABELS = frozenset(
+    {
+        "PERSON",
+        "ORG",
+        "GPE",
+        "LOC",
+        "FAC",
+        "EVENT",
+        "DATE",
+        "TIME",
+        "MONEY",
+        "QUANTITY",
+        "PERCENT",
+        "CARDINAL",
+        "LAW",
+        "PRODUCT",
+        "WORK_OF_ART",
+    }
+)
 
 
 def key_terms(sentence: Sentence) -> frozenset[str]:
@@ -57,7 +75,8 @@ def centred_similarity(vectors: Matrix) -> Matrix:
     centred = vectors - vectors.mean(axis=0, keepdims=True)
     norms = np.linalg.norm(centred, axis=1, keepdims=True)
     centred = centred / np.where(norms > 0, norms, 1.0)
-    return (centred @ centred.T).astype(np.float32)
+    result: Matrix = (centred @ centred.T).astype(np.float32)
+    return result
 
 
 def _rare_terms(terms: list[frozenset[str]]) -> list[frozenset[str]]:
@@ -128,18 +147,19 @@ def align(documents: Sequence[Document], vectors: Matrix) -> Alignment:
         other_article = article_of != article_of[i]
         candidates = np.nonzero(((row >= low) | (raw[i] >= SAME_TEXT)) & other_article)[0]
         matches: list[tuple[float, int]] = []
-        for j in candidates:
+        for candidate in candidates:
+            j = int(candidate)
             score = float(row[j])
             if score >= high or raw[i, j] >= SAME_TEXT or terms[i] & terms[j]:
-                matches.append((score, int(j)))
+                matches.append((score, j))
         # Keep the best match per other article: one article states a fact once.
         best: dict[str, tuple[float, int]] = {}
-        for score, j in matches:
-            other = sentences[j].article_id
+        for score, match in matches:
+            other = sentences[match].article_id
             if other not in best or score > best[other][0]:
-                best[other] = (score, j)
+                best[other] = (score, match)
         ranked = sorted(best.values(), reverse=True)
-        support[sentence.id] = tuple(sentences[j].id for _, j in ranked)
+        support[sentence.id] = tuple(sentences[match].id for _, match in ranked)
         for score, j in ranked:
             pairs[(sentence.id, sentences[j].id)] = round(score, 4)
     return Alignment(documents=tuple(documents), groups=groups, support=support, similarity=pairs)

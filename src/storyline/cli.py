@@ -46,13 +46,19 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     summarize = commands.add_parser("summarize", help="summarize articles about one event")
-    summarize.add_argument("inputs", nargs="+", metavar="INPUT", help=".txt, .html, .json, .jsonl files, directories, or - for stdin")
+    summarize.add_argument(
+        "inputs", nargs="+", metavar="INPUT", help=".txt, .html, .json, .jsonl files, directories, or - for stdin"
+    )
     summarize.add_argument("--words", type=_positive, default=None, help="word budget (default 250)")
     summarize.add_argument("--sentences", type=_positive, default=None, help="at most this many sentences")
-    summarize.add_argument("--format", "-f", choices=["md", "text", "json", "html"], default="md", help="output format (default md)")
+    summarize.add_argument(
+        "--format", "-f", choices=["md", "text", "json", "html"], default="md", help="output format (default md)"
+    )
     summarize.add_argument("--output", "-o", type=Path, default=None, help="write here instead of standard output")
     summarize.add_argument("--config", type=Path, default=None, help="a TOML file of settings (see Config)")
-    summarize.add_argument("--max-chars", type=_positive, default=None, help="cut longer articles to this many characters")
+    summarize.add_argument(
+        "--max-chars", type=_positive, default=None, help="cut longer articles to this many characters"
+    )
     summarize.add_argument("--no-clean", action="store_true", help="the texts are already clean: skip clutter removal")
     summarize.add_argument("--spacy-model", default=None, help="spaCy pipeline name or path")
     summarize.add_argument("--embedding-model", default=None, help="sentence-transformers model name or path")

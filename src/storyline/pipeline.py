@@ -48,7 +48,9 @@ def as_articles(items: Iterable[ArticleLike]) -> list[Article]:
         elif isinstance(item, Mapping):
             text = item.get("text")
             if not isinstance(text, str):
-                raise InputError(f"article {position}: record has no 'text' field; add the article text", input=f"#{position}")
+                raise InputError(
+                    f"article {position}: record has no 'text' field; add the article text", input=f"#{position}"
+                )
             identifier = str(item.get("id") or f"d{position}")
             articles.append(
                 Article(
@@ -69,7 +71,9 @@ def as_articles(items: Iterable[ArticleLike]) -> list[Article]:
 class Pipeline:
     """The summarization pipeline with its config and models (loaded on first use)."""
 
-    def __init__(self, config: Config | None = None, *, encoder: Encoder | None = None, nlp: Language | None = None) -> None:
+    def __init__(
+        self, config: Config | None = None, *, encoder: Encoder | None = None, nlp: Language | None = None
+    ) -> None:
         self.config = config or Config.from_env()
         self._encoder = encoder
         self._nlp = nlp

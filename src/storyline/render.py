@@ -109,7 +109,9 @@ def render_markdown(summary: Summary) -> str:
 def render_text(summary: Summary) -> str:
     """Plain text: one sentence a line with its citation marks, then the sources."""
     numbers = _numbers(summary)
-    lines = [sentence.text + " " + "".join(f"[{n}]" for n in _marks(sentence, numbers)) for sentence in summary.sentences]
+    lines = [
+        sentence.text + " " + "".join(f"[{n}]" for n in _marks(sentence, numbers)) for sentence in summary.sentences
+    ]
     lines.extend(["", *summary.notes, "Sources:"] if summary.notes else ["", "Sources:"])
     lines.extend(f"[{numbers[article.id]}] {_source_line(article)}" for article in summary.articles)
     return "\n".join(lines) + "\n"
@@ -123,7 +125,8 @@ def render_json(summary: Summary) -> str:
 _STYLE = """
 body{font:17px/1.55 Georgia,serif;max-width:46em;margin:2em auto;padding:0 1em;color:#222}
 h1{font:600 1.4em system-ui,sans-serif}h2{font:600 1.1em system-ui,sans-serif;margin-top:2em}
-.summary p{margin:.4em 0}.cite{font:600 .7em system-ui,sans-serif;vertical-align:super;text-decoration:none;margin-left:1px}
+.summary p{margin:.4em 0}
+.cite{font:600 .7em system-ui,sans-serif;vertical-align:super;text-decoration:none;margin-left:1px}
 .note{background:#fff7dd;padding:.4em .8em;border-left:3px solid #e0b400}
 .article{border-top:1px solid #ddd;padding-top:.5em}.article p{white-space:pre-wrap}
 mark{background:#e8f0fe}mark:target,mark.on{background:#ffd54f}
@@ -133,7 +136,8 @@ mark{background:#e8f0fe}mark:target,mark.on{background:#ffd54f}
 _SCRIPT = """
 document.querySelectorAll('a.cite').forEach(function(a){a.addEventListener('click',function(){
 document.querySelectorAll('mark.on').forEach(function(m){m.classList.remove('on')});
-(a.dataset.spans||'').split(' ').forEach(function(id){var m=document.getElementById(id);if(m){m.classList.add('on')}});});});
+(a.dataset.spans||'').split(' ').forEach(function(id){
+var m=document.getElementById(id);if(m){m.classList.add('on')}});});});
 """
 
 
@@ -158,9 +162,9 @@ def render_html(summary: Summary) -> str:
     articles = "".join(_article_html(article, numbers[article.id], spans[article.id]) for article in summary.articles)
     title = html.escape(summary.articles[0].title or "Storyline summary") if summary.articles else "Storyline summary"
     return (
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        f"<meta name=\"viewport\" content=\"width=device-width\"><title>{title}</title><style>{_STYLE}</style></head>"
-        f"<body><h1>{title}</h1><div class=\"summary\"><p>{' '.join(paragraphs)}</p></div>{notes}"
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width"><title>{title}</title><style>{_STYLE}</style></head>'
+        f'<body><h1>{title}</h1><div class="summary"><p>{" ".join(paragraphs)}</p></div>{notes}'
         f"<h2>Sources</h2>{articles}<script>{_SCRIPT}</script></body></html>\n"
     )
 

