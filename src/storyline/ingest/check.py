@@ -32,13 +32,18 @@ def english_share(text: str) -> float:
     return sum(word in STOPWORDS for word in words) / len(words) if words else 0.0
 
 
+#: A line this long is running prose even when it does not end like a sentence (texts cut
+#: off mid-sentence, as in Multi-News, or whole articles on one line, as in DUC 2004).
+LONG_LINE_WORDS = 40
+
+
 def prose_words(text: str) -> int:
-    """Number of words in lines that read as sentences (end with . ! ? and have 6+ words)."""
+    """Number of words in lines that read as prose: 6+ words ending like a sentence, or 40+ words."""
     total = 0
     for line in text.splitlines():
         line = line.strip()
         words = _WORD.findall(line)
-        if len(words) >= 6 and _SENTENCE_END.search(line):
+        if len(words) >= LONG_LINE_WORDS or (len(words) >= 6 and _SENTENCE_END.search(line)):
             total += len(words)
     return total
 
