@@ -56,10 +56,10 @@ class Config:
             raise ConfigError(f"words must be a positive whole number, got {self.words!r}")
         if self.sentences is not None and (not isinstance(self.sentences, int) or self.sentences < 1):
             raise ConfigError(f"sentences must be a positive whole number, got {self.sentences!r}")
-        if self.max_chars < 1000:
-            raise ConfigError(f"max_chars must be at least 1000, got {self.max_chars!r}")
-        if self.min_words < 1:
-            raise ConfigError(f"min_words must be at least 1, got {self.min_words!r}")
+        if not isinstance(self.max_chars, int) or self.max_chars < 1000:
+            raise ConfigError(f"max_chars must be a whole number of at least 1000, got {self.max_chars!r}")
+        if not isinstance(self.min_words, int) or self.min_words < 1:
+            raise ConfigError(f"min_words must be a positive whole number, got {self.min_words!r}")
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Config:

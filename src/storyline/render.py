@@ -145,6 +145,9 @@ def render_html(summary: Summary) -> str:
     """One self-contained HTML page: the summary, its citations linked to highlighted source spans."""
     numbers = _numbers(summary)
     spans: dict[str, list[tuple[int, int, str]]] = {article.id: [] for article in summary.articles}
+    # A source span cited by several summary sentences is marked once; every link to it uses
+    # that one mark's id (a second id would name no element: a dead link).
+    span_ids: dict[tuple[str, int, int], str] = {}
     paragraphs = []
     for position, sentence in enumerate(summary.sentences):
         links = []
@@ -153,9 +156,11 @@ def render_html(summary: Summary) -> str:
             ids = []
             for index, citation in enumerate(sentence.citations):
                 if citation.article == article_id:
-                    span_id = f"s{position}-c{index}"
-                    spans[article_id].append((citation.start, citation.end, span_id))
-                    ids.append(span_id)
+                    key = (article_id, citation.start, citation.end)
+                    if key not in span_ids:
+                        span_ids[key] = f"s{position}-c{index}"
+                        spans[article_id].append((citation.start, citation.end, span_ids[key]))
+                    ids.append(span_ids[key])
             links.append(f'<a class="cite" href="#{ids[0]}" data-spans="{" ".join(ids)}">[{number}]</a>')
         paragraphs.append(f"<span>{html.escape(sentence.text)}</span>{''.join(links)}")
     notes = "".join(f'<p class="note">{html.escape(note)}</p>' for note in summary.notes)
@@ -173,8 +178,8 @@ def _article_html(article: Article, number: int, spans: list[tuple[int, int, str
     text = article.text
     pieces: list[str] = []
     position = 0
-    # Spans may overlap (two summary sentences citing one source sentence): mark each source
-    # range once, with the id of the first citation that points at it.
+    # Identical spans arrive once (render_html reuses their id); a span that only partly
+    # overlaps an earlier one is left unmarked, since marks cannot nest across each other.
     for start, end, span_id in sorted(spans):
         if start < position:
             continue

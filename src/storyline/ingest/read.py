@@ -64,12 +64,22 @@ def read(
     articles: list[Article] = []
     for path in paths:
         for item in _expand(Path(path) if str(path) != "-" else None, str(path), found, on_error):
+            item_problems: list[Problem] = []
             try:
-                articles.extend(_read_one(item, found))
+                item_articles = _read_one(item, item_problems)
             except InputError as error:
+                found.extend(item_problems)
                 if on_error == "raise":
                     raise
                 _skip(found, error.input or _name(item), "read", str(error))
+                continue
+            found.extend(item_problems)
+            # read_records skips a bad JSON record or line when given a problems list; with
+            # on_error="raise" that record must stop the read like any other bad input.
+            first_skipped = next((problem for problem in item_problems if problem.skipped), None)
+            if on_error == "raise" and first_skipped is not None:
+                raise InputError(first_skipped.message, input=first_skipped.input)
+            articles.extend(item_articles)
     return _unique_ids(articles)
 
 

@@ -1,0 +1,208 @@
+"""Choosing, ordering and citing summary sentences within the budget (select.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from storyline.align import align
+from storyline.select import select, stands_alone, word_count
+from storyline.types import Alignment, Document, Summary
+from tests.unit.conftest import HashedBagOfWords, make_document
+
+SHARED_FACT = "Four people were hurt when the container ship Corvina Bay struck a pier of the Kestrel Narrows Bridge."
+PRONOUN_LEAD = (
+    "He said the Kestrel Narrows Bridge would stay closed for two weeks while engineers inspect the cracked pier."
+)
+
+
+def cluster() -> list[Document]:
+    return [
+        make_document(
+            "ledger",
+            SHARED_FACT,
+            PRONOUN_LEAD,
+            "The Kestrel Narrows Bridge was closed in both directions on Tuesday morning.",
+            "Commuters from the eastern suburbs faced long delays on the Millrace Tunnel detour.",
+            "Mayor Ana Ruiz said the city would add extra ferries across the harbour.",
+            source="Port Wendell Ledger",
+            published="2026-03-10",
+        ),
+        make_document(
+            "courier",
+            "The container ship Corvina Bay lost power shortly after leaving the terminal on Slate Island.",
+            SHARED_FACT,
+            "Engineers from the state transport department began inspecting the cracked pier on Wednesday.",
+            "But the mayor warned that repairs could take longer than two weeks.",
+            "The harbour authority said the ship had passed its last inspection in January.",
+            source="Saltmarsh Courier",
+            published="2026-03-11",
+        ),
+        make_document(
+            "observer",
+            "The Kestrel Narrows Bridge will stay closed for at least two weeks, Mayor Ana Ruiz said on Tuesday.",
+            "Ferries will run every twenty minutes across the harbour until the bridge reopens to traffic.",
+            "Officials have not said what caused the Corvina Bay to lose power near the bridge.",
+            '"We will rebuild."',
+            source="Calder Coast Observer",
+            published="2026-03-10",
+        ),
+    ]
+
+
+def build(encoder: HashedBagOfWords, documents: list[Document] | None = None) -> tuple[Alignment, np.ndarray]:
+    documents = cluster() if documents is None else documents
+    texts = [sentence.text for document in documents for sentence in document.sentences]
+    vectors = encoder.encode(texts)
+    return align(documents, vectors), vectors
+
+
+def summarize(encoder: HashedBagOfWords, **options: int | None) -> Summary:
+    alignment, vectors = build(encoder)
+    return select(alignment, vectors, **options)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The container ship struck a pier of the Kestrel Narrows Bridge early on Tuesday.", True),
+        ("4,000 commuters used the ferry on Wednesday, the harbour authority said.", True),
+        ('"We will rebuild this bridge stronger than before," Mayor Ana Ruiz said on Tuesday.', True),
+        ("He added that the bridge would stay closed for two weeks.", False),
+        ("She said the repairs would start next month.", False),
+        ("They were taken to Saint Anne's Hospital with minor injuries.", False),
+        ("But the mayor warned that repairs could take longer.", False),
+        ("However, officials have not said what caused the ship to lose power.", False),
+        ("In addition, the city will add extra ferries across the harbour.", False),
+        ('"We will rebuild."', False),
+        ("lower-case start of a sentence that was cut in two.", False),
+        ("Will the bridge reopen before the summer tourist season begins?", False),
+        ('The mayor said "we will rebuild the bridge stronger than before.', False),
+        ('"Nobody will be left without a way to get to work," he said.', False),
+        ("The mayor gave three reasons for the closure:", False),
+        ("The bridge was closed in both directions on Tuesday", False),
+        ("", False),
+    ],
+    ids=[
+        "news-sentence",
+        "starts-with-number",
+        "quote-attributed-to-named-person",
+        "he-added",
+        "she-said",
+        "they",
+        "but",
+        "however",
+        "in-addition",
+        "bare-quote",
+        "lower-case-start",
+        "question",
+        "unbalanced-quotes",
+        "pronoun-attribution",
+        "ends-with-colon",
+        "no-final-punctuation",
+        "empty",
+    ],
+)
+def test_stands_alone(text: str, expected: bool) -> None:
+    assert stands_alone(text) is expected
+
+
+@pytest.mark.parametrize("words", [12, 20, 35, 60, 120, 1000])
+def test_select_respects_the_word_budget(fake_encoder: HashedBagOfWords, words: int) -> None:
+    summary = summarize(fake_encoder, words=words)
+    assert sum(word_count(sentence.text) for sentence in summary.sentences) <= words
+
+
+def test_select_with_a_budget_below_every_sentence_is_empty(fake_encoder: HashedBagOfWords) -> None:
+    assert summarize(fake_encoder, words=5).sentences == ()
+
+
+@pytest.mark.parametrize("max_sentences", [1, 2, 3])
+def test_select_respects_max_sentences(fake_encoder: HashedBagOfWords, max_sentences: int) -> None:
+    summary = summarize(fake_encoder, words=1000, max_sentences=max_sentences)
+    assert len(summary.sentences) == max_sentences
+
+
+def test_first_citation_is_the_sentence_own_exact_span(fake_encoder: HashedBagOfWords) -> None:
+    summary = summarize(fake_encoder, words=1000)
+    texts = {article.id: article.text for article in summary.articles}
+    assert summary.sentences
+    for sentence in summary.sentences:
+        first = sentence.citations[0]
+        assert texts[first.article][first.start : first.end] == sentence.text
+        for citation in sentence.citations:
+            assert 0 <= citation.start < citation.end <= len(texts[citation.article])
+
+
+def test_citations_include_the_aligned_sentence_of_another_article(fake_encoder: HashedBagOfWords) -> None:
+    alignment, vectors = build(fake_encoder)
+    summary = select(alignment, vectors, words=1000)
+    [shared] = [sentence for sentence in summary.sentences if sentence.text == SHARED_FACT]
+    assert {citation.article for citation in shared.citations} == {"ledger", "courier"}
+    by_id = {sentence.id: sentence for document in alignment.documents for sentence in document.sentences}
+    for sentence in summary.sentences:
+        own = sentence.citations[0]
+        [source] = [s for s in by_id.values() if (s.article_id, s.start, s.end) == (own.article, own.start, own.end)]
+        supported = [by_id[other] for other in alignment.support[source.id]]
+        assert [(c.article, c.start, c.end) for c in sentence.citations[1:]] == [
+            (other.article_id, other.start, other.end) for other in supported
+        ]
+
+
+def test_a_fact_stated_twice_is_chosen_once(fake_encoder: HashedBagOfWords) -> None:
+    summary = summarize(fake_encoder, words=1000)
+    texts = [sentence.text for sentence in summary.sentences]
+    assert len(texts) == len(set(texts))
+
+
+def test_sentence_opening_with_a_pronoun_is_not_chosen_when_standalone_ones_exist(
+    fake_encoder: HashedBagOfWords,
+) -> None:
+    summary = summarize(fake_encoder, words=1000)
+    texts = [sentence.text for sentence in summary.sentences]
+    assert PRONOUN_LEAD not in texts
+    assert all(stands_alone(text) for text in texts)
+
+
+def test_dependent_sentences_are_used_when_nothing_else_is_left(fake_encoder: HashedBagOfWords) -> None:
+    documents = [
+        make_document("a", PRONOUN_LEAD, "But the mayor warned that repairs could take longer than two weeks.")
+    ]
+    alignment, vectors = build(fake_encoder, documents)
+    summary = select(alignment, vectors, words=1000, max_sentences=1)
+    assert len(summary.sentences) == 1
+
+
+def test_select_is_deterministic(fake_encoder: HashedBagOfWords) -> None:
+    assert summarize(fake_encoder, words=60) == summarize(HashedBagOfWords(), words=60)
+
+
+def test_documents_without_sentences_give_an_empty_summary(fake_encoder: HashedBagOfWords) -> None:
+    documents = [make_document("a"), make_document("b")]
+    alignment = align(documents, np.zeros((0, fake_encoder.dimension), dtype=np.float32))
+    summary = select(alignment, np.zeros((0, fake_encoder.dimension), dtype=np.float32), words=100)
+    assert summary.sentences == ()
+    assert summary.text == ""
+    assert [article.id for article in summary.articles] == ["a", "b"]
+
+
+def test_no_documents_give_an_empty_summary() -> None:
+    alignment = Alignment(documents=(), groups={}, support={})
+    summary = select(alignment, np.zeros((0, 4), dtype=np.float32), words=100)
+    assert summary == Summary((), ())
+
+
+def test_single_article_is_still_cited_and_noted(fake_encoder: HashedBagOfWords) -> None:
+    alignment, vectors = build(fake_encoder, cluster()[:1])
+    summary = select(alignment, vectors, words=60)
+    assert summary.sentences
+    assert all(sentence.citations[0].article == "ledger" for sentence in summary.sentences)
+    assert any(note.startswith("Single source") for note in summary.notes)
+
+
+def test_near_duplicate_articles_are_noted_as_one_story(fake_encoder: HashedBagOfWords) -> None:
+    documents = cluster()
+    copy = make_document("copy", *(s.text for s in documents[0].sentences), source="Harbour Wire")
+    alignment, vectors = build(fake_encoder, [*documents, copy])
+    summary = select(alignment, vectors, words=60)
+    assert "Same story text (counted once): Port Wendell Ledger, Harbour Wire." in summary.notes
