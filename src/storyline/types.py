@@ -37,7 +37,9 @@ class Article:
     title: str | None = None
     published: str | None = None  # ISO date "YYYY-MM-DD" (or longer ISO timestamp) when known
     url: str | None = None
-    origin: str = ""  # where it was read from: "path", "path:line", "<stdin>"
+    # Where it was read from ("path", "path:line", "<stdin>"): for messages only, so it takes no
+    # part in equality (a summary read back from JSON equals the one written).
+    origin: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True, slots=True)

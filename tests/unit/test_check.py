@@ -82,11 +82,6 @@ def test_check_article_raises_input_error_for_uncleaned_table() -> None:
     assert not isinstance(caught.value, NotEnglishError)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="check.py:check_article runs the language check before the prose check, so an English menu "
-    "or link list read with clean=False has few English function words and is reported as not English",
-)
 def test_uncleaned_link_list_is_reported_as_not_an_article_rather_than_not_english() -> None:
     with pytest.raises(InputError) as caught:
         check_article(article(LINKS, "page"))

@@ -109,11 +109,6 @@ def test_json_round_trips_to_the_same_summary() -> None:
     assert summary_from_dict(summary_to_dict(SUMMARY)) == SUMMARY
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="render.py:summary_to_dict leaves out Article.origin (not in the JSON schema) and summary_from_dict "
-    "sets origin=id, so a summary of articles read from files (origin = file path) does not round-trip equal",
-)
 def test_json_round_trip_keeps_articles_read_from_files() -> None:
     from_file = replace(SUMMARY, articles=(replace(LEDGER, origin="examples/ledger.txt"), COURIER, WIRE))
     assert summary_from_dict(json.loads(render(from_file, "json"))) == from_file

@@ -39,13 +39,7 @@ LONG_LINE_WORDS = 40
 
 def prose_words(text: str) -> int:
     """Number of words in lines that read as prose: 6+ words ending like a sentence, or 40+ words."""
-    total = 0
-    for line in text.splitlines():
-        line = line.strip()
-        words = _WORD.findall(line)
-        if len(words) >= LONG_LINE_WORDS or (len(words) >= 6 and _SENTENCE_END.search(line)):
-            total += len(words)
-    return total
+    return len(_WORD.findall(_prose_lines(text)))
 
 
 def fingerprint(text: str) -> str:
@@ -82,8 +76,21 @@ def clean_article(article: Article, *, clean: bool = True, max_chars: int = 200_
     return replace(article, text=text, title=title), note
 
 
+def _prose_lines(text: str) -> str:
+    lines = []
+    for line in text.splitlines():
+        line = line.strip()
+        count = len(_WORD.findall(line))
+        if count >= LONG_LINE_WORDS or (count >= 6 and _SENTENCE_END.search(line)):
+            lines.append(line)
+    return "\n".join(lines)
+
+
 def check_article(article: Article, *, min_words: int = 25) -> None:
     """Check that a cleaned article is usable English news prose.
+
+    The language is judged on the prose lines only, so an English menu or link list is
+    reported as "not an article" rather than "not English".
 
     Raises:
         InputError: nothing is left after cleaning, or the text is not prose (a list of
@@ -91,21 +98,24 @@ def check_article(article: Article, *, min_words: int = 25) -> None:
         NotEnglishError: the text is not in English.
     """
     name = article.origin or article.id
-    if not article.text.strip():
+    text = article.text
+    if not text.strip():
         raise InputError(
             f"{name}: no article text is left after removing page clutter (a list of links, a table or a menu?); "
             "give a file that holds the article itself",
             input=name,
         )
-    share = english_share(article.text)
-    words = len(_WORD.findall(article.text))
-    if words >= 20 and share < MIN_ENGLISH_SHARE:
+    letters = [character for character in text if character.isalpha()]
+    latin = sum(character.isascii() for character in letters) / len(letters) if letters else 1.0
+    prose = _prose_lines(text)
+    share = english_share(prose)
+    if (len(letters) >= 100 and latin < 0.5) or (len(_WORD.findall(prose)) >= 20 and share < MIN_ENGLISH_SHARE):
         raise NotEnglishError(
             f"{name}: this does not look like English (only {share:.0%} common English words); "
             "Storyline handles English articles only for now",
             input=name,
         )
-    if prose_words(article.text) < min_words:
+    if prose_words(text) < min_words:
         raise InputError(
             f"{name}: this does not look like a news article (no paragraphs of sentences: a list of links, "
             "a table or a menu?); give the article's text",

@@ -277,8 +277,9 @@ def _read_html(html: str, *, name: str, stem: str) -> Article:
             f"{name}: cannot parse this HTML ({error}); save the page again or give its text", input=name
         ) from error
     data = extracted.as_dict() if extracted is not None and hasattr(extracted, "as_dict") else (extracted or {})
-    text = data.get("text") or ""
-    if not text.strip():
+    # trafilatura puts one paragraph per line; Storyline separates paragraphs by a blank line.
+    text = "\n\n".join(line.strip() for line in (data.get("text") or "").splitlines() if line.strip())
+    if not text:
         raise InputError(
             f"{name}: no article text found in this HTML page; give the article's text instead", input=name
         )
