@@ -26,7 +26,6 @@ import gzip
 import hashlib
 import json
 import logging
-import os
 import platform
 import re
 import subprocess
@@ -366,9 +365,7 @@ def code_version(repo_root: Path) -> str:
         ["git", "rev-parse", "HEAD"],
     ):
         try:
-            done = subprocess.run(
-                command, cwd=repo_root, capture_output=True, text=True, timeout=10, check=True
-            )
+            done = subprocess.run(command, cwd=repo_root, capture_output=True, text=True, timeout=10, check=True)
         except (OSError, subprocess.SubprocessError):
             continue
         if done.stdout.strip():
@@ -459,9 +456,7 @@ def summarise(results: Sequence[PageResult]) -> dict[str, dict[str, dict[str, fl
     }
 
 
-def markdown_table(
-    summary: dict[str, dict[str, dict[str, float]]], seconds: dict[str, float]
-) -> str:
+def markdown_table(summary: dict[str, dict[str, dict[str, float]]], seconds: dict[str, float]) -> str:
     """Render the summary as a Markdown table (raw's time is that of visible_text)."""
     rows = [
         "| system | macro P | macro R | macro F1 | micro P | micro R | micro F1 | time (s) |",
@@ -472,9 +467,7 @@ def markdown_table(
         cells = [macro["precision"], macro["recall"], macro["f1"]]
         cells += [micro["precision"], micro["recall"], micro["f1"]]
         time_spent = seconds["visible_text"] if name == "raw" else seconds[name]
-        rows.append(
-            f"| {name} | " + " | ".join(f"{v:.3f}" for v in cells) + f" | {time_spent:.1f} |"
-        )
+        rows.append(f"| {name} | " + " | ".join(f"{v:.3f}" for v in cells) + f" | {time_spent:.1f} |")
     return "\n".join(rows)
 
 
@@ -500,7 +493,7 @@ def write_json(path: Path, payload: dict[str, object]) -> None:
     """Write JSON atomically (temporary file, then rename)."""
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    tmp.replace(path)
 
 
 def plot(summary: dict[str, dict[str, dict[str, float]]], n_pages: int, path: Path) -> None:
@@ -539,8 +532,7 @@ def gate_failures(summary: dict[str, dict[str, dict[str, float]]]) -> list[str]:
         failures.append(f"storyline macro recall {storyline['recall']:.3f} < {GATE_MIN_RECALL:.2f}")
     if storyline["f1"] < raw_f1 + GATE_MIN_F1_GAIN_OVER_RAW:
         failures.append(
-            f"storyline macro F1 {storyline['f1']:.3f} < raw macro F1 {raw_f1:.3f}"
-            f" + {GATE_MIN_F1_GAIN_OVER_RAW:.2f}"
+            f"storyline macro F1 {storyline['f1']:.3f} < raw macro F1 {raw_f1:.3f} + {GATE_MIN_F1_GAIN_OVER_RAW:.2f}"
         )
     return failures
 
@@ -623,10 +615,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "pages_scored": len(results),
         "metric": "bag-of-words token P/R/F1, tokens = lower-cased \\w+; empty prediction: P=0",
         "seconds": {"total": round(elapsed, 2), **{k: round(v, 2) for k, v in seconds.items()}},
-        "systems": {
-            name: {kind: _rounded(values) for kind, values in summary[name].items()}
-            for name in SYSTEMS
-        },
+        "systems": {name: {kind: _rounded(values) for kind, values in summary[name].items()} for name in SYSTEMS},
         "storyline_low_recall": {
             "threshold": LOW_RECALL,
             "count": len(low_recall),

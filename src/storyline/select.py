@@ -62,6 +62,7 @@ class SelectionWeights:
     support: float = 0.4  # share of other outlets stating the same fact
     position: float = 0.5  # closeness to the article's lead
     redundancy: float = 0.7  # skip a sentence this similar to a chosen one
+    novelty: float = 0.35  # skip a sentence whose concepts are less than this share new
     min_words: int = 6
     max_words: int = 70
 
@@ -164,7 +165,11 @@ def select(
                 continue
             if chosen and float(np.max(vectors[chosen] @ vectors[i])) >= weights.redundancy:
                 continue
-            new = sum(concept_weight.get(c, 0.0) for c in concepts[i] - covered) / max_coverage
+            total = sum(concept_weight.get(c, 0.0) for c in concepts[i])
+            gained = sum(concept_weight.get(c, 0.0) for c in concepts[i] - covered)
+            if chosen and total > 0 and gained < weights.novelty * total:
+                continue  # its fact is mostly told already
+            new = gained / max_coverage
             value = (weights.coverage * new + base[i]) / sizes[i] ** 0.5
             if value > best_value:
                 best, best_value = i, value

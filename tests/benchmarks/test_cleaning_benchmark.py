@@ -144,9 +144,7 @@ def test_gate_failures(bench: ModuleType) -> None:
     assert len(bench.gate_failures(summary(0.50, 0.66, 0.65))) == 2
 
 
-def test_missing_data_exits_2(
-    bench: ModuleType, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_missing_data_exits_2(bench: ModuleType, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Without data the script says so on one line and exits with status 2."""
     status = bench.main(["--data", str(tmp_path / "nowhere"), "--out", str(tmp_path / "out")])
     assert status == 2

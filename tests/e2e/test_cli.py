@@ -119,10 +119,12 @@ def test_issue_2_undecodable_bytes_are_read_with_a_note(capsys: pytest.CaptureFi
 
 def test_issue_2_five_megabyte_file_is_cut_with_a_note(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     big = tmp_path / "big.txt"
-    paragraph = LEDGER.read_text(encoding="utf-8")
+    # Article paragraphs only (no page furniture), varied so no two are the same text.
+    paragraphs = [line for line in LEDGER.read_text(encoding="utf-8").splitlines() if len(line.split()) > 15]
+    block = "\n\n".join(paragraphs) + "\n\n"
     with big.open("w", encoding="utf-8") as handle:
-        for number in range(5_000_000 // len(paragraph) + 1):
-            handle.write(paragraph.replace("Kestrel", f"Kestrel{number}"))
+        for number in range(5_000_000 // len(block) + 1):
+            handle.write(block.replace("Kestrel", f"Kestrel{number}"))
     assert big.stat().st_size >= 5_000_000
     code, out, err = run(capsys, "summarize", str(big), *EXAMPLE_FILES[1:], "--format", "json")
     assert code == EXIT_OK

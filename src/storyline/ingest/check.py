@@ -55,8 +55,9 @@ def clean_article(article: Article, *, clean: bool = True, max_chars: int = 200_
         The cleaned article (title filled from the page text when it had none) and a note when
         the text was cut to ``max_chars``, else None.
     """
-    text, note = article.text, None
-    if len(text) > max_chars * 2:
+    text = article.text
+    cut = len(text) > max_chars * 2
+    if cut:
         # Cleaning looks at the whole text; a runaway input is cut first to keep that cheap.
         text = text[: max_chars * 2]
     title = article.title
@@ -67,12 +68,15 @@ def clean_article(article: Article, *, clean: bool = True, max_chars: int = 200_
     else:
         text = re.sub(r"\n{3,}", "\n\n", text.strip())
     if len(text) > max_chars:
-        cut = text.rfind("\n\n", 0, max_chars)
-        text = text[: cut if cut > max_chars // 2 else max_chars]
-        note = (
-            f"{article.origin or article.id}: the article is {len(article.text):,} characters long; "
-            f"only the first {len(text):,} are used (raise max_chars / --max-chars to use more)"
-        )
+        cut = True
+        boundary = text.rfind("\n\n", 0, max_chars)
+        text = text[: boundary if boundary > max_chars // 2 else max_chars]
+    note = (
+        f"{article.origin or article.id}: the article is {len(article.text):,} characters long; "
+        f"only the first {max_chars:,} are used (raise max_chars / --max-chars to use more)"
+        if cut
+        else None
+    )
     return replace(article, text=text, title=title), note
 
 

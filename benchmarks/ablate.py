@@ -1,0 +1,155 @@
+"""Measure selection choices on Multi-News val (tuning only; report on test with rouge.py).
+
+    python benchmarks/ablate.py [--limit 500] [--variants baseline,no_position,...]
+
+Segmentation and embeddings are computed once per cluster and cached (results/cache/), so
+each selection variant costs only the selection and scoring. Scoring follows the Multi-News
+protocol of benchmarks/rouge.py: rouge-score-rs with the stemmer, F1, summaries cut to 250
+words, both sides lower-cased. Writes results/ablation-multinews-val.json and prints a table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import gzip
+import json
+import pickle
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))
+
+from storyline import Config, Pipeline  # noqa: E402
+from storyline.align import align  # noqa: E402
+from storyline.errors import InputError  # noqa: E402
+from storyline.nlp.segment import segment_many  # noqa: E402
+from storyline.select import SelectionWeights, select  # noqa: E402
+
+DEFAULT_DATA = REPO.parent / "shared" / "data" / "multi_news_plus" / "val.jsonl.gz"
+BUDGET = 250
+
+
+def load_clusters(path: Path, limit: int) -> list[dict[str, Any]]:
+    """The first ``limit`` val clusters with at least one document."""
+    clusters = []
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            if record["documents"]:
+                clusters.append(record)
+            if len(clusters) >= limit:
+                break
+    return clusters
+
+
+def prepare(clusters: list[dict[str, Any]], cache: Path) -> list[tuple[Any, Any, str]]:
+    """(documents, vectors, reference) per cluster, from the cache when it is there."""
+    if cache.exists():
+        with cache.open("rb") as handle:
+            cached: list[tuple[Any, Any, str]] = pickle.load(handle)
+        if len(cached) >= len(clusters):
+            return cached[: len(clusters)]
+    pipeline = Pipeline(Config())
+    prepared = []
+    for index, cluster in enumerate(clusters):
+        try:
+            articles = pipeline.prepare(cluster["documents"], on_error="skip")
+        except InputError:
+            articles = []
+        documents = segment_many(articles, pipeline.nlp) if articles else []
+        texts = [sentence.text for document in documents for sentence in document.sentences]
+        vectors = pipeline.encoder.encode(texts)
+        prepared.append((documents, vectors, cluster["summary"]))
+        if index % 50 == 0:
+            print(f"prepared {index}/{len(clusters)}", file=sys.stderr)
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    with cache.open("wb") as handle:
+        pickle.dump(prepared, handle)
+    return prepared
+
+
+def truncate(sentences: list[str], words: int) -> str:
+    """The first ``words`` words, sentence per line, lower-cased."""
+    kept: list[str] = []
+    left = words
+    for sentence in sentences:
+        tokens = sentence.split()
+        if left <= 0:
+            break
+        kept.append(" ".join(tokens[:left]))
+        left -= len(tokens)
+    return "\n".join(kept).lower()
+
+
+Variant = Callable[[Any, Any], list[str]]
+
+
+def selection_variant(**changes: Any) -> Variant:
+    """A variant that runs select() with some SelectionWeights changed."""
+    weights = dataclasses.replace(SelectionWeights(), **changes)
+
+    def run(documents: Any, vectors: Any) -> list[str]:
+        if not documents:
+            return []
+        summary = select(align(documents, vectors), vectors, words=BUDGET, weights=weights)
+        return [sentence.text for sentence in summary.sentences]
+
+    return run
+
+
+VARIANTS: dict[str, Variant] = {
+    "baseline": selection_variant(),
+    "no_position": selection_variant(position=0.0),
+    "no_support": selection_variant(support=0.0),
+    "no_centrality": selection_variant(centrality=0.0),
+    "no_coverage": selection_variant(coverage=0.0),
+    "redundancy_0.6": selection_variant(redundancy=0.6),
+    "redundancy_0.85": selection_variant(redundancy=0.85),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Score each variant on the cached val clusters."""
+    from rouge_score_rs import RougeScorer
+
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--limit", type=int, default=500)
+    parser.add_argument("--variants", default=",".join(VARIANTS))
+    parser.add_argument("--out", type=Path, default=REPO / "results")
+    args = parser.parse_args(argv)
+    if not args.data.exists():
+        print(f"ablate: data missing ({args.data}); pass --data", file=sys.stderr)
+        return 2
+    clusters = load_clusters(args.data, args.limit)
+    prepared = prepare(clusters, args.out / "cache" / f"multinews-val-{args.limit}.pkl")
+    scorer = RougeScorer(["rouge1", "rouge2", "rougeLsum"], use_stemmer=True)
+    results: dict[str, dict[str, float]] = {}
+    for name in args.variants.split(","):
+        variant = VARIANTS[name]
+        started = time.perf_counter()
+        totals = {"rouge1": 0.0, "rouge2": 0.0, "rougeLsum": 0.0}
+        for documents, vectors, reference in prepared:
+            prediction = truncate(variant(documents, vectors), BUDGET)
+            scores = scorer.score(reference.lower(), prediction)
+            for key in totals:
+                totals[key] += scores[key].fmeasure
+        results[name] = {key: round(100 * value / len(prepared), 2) for key, value in totals.items()}
+        results[name]["seconds"] = round(time.perf_counter() - started, 1)
+        print(
+            f"| {name} | {results[name]['rouge1']:.2f} | {results[name]['rouge2']:.2f} | {results[name]['rougeLsum']:.2f} |"
+        )
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "ablation-multinews-val.json").write_text(
+        json.dumps({"clusters": len(prepared), "results": results}, indent=2) + "\n", encoding="utf-8"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
