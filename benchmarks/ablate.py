@@ -141,9 +141,8 @@ def main(argv: list[str] | None = None) -> int:
                 totals[key] += scores[key].fmeasure
         results[name] = {key: round(100 * value / len(prepared), 2) for key, value in totals.items()}
         results[name]["seconds"] = round(time.perf_counter() - started, 1)
-        print(
-            f"| {name} | {results[name]['rouge1']:.2f} | {results[name]['rouge2']:.2f} | {results[name]['rougeLsum']:.2f} |"
-        )
+        row = results[name]
+        print(f"| {name} | {row['rouge1']:.2f} | {row['rouge2']:.2f} | {row['rougeLsum']:.2f} |")
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "ablation-multinews-val.json").write_text(
         json.dumps({"clusters": len(prepared), "results": results}, indent=2) + "\n", encoding="utf-8"
