@@ -104,12 +104,21 @@ def selection_variant(**changes: Any) -> Variant:
 
 VARIANTS: dict[str, Variant] = {
     "baseline": selection_variant(),
-    "no_position": selection_variant(position=0.0),
+    "no_chain": selection_variant(chain=False),
+    "no_same_fact": selection_variant(same_fact=False),
+    "novelty_0": selection_variant(novelty=0.0),
+    "novelty_0.35": selection_variant(novelty=0.35),
+    "singleton_0": selection_variant(singleton=0.0),
+    "position_0.5": selection_variant(position=0.5),
     "no_support": selection_variant(support=0.0),
     "no_centrality": selection_variant(centrality=0.0),
     "no_coverage": selection_variant(coverage=0.0),
-    "redundancy_0.6": selection_variant(redundancy=0.6),
-    "redundancy_0.85": selection_variant(redundancy=0.85),
+    "redundancy_0.7": selection_variant(redundancy=0.7),
+    "redundancy_0.95": selection_variant(redundancy=0.95),
+    "length_exponent_1": selection_variant(length_exponent=1.0),
+    "before_tuning": selection_variant(
+        chain=False, same_fact=False, novelty=0.35, singleton=0.0, position=0.5, redundancy=0.7
+    ),
 }
 
 
