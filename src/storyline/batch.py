@@ -1,0 +1,444 @@
+"""Summarize many clusters: JSON Lines in, one JSON line out per cluster, in input order.
+
+An input record is ``{"id": str, "documents": [str | {"text", "id"?, "source"?, "title"?,
+"published"?, "url"?}]}``; a document given as a plain string gets the id ``d1``, ``d2``, ...
+by its position. Every output line is either the ``--format json`` object of the summary
+(:func:`storyline.render.summary_to_dict`) with ``"id"`` first and a ``"problems"`` list
+(documents skipped or changed, see :class:`~storyline.types.Problem`), or, for a record
+that cannot be summarized, ``{"id": str | null, "line": int, "error": str}``: ``id`` is
+null when the record has no usable id, and ``line`` is its line number in the input.
+
+A thin wrapper like ``cli.py``: it parses records, calls :class:`~storyline.pipeline.Pipeline`
+and maps errors to records; a bad record never stops the others. With ``workers > 1`` a
+spawned process pool summarizes records in parallel, one Pipeline (and one set of loaded
+models) per worker, and the results are still written in input order, one flushed line at
+a time, so ``resume=True`` can carry on after a killed run.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import multiprocessing
+import os
+import signal
+import threading
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
+from contextlib import closing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from storyline.config import Config
+from storyline.errors import ConfigError, InputError, ModelLoadError
+from storyline.pipeline import Pipeline
+from storyline.render import summary_to_dict
+from storyline.types import Problem
+
+__all__ = ["BatchCounts", "RecordResult", "read_done", "run_batch"]
+
+log = logging.getLogger(__name__)
+
+#: Optional document fields, passed on to the article when given (as strings).
+_DOCUMENT_FIELDS = ("source", "title", "published", "url")
+
+Status = Literal["ok", "failed", "done"]
+
+
+@dataclass(frozen=True, slots=True)
+class RecordResult:
+    """What happened to one input record (given to the ``progress`` callback).
+
+    ``status`` is "ok" (summarized), "failed" (an error record was written) or "done" (its
+    id was already in the output file, so it was skipped by ``resume``; nothing written).
+    """
+
+    line: int  # line number (position) of the record in the input, from 1
+    id: str | None  # None when the record has no usable id
+    status: Status
+    error: str | None = None  # one line naming the record and what to do
+    problems: tuple[Problem, ...] = ()  # documents skipped or changed inside the record
+    output: str | None = field(default=None, repr=False)  # the JSON line written (no newline)
+
+
+@dataclass(frozen=True, slots=True)
+class BatchCounts:
+    """Totals of one batch run."""
+
+    ok: int = 0
+    failed: int = 0
+    done: int = 0  # records skipped because their id was already in the output (resume)
+    documents_skipped: int = 0  # unusable documents inside records that were summarized
+
+    @property
+    def written(self) -> int:
+        """Lines written by this run."""
+        return self.ok + self.failed
+
+
+@dataclass(frozen=True, slots=True)
+class _Task:
+    """One record on its way to a worker: its documents, or its already-known result."""
+
+    line: int
+    id: str | None
+    documents: tuple[dict[str, str], ...] = ()
+    problems: tuple[Problem, ...] = ()
+    result: RecordResult | None = None  # set when no summarizing is needed (bad record, resumed)
+
+
+@dataclass(frozen=True, slots=True)
+class _Fatal:
+    """A worker could not load its models: the whole batch stops."""
+
+    message: str
+
+
+def run_batch(
+    records: Iterable[str | bytes | Mapping[str, Any]],
+    out_path: str | Path,
+    *,
+    config: Config | None = None,
+    workers: int = 1,
+    resume: bool = False,
+    progress: Callable[[RecordResult], object] | None = None,
+    chunksize: int = 1,
+) -> BatchCounts:
+    """Summarize every record and write one JSON line per record to ``out_path``, in input order.
+
+    Args:
+        records: JSON lines (str or UTF-8 bytes, e.g. an open binary file) or already parsed
+            records; numbered from 1 for messages. Blank lines are skipped (they are still
+            counted, so numbers match the file's lines).
+        out_path: the JSON Lines file to write (replaced, unless ``resume``).
+        config: pipeline settings, including the word and sentence budget (default: from the
+            environment).
+        workers: 1 summarizes in this process; more start that many worker processes, each
+            loading the models once.
+        resume: keep ``out_path``, skip the records whose id is already in it (and id-less
+            failures at the same line number), and append the others. A cut-off last line
+            left by a killed run is removed first.
+        progress: called with a :class:`RecordResult` for every record, in input order.
+        chunksize: records sent to a worker at a time (``workers > 1``). One record takes far
+            longer to summarize than to send, so 1 keeps the workers evenly busy.
+
+    Returns:
+        How many records were summarized, failed, and skipped as already done.
+
+    Raises:
+        ConfigError: ``workers`` or ``chunksize`` below 1.
+        InputError: with ``resume``, ``out_path`` holds lines that are not batch output.
+        ModelLoadError: the models cannot be loaded (nothing more is summarized).
+        OSError: ``out_path`` cannot be written.
+    """
+    if workers < 1 or chunksize < 1:
+        raise ConfigError(f"workers and chunksize must be at least 1, got {workers} and {chunksize}")
+    config = config or Config.from_env()
+    done_ids, done_lines = read_done(out_path) if resume else (set(), set())
+    ok = failed = done = skipped = 0
+    results = _results(records, done_ids, done_lines, config, workers, chunksize)
+    with open(out_path, "a" if resume else "w", encoding="utf-8", newline="\n") as out, closing(results):
+        for result in results:
+            if result.output is not None:
+                out.write(result.output + "\n")
+                out.flush()  # a killed run leaves whole lines only (bar the last), for resume
+            if result.status == "ok":
+                ok += 1
+                skipped += sum(problem.skipped for problem in result.problems)
+            elif result.status == "failed":
+                failed += 1
+                log.info("%s", result.error)
+            else:
+                done += 1
+            if progress is not None:
+                progress(result)
+    log.info("batch: %d summarized, %d failed, %d already done", ok, failed, done)
+    return BatchCounts(ok=ok, failed=failed, done=done, documents_skipped=skipped)
+
+
+def read_done(out_path: str | Path) -> tuple[set[str], set[int]]:
+    """The ids already in a batch output file, and the line numbers of its id-less failures.
+
+    A last line without its newline (a run killed while writing it) is cut off the file, so
+    new lines can be appended cleanly. A missing file holds nothing.
+
+    Raises:
+        InputError: a complete line is not a batch output record.
+        OSError: the file cannot be read or cut.
+    """
+    path = Path(out_path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return set(), set()
+    complete = data.rfind(b"\n") + 1
+    if complete < len(data):
+        log.info("%s: removing a cut-off last line left by an interrupted run", path)
+        os.truncate(path, complete)
+    ids: set[str] = set()
+    lines: set[int] = set()
+    for number, raw in enumerate(data[:complete].split(b"\n"), start=1):
+        if not raw.strip():
+            continue
+        try:
+            record = json.loads(raw)
+        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+            raise InputError(
+                f"{path}:{number}: not a batch output line ({error}); give the output of an earlier "
+                "batch run, or leave out --resume to replace the file",
+                input=f"{path}:{number}",
+            ) from error
+        if not isinstance(record, dict) or "id" not in record:
+            raise InputError(
+                f"{path}:{number}: not a batch output line (no 'id'); give the output of an earlier "
+                "batch run, or leave out --resume to replace the file",
+                input=f"{path}:{number}",
+            )
+        if isinstance(record["id"], str):
+            ids.add(record["id"])
+        elif isinstance(record.get("line"), int):
+            lines.add(record["line"])
+    return ids, lines
+
+
+def _results(
+    records: Iterable[str | bytes | Mapping[str, Any]],
+    done_ids: set[str],
+    done_lines: set[int],
+    config: Config,
+    workers: int,
+    chunksize: int,
+) -> Generator[RecordResult, None, None]:
+    """The result of every record, in input order, from this process or a pool of workers."""
+    if workers == 1:
+        pipeline = Pipeline(config)
+        for task in _tasks(records, done_ids, done_lines, None):
+            yield task.result or _summarize(task, pipeline)
+        return
+    # The pool's feeder thread reads tasks as fast as it can; the gate keeps a big input
+    # from being read into memory at once. It must hold at least one chunk.
+    gate = _Gate(4 * workers * chunksize)
+    context = multiprocessing.get_context("spawn")  # forking a process that holds torch threads is unsafe
+    pool = context.Pool(workers, initializer=_start_worker, initargs=(config, workers))
+    try:
+        for outcome in pool.imap(_work, _tasks(records, done_ids, done_lines, gate), chunksize):
+            gate.leave()
+            if isinstance(outcome, _Fatal):
+                raise ModelLoadError(outcome.message)
+            yield outcome
+    except BaseException:
+        gate.closed.set()
+        pool.terminate()
+        raise
+    else:
+        pool.close()  # let the workers exit on their own: killed ones leave semaphores behind
+    finally:
+        pool.join()
+
+
+class _Gate:
+    """Bounds the records in flight between the input and the output."""
+
+    def __init__(self, limit: int) -> None:
+        self._slots = threading.Semaphore(limit)
+        self.closed = threading.Event()
+
+    def enter(self) -> bool:
+        """Wait for a free slot; False once the batch is over (so the feeder thread can end)."""
+        while not self._slots.acquire(timeout=0.2):
+            if self.closed.is_set():
+                return False
+        return True
+
+    def leave(self) -> None:
+        """Free a slot (a result was taken)."""
+        self._slots.release()
+
+
+def _tasks(
+    records: Iterable[str | bytes | Mapping[str, Any]],
+    done_ids: set[str],
+    done_lines: set[int],
+    gate: _Gate | None,
+) -> Iterator[_Task]:
+    """Parse and check every record; bad and already-done ones carry their result with them."""
+    first_line: dict[str, int] = {}
+    for line, item in enumerate(records, start=1):
+        if isinstance(item, (str, bytes)) and not item.strip():
+            continue
+        if gate is not None and not gate.enter():
+            return
+        task = _task(item, line, first_line)
+        if (task.id is not None and task.id in done_ids) or (task.id is None and line in done_lines):
+            task = _Task(line, task.id, result=RecordResult(line, task.id, "done"))
+        yield task
+
+
+def _task(item: str | bytes | Mapping[str, Any], line: int, first_line: dict[str, int]) -> _Task:
+    """Turn one input record into a task (or a failure naming the record and the fix)."""
+    where = f"line {line}"
+    record: Any = item
+    if isinstance(item, bytes):
+        try:
+            item = item.decode("utf-8")
+        except UnicodeDecodeError as error:
+            return _rejected(line, None, f"{where}: not UTF-8 text (byte {error.start}); re-save the input as UTF-8")
+    if isinstance(item, str):
+        try:
+            record = json.loads(item.removeprefix("\ufeff") if line == 1 else item)
+        except json.JSONDecodeError as error:
+            return _rejected(line, None, f"{where}: not valid JSON ({error.msg}); fix or remove this line")
+    if not isinstance(record, Mapping):
+        return _rejected(
+            line, None, f"{where}: expected an object with 'id' and 'documents', got {_kind(record)}; fix this line"
+        )
+    identifier = record.get("id")
+    if not isinstance(identifier, str) or not identifier.strip():
+        found = "record has no 'id'" if identifier is None else f"'id' is {_kind(identifier, empty=True)}"
+        return _rejected(line, None, f"{where}: {found}; give the record a unique, non-empty string id")
+    where = f"record '{identifier}' (line {line})"
+    if identifier in first_line:
+        return _rejected(
+            line,
+            identifier,
+            f"{where}: the id is already used on line {first_line[identifier]}; give each record its own id",
+        )
+    first_line[identifier] = line
+    documents = record.get("documents")
+    if not isinstance(documents, list) or not documents:
+        found = "record has no 'documents'" if documents is None else f"'documents' is {_kind(documents, empty=True)}"
+        return _rejected(line, identifier, f"{where}: {found}; give a non-empty list of article texts")
+    usable, problems = _documents(documents)
+    if not usable:
+        return _rejected(line, identifier, f"{where}: no usable document ({_reasons(problems)})", problems)
+    return _Task(line, identifier, tuple(usable), tuple(problems))
+
+
+def _documents(items: list[Any]) -> tuple[list[dict[str, str]], list[Problem]]:
+    """Documents as article records with unique ids (``d<position>`` when none is given)."""
+    usable: list[dict[str, str]] = []
+    problems: list[Problem] = []
+    used: set[str] = set()
+    for position, item in enumerate(items, start=1):
+        default = f"d{position}"
+        if isinstance(item, str):
+            document: Mapping[str, Any] = {"text": item}
+        elif isinstance(item, Mapping):
+            document = item
+        else:
+            message = f"{default}: expected text or an object with 'text', got {_kind(item)}; fix or remove it"
+            problems.append(Problem(default, "read", message))
+            continue
+        given = document.get("id")
+        label = str(given) if isinstance(given, (str, int)) and str(given).strip() else default
+        if not isinstance(document.get("text"), str):
+            message = f"{label}: document has no 'text' field; add the article text"
+            problems.append(Problem(label, "read", message))
+            continue
+        wrong = [key for key in ("id", *_DOCUMENT_FIELDS) if not isinstance(document.get(key), (str, int, type(None)))]
+        if wrong:
+            message = f"{label}: field '{wrong[0]}' must be a string, got {_kind(document[wrong[0]])}; fix it"
+            problems.append(Problem(label, "read", message))
+            continue
+        identifier, count = label, 1
+        while identifier in used:
+            count += 1
+            identifier = f"{label}-{count}"
+        if identifier != label:
+            message = f"{label}: another document has this id; cited as '{identifier}'; give each document its own id"
+            problems.append(Problem(label, "read", message, skipped=False))
+        used.add(identifier)
+        article = {"id": identifier, "text": document["text"]}
+        article.update({key: str(document[key]) for key in _DOCUMENT_FIELDS if document.get(key) not in (None, "")})
+        usable.append(article)
+    return usable, problems
+
+
+def _summarize(task: _Task, pipeline: Pipeline) -> RecordResult:
+    """Summarize one record's documents; an unusable record becomes a failure, not an exception.
+
+    Raises:
+        ModelLoadError: the models cannot be loaded (every record would fail the same way).
+    """
+    where = f"record '{task.id}' (line {task.line})"
+    problems = list(task.problems)
+    try:
+        summary = pipeline.summarize(task.documents, on_error="skip", problems=problems)
+    except ModelLoadError:
+        raise
+    except InputError as error:
+        if not any(problem.skipped for problem in problems):
+            return _failure(task.line, task.id, f"{where}: {error}", problems)
+        return _failure(task.line, task.id, f"{where}: no usable document ({_reasons(problems)})", problems)
+    except Exception as error:  # a bug hit by one record must not end a long batch; the record names it
+        log.debug("%s: unexpected error", where, exc_info=True)
+        message = f"{where}: internal error ({type(error).__name__}: {error}); please report it with this record"
+        return _failure(task.line, task.id, _one_line(message), problems)
+    output = {
+        "id": task.id,
+        **summary_to_dict(summary),
+        "problems": [
+            {"input": p.input, "stage": p.stage, "message": p.message, "skipped": p.skipped} for p in problems
+        ],
+    }
+    text = json.dumps(output, ensure_ascii=False)
+    log.debug("%s: %d sentences", where, len(summary.sentences))
+    return RecordResult(task.line, task.id, "ok", problems=tuple(problems), output=text)
+
+
+def _rejected(line: int, identifier: str | None, message: str, problems: Iterable[Problem] = ()) -> _Task:
+    """A task that needs no worker: the record failed before summarizing."""
+    return _Task(line, identifier, result=_failure(line, identifier, message, problems))
+
+
+def _failure(line: int, identifier: str | None, message: str, problems: Iterable[Problem] = ()) -> RecordResult:
+    message = _one_line(message)
+    output = json.dumps({"id": identifier, "line": line, "error": message}, ensure_ascii=False)
+    return RecordResult(line, identifier, "failed", error=message, problems=tuple(problems), output=output)
+
+
+def _reasons(problems: Iterable[Problem]) -> str:
+    return "; ".join(problem.message for problem in problems if problem.skipped) or "no documents"
+
+
+def _one_line(message: str) -> str:
+    return " ".join(message.split())
+
+
+def _kind(value: object, *, empty: bool = False) -> str:
+    """What a JSON value is, in words ("a list"); with ``empty``, empty or blank ones say so."""
+    if empty and isinstance(value, (str, list, dict)) and not (value.strip() if isinstance(value, str) else value):
+        return {str: "an empty string", list: "an empty list", dict: "an empty object"}[type(value)]
+    names = {dict: "an object", list: "a list", str: "a string", int: "a number", float: "a number", bool: "a boolean"}
+    return "null" if value is None else names.get(type(value), type(value).__name__)
+
+
+# Worker processes: one Pipeline each, built by the pool's initializer and reused for every
+# record the worker gets. Models load on the first record (a resumed run that has nothing
+# left to do loads none), and a model that cannot load is reported instead of raised, since
+# a pool restarts a worker whose initializer fails, forever.
+_worker_pipeline: Pipeline | None = None
+
+
+def _start_worker(config: Config, workers: int) -> None:
+    global _worker_pipeline
+    # The parent stops the pool on Ctrl-C; workers that caught it too would print tracebacks.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Share the cores: each worker's torch would otherwise start one thread per core.
+    try:
+        import torch
+
+        torch.set_num_threads(max(1, (os.cpu_count() or 1) // workers))
+    except ImportError:
+        pass
+    _worker_pipeline = Pipeline(config)
+
+
+def _work(task: _Task) -> RecordResult | _Fatal:
+    if task.result is not None:
+        return task.result
+    assert _worker_pipeline is not None, "the pool's initializer builds the pipeline"
+    try:
+        return _summarize(task, _worker_pipeline)
+    except ModelLoadError as error:
+        return _Fatal(str(error))
