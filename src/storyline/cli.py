@@ -1,16 +1,20 @@
-"""Command line: ``storyline summarize FILES... [--words N] [--format md|text|json|html] [-o OUT]``.
+"""Command line: ``storyline summarize FILES... [--words N] [--format md|text|json|html] [-o OUT]``
+and ``storyline batch IN.jsonl -o OUT.jsonl [--words N] [--sentences N] [--workers K] [--resume]``.
 
 A thin layer: parse arguments, read inputs, call the pipeline, render, map errors to
-messages and exit codes. Exit codes: 0 ok, 1 some inputs skipped, 2 usage error, 3 nothing usable.
+messages and exit codes. Exit codes: 0 ok, 1 some inputs skipped (batch: some records failed), 2 usage
+error, 3 nothing usable.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from storyline import __version__
 from storyline.config import Config, load_config
@@ -49,20 +53,36 @@ def build_parser() -> argparse.ArgumentParser:
     summarize.add_argument(
         "inputs", nargs="+", metavar="INPUT", help=".txt, .html, .json, .jsonl files, directories, or - for stdin"
     )
-    summarize.add_argument("--words", type=_positive, default=None, help="word budget (default 250)")
-    summarize.add_argument("--sentences", type=_positive, default=None, help="at most this many sentences")
     summarize.add_argument(
         "--format", "-f", choices=["md", "text", "json", "html"], default="md", help="output format (default md)"
     )
     summarize.add_argument("--output", "-o", type=Path, default=None, help="write here instead of standard output")
-    summarize.add_argument("--config", type=Path, default=None, help="a TOML file of settings (see Config)")
-    summarize.add_argument(
-        "--max-chars", type=_positive, default=None, help="cut longer articles to this many characters"
+
+    batch = commands.add_parser(
+        "batch",
+        help="summarize many clusters: JSON Lines in, one JSON line out per cluster",
+        description='Summarize every record {"id", "documents"} of a JSON Lines file into one JSON line '
+        'each, in input order. A record that fails gives {"id", "line", "error"} and the others go on.',
     )
-    summarize.add_argument("--no-clean", action="store_true", help="the texts are already clean: skip clutter removal")
-    summarize.add_argument("--spacy-model", default=None, help="spaCy pipeline name or path")
-    summarize.add_argument("--embedding-model", default=None, help="sentence-transformers model name or path")
-    for sub in (summarize,):
+    batch.add_argument("input", metavar="IN.jsonl", help="JSON Lines file of clusters, or - for stdin")
+    batch.add_argument("--output", "-o", type=Path, required=True, metavar="OUT.jsonl", help="JSON Lines to write")
+    batch.add_argument(
+        "--workers", type=_positive, default=1, help="worker processes, each loading the models once (default 1)"
+    )
+    batch.add_argument(
+        "--resume", action="store_true", help="skip the ids already in OUT and append the rest (after a killed run)"
+    )
+
+    for sub in (summarize, batch):
+        sub.add_argument("--words", type=_positive, default=None, help="word budget (default 250)")
+        sub.add_argument("--sentences", type=_positive, default=None, help="at most this many sentences")
+        sub.add_argument("--config", type=Path, default=None, help="a TOML file of settings (see Config)")
+        sub.add_argument(
+            "--max-chars", type=_positive, default=None, help="cut longer articles to this many characters"
+        )
+        sub.add_argument("--no-clean", action="store_true", help="the texts are already clean: skip clutter removal")
+        sub.add_argument("--spacy-model", default=None, help="spaCy pipeline name or path")
+        sub.add_argument("--embedding-model", default=None, help="sentence-transformers model name or path")
         sub.add_argument("-v", "--verbose", action="count", default=0, help="more log messages (-vv: debug)")
         sub.add_argument("-q", "--quiet", action="store_true", help="only errors")
     return parser
@@ -135,6 +155,81 @@ def _summarize(args: argparse.Namespace) -> int:
     return EXIT_SKIPPED if any(problem.skipped for problem in problems) else EXIT_OK
 
 
+def _batch(args: argparse.Namespace) -> int:
+    from storyline.batch import RecordResult, run_batch
+
+    source = Path(args.input)
+    if args.input != "-":
+        if not source.is_file():
+            reason = "is a directory" if source.is_dir() else "no such file"
+            print(f"storyline: error: {source}: {reason}; give a JSON Lines file of clusters", file=sys.stderr)
+            return EXIT_USAGE
+        if args.output.exists() and args.output.samefile(source):
+            print(f"storyline: error: {args.output} is the input too; write to another file", file=sys.stderr)
+            return EXIT_USAGE
+    bar = _progress_bar(None if args.input == "-" else source, args.quiet)
+
+    def say(message: str) -> None:
+        if bar is not None:
+            bar.write(message, file=sys.stderr)
+        else:
+            print(message, file=sys.stderr)
+
+    def progress(result: RecordResult) -> None:
+        if result.error and not args.quiet:
+            say(f"storyline: failed: {result.error}")
+        elif result.status == "ok" and args.verbose:
+            for problem in result.problems:
+                prefix = "skipped" if problem.skipped else "note"
+                say(f"storyline: {prefix}: record '{result.id}': {problem.message}")
+        if bar is not None:
+            bar.update(1)
+
+    config = _config(args)
+    try:
+        with contextlib.ExitStack() as stack:
+            records = sys.stdin.buffer if args.input == "-" else stack.enter_context(source.open("rb"))
+            if bar is not None:
+                stack.callback(bar.close)
+            counts = run_batch(
+                records, args.output, config=config, workers=args.workers, resume=args.resume, progress=progress
+            )
+    except InputError as error:  # only the output file of --resume: records never raise
+        print(f"storyline: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as error:
+        print(
+            f"storyline: error: {error.filename or args.output}: {error.strerror or error}; check the path",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    if not args.quiet:
+        skipped = (
+            f'; {counts.documents_skipped} document(s) skipped (see "problems")' if counts.documents_skipped else ""
+        )
+        done = f", {counts.done} already done" if args.resume else ""
+        print(
+            f"storyline: {args.output}: {counts.ok} summarized, {counts.failed} failed{done}{skipped}", file=sys.stderr
+        )
+    if counts.failed and not counts.ok:
+        print(f"storyline: error: no record could be summarized; see the errors in {args.output}", file=sys.stderr)
+        return EXIT_NOTHING_USABLE
+    return EXIT_SKIPPED if counts.failed else EXIT_OK
+
+
+def _progress_bar(source: Path | None, quiet: bool) -> Any:
+    """A tqdm bar on stderr when it is a terminal (counted lines give it a total), else None."""
+    if quiet or not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    total = None
+    if source is not None:
+        with source.open("rb") as handle:
+            total = sum(1 for line in handle if line.strip())
+    return tqdm(total=total, unit="record", desc="batch", file=sys.stderr, dynamic_ncols=True)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = build_parser()
@@ -143,6 +238,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "summarize":
             return _summarize(args)
+        if args.command == "batch":
+            return _batch(args)
     except ConfigError as error:
         print(f"storyline: error: {error}", file=sys.stderr)
         return EXIT_USAGE
