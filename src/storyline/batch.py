@@ -125,6 +125,9 @@ def run_batch(
     Returns:
         How many records were summarized, failed, and skipped as already done.
 
+    With ``workers > 1`` the worker processes are spawned: they import the main module, so a
+    script calls this under ``if __name__ == "__main__":``.
+
     Raises:
         ConfigError: ``workers`` or ``chunksize`` below 1.
         InputError: with ``resume``, ``out_path`` holds lines that are not batch output.
@@ -159,46 +162,76 @@ def run_batch(
 def read_done(out_path: str | Path) -> tuple[set[str], set[int]]:
     """The ids already in a batch output file, and the line numbers of its id-less failures.
 
-    A last line without its newline (a run killed while writing it) is cut off the file, so
-    new lines can be appended cleanly. A missing file holds nothing.
+    The file is read a line at a time (it holds every article text). A last line without its
+    newline is, when it is a whole record, ended with one; when it is cut off (a run killed
+    while writing it), it is removed, so new lines can be appended cleanly. A missing file
+    holds nothing; a file that is not batch output is left as it is.
 
     Raises:
-        InputError: a complete line is not a batch output record.
-        OSError: the file cannot be read or cut.
+        InputError: a line is not a batch output record.
+        OSError: the file cannot be read or changed.
     """
     path = Path(out_path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return set(), set()
-    complete = data.rfind(b"\n") + 1
-    if complete < len(data):
-        log.info("%s: removing a cut-off last line left by an interrupted run", path)
-        os.truncate(path, complete)
     ids: set[str] = set()
     lines: set[int] = set()
-    for number, raw in enumerate(data[:complete].split(b"\n"), start=1):
-        if not raw.strip():
-            continue
+    complete = 0  # bytes in whole lines
+    tail = b""
+    try:
+        with path.open("rb") as handle:
+            for number, raw in enumerate(handle, start=1):
+                if not raw.endswith(b"\n"):
+                    tail = raw
+                    break
+                _add_done(_output_record(raw, path, number), ids, lines)
+                complete += len(raw)
+    except FileNotFoundError:
+        return ids, lines
+    if tail:
         try:
-            record = json.loads(raw)
-        except (json.JSONDecodeError, UnicodeDecodeError) as error:
-            raise InputError(
-                f"{path}:{number}: not a batch output line ({error}); give the output of an earlier "
-                "batch run, or leave out --resume to replace the file",
-                input=f"{path}:{number}",
-            ) from error
-        if not isinstance(record, dict) or "id" not in record:
-            raise InputError(
-                f"{path}:{number}: not a batch output line (no 'id'); give the output of an earlier "
-                "batch run, or leave out --resume to replace the file",
-                input=f"{path}:{number}",
-            )
-        if isinstance(record["id"], str):
-            ids.add(record["id"])
-        elif isinstance(record.get("line"), int):
-            lines.add(record["line"])
+            record = _output_record(tail, path, number)
+        except InputError:
+            # Every line this module writes starts so; anything else is not a cut-off record.
+            if not tail.startswith(b'{"id": '):
+                raise
+            log.info("%s: removing a cut-off last line left by an interrupted run", path)
+            os.truncate(path, complete)
+        else:
+            _add_done(record, ids, lines)
+            with path.open("ab") as handle:
+                handle.write(b"\n")
     return ids, lines
+
+
+def _output_record(raw: bytes, path: Path, number: int) -> dict[str, Any] | None:
+    """One line of a batch output file (None when blank).
+
+    Raises:
+        InputError: the line is not a batch output record.
+    """
+    if not raw.strip():
+        return None
+    try:
+        record = json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        reason = f"not JSON: {error}"
+    else:
+        if isinstance(record, dict) and "id" in record:
+            return record
+        reason = "no 'id'"
+    raise InputError(
+        f"{path}:{number}: not a batch output line ({reason}); give the output of an earlier batch run, "
+        "or leave out --resume to replace the file",
+        input=f"{path}:{number}",
+    )
+
+
+def _add_done(record: dict[str, Any] | None, ids: set[str], lines: set[int]) -> None:
+    if record is None:
+        return
+    if isinstance(record["id"], str):
+        ids.add(record["id"])
+    elif isinstance(record.get("line"), int):
+        lines.add(record["line"])
 
 
 def _results(

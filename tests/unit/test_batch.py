@@ -123,7 +123,18 @@ def test_read_done_cuts_off_a_partial_last_line(tmp_path: Path) -> None:
     assert out.read_text(encoding="utf-8") == whole
 
 
-@pytest.mark.parametrize("content", ["# notes\n", '{"id": "a"}\n[1]\n{"id": "b"}\n'], ids=["not-json", "no-id"])
+def test_read_done_ends_a_whole_last_line(tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    out.write_text('{"id": "a"}\n{"id": "b", "summary": "x"}', encoding="utf-8")
+    assert read_done(out) == ({"a", "b"}, set())
+    assert out.read_text(encoding="utf-8") == '{"id": "a"}\n{"id": "b", "summary": "x"}\n'
+
+
+@pytest.mark.parametrize(
+    "content",
+    ["# notes\n", '{"id": "a"}\n[1]\n{"id": "b"}\n', '{"id": "a"}\nmy notes', '{"id": "a"}\n[2]'],
+    ids=["not-json", "no-id", "unended-text", "unended-list"],
+)
 def test_read_done_refuses_a_file_that_is_not_batch_output(tmp_path: Path, content: str) -> None:
     out = tmp_path / "notes.txt"
     out.write_text(content, encoding="utf-8")
