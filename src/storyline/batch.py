@@ -106,6 +106,9 @@ def run_batch(
 ) -> BatchCounts:
     """Summarize every record and write one JSON line per record to ``out_path``, in input order.
 
+    With ``workers > 1`` the worker processes are spawned: they import the main module, so a
+    script calls this under ``if __name__ == "__main__":``.
+
     Args:
         records: JSON lines (str or UTF-8 bytes, e.g. an open binary file) or already parsed
             records; numbered from 1 for messages. Blank lines are skipped (they are still
@@ -124,9 +127,6 @@ def run_batch(
 
     Returns:
         How many records were summarized, failed, and skipped as already done.
-
-    With ``workers > 1`` the worker processes are spawned: they import the main module, so a
-    script calls this under ``if __name__ == "__main__":``.
 
     Raises:
         ConfigError: ``workers`` or ``chunksize`` below 1.
