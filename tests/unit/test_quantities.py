@@ -1,0 +1,89 @@
+"""Numbers and amounts in text, and when two of them disagree (nlp/quantities.py)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from storyline.nlp.quantities import Quantity, comparable, compatible, find_quantities
+
+
+def only(text: str) -> Quantity:
+    found = find_quantities(text)
+    assert len(found) == 1, found
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "low", "high", "unit"),
+    [
+        ("injuring four people", 4, 4, 4, ("person",)),
+        ("more than 60 countries", 60, 60, math.inf, ("country",)),
+        ("at least 12 people were killed", 12, 12, math.inf, ("person",)),
+        ("nearly 300 gallons of diesel", 300, 225, 300, ("gallon",)),
+        ("twenty-five people died", 25, 25, 25, ("person", "died")),
+        ("at least the fourth time", 4, 4, math.inf, ("time",)),
+        ("multiple times since 2009", 2, 2, math.inf, ("time",)),
+        ("dozens of people", 13, 13, 199, ("person",)),
+    ],
+)
+def test_values_ranges_and_units(text: str, value: float, low: float, high: float, unit: tuple[str, ...]) -> None:
+    quantity = only(text)
+    assert (quantity.value, quantity.low, quantity.high, quantity.unit) == (value, low, high, unit)
+
+
+def test_money_and_percent() -> None:
+    money = only("approved a $38 million contract")
+    assert money.kind == "money" and money.value == 38e6 and money.unit[0] == "$"
+    assert money.text == "$38 million"
+    percent = only("prices rose 5% last year")
+    assert percent.kind == "percent" and percent.low == 4.5 and percent.high == 5.5
+
+
+def test_round_large_numbers_allow_their_rounding() -> None:
+    rounded = only("about 52,000 vehicles a day")
+    exact = only("52,300 vehicles a day")
+    assert compatible(rounded, exact) and comparable(rounded, exact)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The collision happened at 4:40 a.m.",
+        "It happened on 9/11 and in 1998.",
+        "F-16 jets flew over.",
+        "No one was killed.",
+        "It is one of the busiest bridges.",
+    ],
+)
+def test_times_years_names_and_pronoun_one_are_not_counts(text: str) -> None:
+    assert find_quantities(text) == []
+
+
+def test_spans_to_skip_are_skipped() -> None:
+    text = "Four people were hurt on Nov. 24."
+    skip = [(text.index("Nov. 24"), len(text) - 1)]
+    assert [q.text for q in find_quantities(text, skip)] == ["Four"]
+
+
+def test_different_counts_of_the_same_thing_conflict() -> None:
+    four, six = only("Four people were injured"), only("Six people were injured")
+    assert comparable(four, six) and not compatible(four, six)
+
+
+def test_a_part_of_a_count_fits_the_whole() -> None:
+    # "six world powers" = "the US and five other world powers": a paraphrase, not a contradiction.
+    six, five_other = only("Iran and six world powers reach a deal"), only("the US and five other world powers")
+    assert five_other.partial
+    assert comparable(six, five_other) and compatible(six, five_other)
+
+
+def test_hedged_counts_fit_the_exact_one() -> None:
+    assert compatible(only("more than 60 countries"), only("62 countries"))
+    assert not compatible(only("more than 60 countries"), only("40 countries"))
+
+
+def test_different_things_are_not_compared() -> None:
+    assert not comparable(only("four people"), only("four bridges"))
+    assert not comparable(only("$4 million"), only("4 million people"))
