@@ -38,6 +38,8 @@ class Config:
         max_chars: longer article texts are cut to this many characters (and a note is logged).
         min_words: an article with fewer words of prose after cleaning is not usable.
         selector: registry name of the sentence selector.
+        compare: also compare the sources when summarizing (``Summary.comparison``: agreements,
+            single-source claims, contradictions, quotes, timeline); off by default since it adds work.
     """
 
     words: int = 250
@@ -50,6 +52,7 @@ class Config:
     max_chars: int = 200_000
     min_words: int = 25
     selector: str = "coverage.v1"
+    compare: bool = False
 
     def __post_init__(self) -> None:
         if not isinstance(self.words, int) or self.words < 1:

@@ -1,4 +1,4 @@
-"""Wire the stages: clean -> check -> segment -> embed -> align -> select.
+"""Wire the stages: clean -> check -> segment -> embed -> align -> select (and compare).
 
 The only module that imports every stage; holds no algorithm code. ``Pipeline`` holds the
 config and the (lazily loaded, per-process cached) models.
@@ -6,21 +6,26 @@ config and the (lazily loaded, per-process cached) models.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
+import numpy.typing as npt
 
 from storyline.align import align
+from storyline.compare import compare as compare_sources
 from storyline.config import Config
 from storyline.errors import InputError
 from storyline.ingest.check import check_article, clean_article, find_duplicates
+from storyline.nlp.dates import find_dateline
 from storyline.nlp.embed import Encoder, load_encoder
 from storyline.nlp.segment import load_spacy, segment_many
 from storyline.registry import get_selector
-from storyline.types import Article, Problem, Summary
+from storyline.types import Alignment, Article, Comparison, Problem, Summary
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -137,6 +142,7 @@ class Pipeline:
         sentences: int | None = None,
         on_error: OnError = "raise",
         problems: list[Problem] | None = None,
+        compare: bool | None = None,
     ) -> Summary:
         """Summarize one cluster of articles about the same event.
 
@@ -146,6 +152,9 @@ class Pipeline:
             sentences: optional cap on the number of sentences (default: the config's).
             on_error: "raise" on the first unusable article, or "skip" it and note it in ``problems``.
             problems: a list that receives a Problem for every skipped or altered article.
+            compare: also compare the sources (agreements, contradictions, quotes, timeline) and
+                attach the result as ``Summary.comparison``, from the same aligned sentences
+                (default: the config's ``compare``).
 
         Returns:
             The summary; every sentence cites the articles that report its fact.
@@ -154,18 +163,7 @@ class Pipeline:
             InputError: no usable article (always), or any unusable article with on_error="raise".
         """
         lap = _Lap(self.timings)
-        found: list[Problem] = problems if problems is not None else []
-        usable = self.prepare(articles, on_error=on_error, problems=found)
-        if not usable:
-            raise InputError("no usable article to summarize; see the messages above for each input")
-        lap("clean")
-        documents = segment_many(usable, self.nlp)
-        lap("segment")
-        texts = [sentence.text for document in documents for sentence in document.sentences]
-        vectors = self.encoder.encode(texts) if texts else np.zeros((0, 1), dtype=np.float32)
-        lap("embed")
-        alignment = align(documents, vectors)
-        lap("align")
+        alignment, vectors, datelines = self._align(articles, on_error, problems, lap, purpose="summarize")
         selector = get_selector(self.config.selector)
         summary = selector(
             alignment,
@@ -174,7 +172,71 @@ class Pipeline:
             max_sentences=sentences if sentences is not None else self.config.sentences,
         )
         lap("select")
+        if compare if compare is not None else self.config.compare:
+            comparison = compare_sources(alignment, vectors, datelines=datelines)
+            lap("compare")
+            summary = dataclasses.replace(summary, comparison=comparison)
         return summary
+
+    def compare(
+        self,
+        articles: Iterable[ArticleLike],
+        *,
+        on_error: OnError = "raise",
+        problems: list[Problem] | None = None,
+    ) -> Comparison:
+        """Compare how the articles of one cluster report it: what they agree on, what only one
+        reports, where they contradict each other, whom they quote, and when things happened.
+
+        Args:
+            articles: Articles, article records (dicts with "text") or plain strings.
+            on_error: "raise" on the first unusable article, or "skip" it and note it in ``problems``.
+            problems: a list that receives a Problem for every skipped or altered article.
+
+        Returns:
+            The comparison; its spans are offsets into the texts of ``Comparison.articles``.
+
+        Raises:
+            InputError: no usable article (always), or any unusable article with on_error="raise".
+        """
+        lap = _Lap(self.timings)
+        alignment, vectors, datelines = self._align(articles, on_error, problems, lap, purpose="compare")
+        comparison = compare_sources(alignment, vectors, datelines=datelines)
+        lap("compare")
+        return comparison
+
+    def _align(
+        self,
+        articles: Iterable[ArticleLike],
+        on_error: OnError,
+        problems: list[Problem] | None,
+        lap: _Lap,
+        *,
+        purpose: str,
+    ) -> tuple[Alignment, npt.NDArray[np.float32], dict[str, date]]:
+        """Clean, check, segment, embed and align; also the datelines of articles with no date."""
+        found: list[Problem] = problems if problems is not None else []
+        given = as_articles(articles)
+        usable = self.prepare(given, on_error=on_error, problems=found)
+        if not usable:
+            raise InputError(f"no usable article to {purpose}; see the messages above for each input")
+        # A page copied as text keeps its dateline ("2014-11-07 09:24") above the article; the
+        # cleaner drops that line, so it is read from the text as given.
+        kept = {article.id for article in usable}
+        datelines = {
+            article.id: day
+            for article in given
+            if article.id in kept and not article.published and (day := find_dateline(article.text)) is not None
+        }
+        lap("clean")
+        documents = segment_many(usable, self.nlp)
+        lap("segment")
+        texts = [sentence.text for document in documents for sentence in document.sentences]
+        vectors = self.encoder.encode(texts) if texts else np.zeros((0, 1), dtype=np.float32)
+        lap("embed")
+        alignment = align(documents, vectors)
+        lap("align")
+        return alignment, vectors, datelines
 
 
 class _Lap:

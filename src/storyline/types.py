@@ -1,6 +1,7 @@
 """Core data types that flow through the pipeline.
 
 input -> Article -> Document(sentences) -> Alignment -> Summary -> str
+                                                     and Comparison (agreements, contradictions, quotes, timeline)
 
 All types are frozen, slotted dataclasses: cheap, immutable and picklable (for worker
 processes). This module imports nothing else from storyline.
@@ -15,12 +16,18 @@ __all__ = [
     "Alignment",
     "Article",
     "Citation",
+    "Claim",
+    "Comparison",
+    "Contradiction",
+    "ContradictionKind",
     "Document",
     "Entity",
     "Problem",
+    "Quote",
     "Sentence",
     "Summary",
     "SummarySentence",
+    "TimelineEvent",
 ]
 
 
@@ -106,6 +113,58 @@ class SummarySentence:
     citations: tuple[Citation, ...]
 
 
+ContradictionKind = Literal["number", "date", "entity", "quote", "other"]
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A fact in the sources: its text (one outlet's sentence) and every span that states it."""
+
+    text: str
+    support: tuple[Citation, ...]  # support[0] is the span ``text`` was taken from
+
+
+@dataclass(frozen=True, slots=True)
+class Contradiction:
+    """Two or more sources that state the same fact differently (a number, date, name or quotation)."""
+
+    kind: ContradictionKind
+    explanation: str  # one line naming each side: 'RFE/RL: "at least the fourth time"; LA Times: ...'
+    spans: tuple[Citation, ...]  # the sentences that disagree, one per side at least
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A direct quotation with its speaker and every span that carries it."""
+
+    speaker: str | None  # the named person (or organisation); None when no source names one
+    text: str
+    support: tuple[Citation, ...]  # support[0] is the quoted words ``text`` was taken from
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEvent:
+    """A dated event: its date made absolute, the sentence that dates it, and every span that does."""
+
+    date: str  # "YYYY-MM-DD", "YYYY-MM" or "YYYY"
+    text: str
+    support: tuple[Citation, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """How the sources of one cluster compare: what they agree on, what rests on one outlet, where
+    they differ, whom they quote and when things happened. Every item cites exact source spans
+    (offsets into the texts of ``articles``)."""
+
+    articles: tuple[Article, ...]
+    agreements: tuple[Claim, ...] = ()  # facts two or more outlets report, most important first
+    single_source: tuple[Claim, ...] = ()  # newsworthy facts only one outlet reports
+    contradictions: tuple[Contradiction, ...] = ()
+    quotes: tuple[Quote, ...] = ()  # most widely carried first
+    timeline: tuple[TimelineEvent, ...] = ()  # in date order
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """An input that was skipped or changed, with a message saying what to do."""
@@ -123,6 +182,7 @@ class Summary:
     sentences: tuple[SummarySentence, ...]
     articles: tuple[Article, ...]
     notes: tuple[str, ...] = ()  # things the reader should know ("single source", ...)
+    comparison: Comparison | None = None  # set when a comparison was asked for
 
     @property
     def text(self) -> str:

@@ -1,0 +1,978 @@
+"""Compare the sources of one cluster: Alignment -> Comparison.
+
+What every outlet confirms, what rests on one outlet alone, where they disagree, whom they
+quote and when things happened, each item citing exact source spans:
+
+- agreements: facts the alignment finds in two or more outlets (near-duplicate copies of one
+  wire story count as one outlet), most widely reported and most central first;
+- single_source: the most central sentences no other outlet states;
+- contradictions: aligned sentences (the same fact by meaning) that differ in a number or
+  amount, a date, a person or place, or the words of a quotation. Wordings that can both be
+  true are not contradictions: "six world powers" and "five other world powers" (a part of a
+  count), "October" and "mid-October" (a refinement), "about 52,000" and "52,300" (a rounding);
+- quotes: direct quotations with their speakers, merged across outlets when the words are
+  nearly the same;
+- timeline: dated events, dates made absolute from each article's publication date.
+
+Knows nothing about summaries or output formats.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from difflib import SequenceMatcher
+from itertools import combinations
+
+import numpy as np
+import numpy.typing as npt
+
+from storyline.nlp.dates import When, parse_iso_date, resolve_date
+from storyline.nlp.quantities import Quantity, comparable, compatible, find_quantities
+from storyline.nlp.quotes import PersonNames, Quotation, clean_name, find_quotations, person_names
+from storyline.types import (
+    Alignment,
+    Article,
+    Citation,
+    Claim,
+    Comparison,
+    Contradiction,
+    ContradictionKind,
+    Entity,
+    Quote,
+    Sentence,
+    TimelineEvent,
+)
+
+__all__ = ["compare", "reference_dates"]
+
+log = logging.getLogger(__name__)
+
+Matrix = npt.NDArray[np.float32]
+
+#: How many items of each list to keep (the most important ones).
+MAX_AGREEMENTS = 12
+MAX_SINGLE_SOURCE = 10
+MAX_SINGLE_SOURCE_PER_ARTICLE = 3
+MAX_QUOTES = 20
+MAX_TIMELINE = 30
+#: Sentences shorter or longer than this (in words) do not make good claims.
+MIN_CLAIM_WORDS = 6
+MAX_CLAIM_WORDS = 60
+#: Raw cosine above which two dated sentences of different outlets tell the same event.
+SAME_EVENT = 0.6
+#: Sentence pairs checked for contradictions: aligned with at least this (centred) similarity ...
+PAIR_SIMILARITY = 0.55
+#: ... or sharing at least this share of their content words (Dice).
+PAIR_DICE = 0.45
+#: ... or, for events on the same day, sharing this share of their content words (Dice).
+SAME_DAY_DICE = 0.3
+#: Quotations merge when the shorter one's words are this share of the longer one's ...
+QUOTE_CONTAINMENT = 0.8
+#: ... or their word sequences are this similar (difflib ratio).
+QUOTE_SIMILARITY = 0.7
+#: A sentence without quotation marks carries a quotation when it has this share of its content words.
+REPORTED_SPEECH = 0.6
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_STOP = frozenset(
+    """a an the and or but if of to in on at by for with from as is are was were be been being has have
+    had do does did this that these those it its he she they them his her their we our you your i me my
+    will would could should can may might must shall said says say about into over after before than
+    then there here who whom which what when where why how also just more most other some such only own
+    same so too very s t up out that's""".split()
+)
+_NEGATIONS = frozenset({"not", "no", "never", "n't", "nobody", "nothing", "neither", "nor", "without"})
+_DEPENDENT_OPENERS = frozenset(
+    """he she it they him her his its their them this these those that there also but and or so yet
+    however moreover meanwhile nevertheless furthermore additionally then thus therefore instead
+    nonetheless both such""".split()
+)
+# Words before a date (within FUTURE_WINDOW characters) that put it ahead of the publication date:
+# "will start on Thursday", "is due to meet on November 7", "before the next Congress convenes in January".
+_FUTURE = re.compile(
+    r"\b(?:will|'ll|is due|are due|due to|scheduled|expected to|plans? to|set to|to be held|next|upcoming)\b",
+    re.IGNORECASE,
+)
+FUTURE_WINDOW = 60
+_EVENT_YEAR_PREPOSITIONS = frozenset({"in", "during", "by", "early", "late", "mid", "until"})
+_PERSON = frozenset({"PERSON"})
+_PLACE = frozenset({"GPE", "LOC", "FAC"})
+# Names whose change is a contradiction. spaCy's small model often labels an unfamiliar person
+# or place as an organisation (and back), so they are compared across these labels.
+_NAMES = frozenset({"PERSON", "GPE", "LOC", "FAC", "ORG"})
+_SPAN = re.compile(r"\s*(?:since|until|till|through|throughout)\s+", re.IGNORECASE)
+_ALIASES = {
+    "us": "us",
+    "usa": "us",
+    "united states": "us",
+    "united states of america": "us",
+    "america": "us",
+    "uk": "uk",
+    "britain": "uk",
+    "great britain": "uk",
+    "united kingdom": "uk",
+    "un": "un",
+    "united nations": "un",
+    "eu": "eu",
+    "european union": "eu",
+    "uae": "uae",
+    "united arab emirates": "uae",
+    "ussr": "ussr",
+    "soviet union": "ussr",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _Reference:
+    """The date an article's relative dates count from; ``exact`` when it is the article's own."""
+
+    day: date | None
+    exact: bool
+
+
+@dataclass(slots=True)
+class _Facts:
+    """What one sentence states that can disagree: numbers, dates and names."""
+
+    quantities: list[Quantity]
+    dates: list[tuple[Entity, When | None]]
+    events: set[int]  # positions in ``dates`` of the dates that date an event (for the timeline)
+    names: list[Entity]
+
+
+@dataclass(slots=True)
+class _Finding:
+    """One disagreement between two sentences (merged later with others about the same thing)."""
+
+    kind: ContradictionKind
+    sides: dict[str, str]  # sentence id -> the phrase that differs ("four people")
+    values: dict[str, str]  # sentence id -> normalised value (to group sentences that say the same)
+    note: str = ""
+    spans: dict[str, Citation] = field(default_factory=dict)
+
+
+def reference_dates(articles: Sequence[Article], datelines: Mapping[str, date] | None = None) -> dict[str, _Reference]:
+    """The date each article's relative dates ("Thursday", "Nov. 24") are resolved against.
+
+    An article's own publication date (``Article.published``, else a dateline found in its page
+    text) is exact. An article without one borrows the middle of the others' dates: close enough
+    for the year of "Nov. 24", not for the day of "Thursday", so it is marked inexact.
+    """
+    own: dict[str, date] = {}
+    for article in articles:
+        day = parse_iso_date(article.published) or (datelines or {}).get(article.id)
+        if day is not None:
+            own[article.id] = day
+    known = sorted(own.values())
+    borrowed = known[len(known) // 2] if known else None
+    return {
+        article.id: _Reference(own[article.id], True) if article.id in own else _Reference(borrowed, False)
+        for article in articles
+    }
+
+
+def compare(alignment: Alignment, vectors: Matrix, *, datelines: Mapping[str, date] | None = None) -> Comparison:
+    """Compare the articles of one cluster.
+
+    Args:
+        alignment: the cluster's alignment (documents, near-duplicate groups, aligned sentences).
+        vectors: one normalised row per sentence, in document then sentence order (as for align).
+        datelines: publication dates found in the page text of articles that have no
+            ``published`` date (article id -> date).
+
+    Returns:
+        Agreements, single-source claims, contradictions, quotes and a timeline, all citing
+        exact spans of the articles' (cleaned) texts.
+    """
+    context = _Context(alignment, vectors, reference_dates([d.article for d in alignment.documents], datelines))
+    facts = _fact_groups(context)
+    comparison = Comparison(
+        articles=tuple(document.article for document in alignment.documents),
+        agreements=_agreements(context, facts),
+        single_source=_single_source(context, facts),
+        contradictions=_contradictions(context),
+        quotes=(),
+        timeline=_timeline(context),
+    )
+    quotes, quote_contradictions = _quotes(context)
+    return Comparison(
+        articles=comparison.articles,
+        agreements=comparison.agreements,
+        single_source=comparison.single_source,
+        contradictions=comparison.contradictions + quote_contradictions,
+        quotes=quotes,
+        timeline=comparison.timeline,
+    )
+
+
+class _Context:
+    """The cluster's sentences with what every part of the comparison needs, computed once."""
+
+    def __init__(self, alignment: Alignment, vectors: Matrix, references: dict[str, _Reference]) -> None:
+        self.alignment = alignment
+        self.references = references
+        self.sentences = [sentence for document in alignment.documents for sentence in document.sentences]
+        if len(self.sentences) != len(vectors):
+            raise ValueError(f"got {len(vectors)} vectors for {len(self.sentences)} sentences")
+        self.position = {sentence.id: index for index, sentence in enumerate(self.sentences)}
+        self.by_id = {sentence.id: sentence for sentence in self.sentences}
+        self.articles = {document.article.id: document.article for document in alignment.documents}
+        self.vectors = vectors
+        if len(vectors):
+            centre = vectors.mean(axis=0)
+            norm = float(np.linalg.norm(centre))
+            self.centrality = vectors @ (centre / norm if norm else centre)
+        else:
+            self.centrality = np.zeros(0, dtype=np.float32)
+        self.groups = alignment.groups
+        self.outlets = len(set(alignment.groups.values()))
+        self.names = {document.article.id: person_names(document.sentences) for document in alignment.documents}
+        self.people = _People(self.names.values())
+        self._facts: dict[str, _Facts] = {}
+
+    def cite(self, sentence: Sentence) -> Citation:
+        return Citation(sentence.article_id, sentence.start, sentence.end)
+
+    def source(self, sentence_or_article: str) -> str:
+        article_id = self.by_id[sentence_or_article].article_id if ":" in sentence_or_article else sentence_or_article
+        article = self.articles.get(article_id)
+        return article.source if article else article_id
+
+    def cosine(self, first: str, second: str) -> float:
+        return float(self.vectors[self.position[first]] @ self.vectors[self.position[second]])
+
+    def aligned(self, first: str, second: str) -> bool:
+        support = self.alignment.support
+        return second in support.get(first, ()) or first in support.get(second, ())
+
+    def facts(self, sentence: Sentence) -> _Facts:
+        found = self._facts.get(sentence.id)
+        if found is None:
+            found = _sentence_facts(sentence, self.references[sentence.article_id])
+            self._facts[sentence.id] = found
+        return found
+
+
+# --- agreements and single-source claims -------------------------------------------------------
+
+
+def _fact_groups(context: _Context) -> list[list[Sentence]]:
+    """Sentences grouped into facts: a sentence and the sentences of other articles aligned with it.
+
+    The most widely supported sentences claim their partners first, so each sentence belongs to
+    one fact.
+    """
+    support = context.alignment.support
+
+    def outlets(sentence: Sentence) -> int:
+        return len({context.groups[context.by_id[other].article_id] for other in support.get(sentence.id, ())})
+
+    order = sorted(
+        context.sentences,
+        key=lambda s: (-outlets(s), -float(context.centrality[context.position[s.id]]), s.index),
+    )
+    used: set[str] = set()
+    facts: list[list[Sentence]] = []
+    for sentence in order:
+        if sentence.id in used:
+            continue
+        members = [sentence]
+        seen_articles = {sentence.article_id}
+        for other_id in support.get(sentence.id, ()):
+            other = context.by_id[other_id]
+            if other_id not in used and other.article_id not in seen_articles:
+                members.append(other)
+                seen_articles.add(other.article_id)
+        used.update(member.id for member in members)
+        facts.append(members)
+    return facts
+
+
+def _stands_alone(text: str) -> bool:
+    words = _WORD.findall(text)
+    return bool(words) and words[0].lower() not in _DEPENDENT_OPENERS and text.lstrip()[:1] not in "\"“‘'`"
+
+
+def _claim_words(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def _representative(members: Sequence[Sentence]) -> Sentence:
+    """The member that reads best on its own: standing alone, of a sensible length, earliest."""
+    good = [m for m in members if _stands_alone(m.text) and MIN_CLAIM_WORDS <= _claim_words(m.text) <= MAX_CLAIM_WORDS]
+    return (good or list(members))[0]
+
+
+def _agreements(context: _Context, facts: list[list[Sentence]]) -> tuple[Claim, ...]:
+    ranked: list[tuple[float, Claim]] = []
+    for members in facts:
+        outlets = len({context.groups[m.article_id] for m in members})
+        if outlets < 2:
+            continue
+        first = _representative(members)
+        others = sorted((m for m in members if m is not first), key=lambda m: context.position[m.id])
+        centrality = max(float(context.centrality[context.position[m.id]]) for m in members)
+        lead = max(0.0, 1.0 - min(m.index for m in members) / 10)
+        score = outlets + centrality + 0.5 * lead - 0.5 * (not _stands_alone(first.text))
+        ranked.append((score, Claim(first.text, tuple(context.cite(m) for m in [first, *others]))))
+    ranked.sort(key=lambda item: -item[0])
+    return tuple(claim for _, claim in ranked[:MAX_AGREEMENTS])
+
+
+def _single_source(context: _Context, facts: list[list[Sentence]]) -> tuple[Claim, ...]:
+    if context.outlets < 2:
+        return ()
+    ranked: list[tuple[float, Sentence, list[Sentence]]] = []
+    support = context.alignment.support
+    for members in facts:
+        first = members[0]
+        group = context.groups[first.article_id]
+        if any(context.groups[context.by_id[other].article_id] != group for other in support.get(first.id, ())):
+            continue  # another outlet states it (even if that sentence went to a better-matched fact)
+        words = _claim_words(first.text)
+        if not (_stands_alone(first.text) and MIN_CLAIM_WORDS <= words <= MAX_CLAIM_WORDS):
+            continue
+        named = any(e.label in _PERSON | _PLACE | {"ORG", "CARDINAL", "MONEY", "PERCENT"} for e in first.entities)
+        lead = max(0.0, 1.0 - first.index / 15)
+        score = float(context.centrality[context.position[first.id]]) + 0.4 * lead + 0.1 * named
+        ranked.append((score, first, members))
+    ranked.sort(key=lambda item: -item[0])
+    chosen: list[Claim] = []
+    per_article: dict[int, int] = {}
+    for _, first, members in ranked:
+        group = context.groups[first.article_id]
+        if per_article.get(group, 0) >= MAX_SINGLE_SOURCE_PER_ARTICLE:
+            continue
+        per_article[group] = per_article.get(group, 0) + 1
+        chosen.append(Claim(first.text, tuple(context.cite(m) for m in members)))
+        if len(chosen) == MAX_SINGLE_SOURCE:
+            break
+    return tuple(chosen)
+
+
+# --- contradictions ----------------------------------------------------------------------------
+
+
+def _sentence_facts(sentence: Sentence, reference: _Reference) -> _Facts:
+    skip = [
+        (e.start - sentence.start, e.end - sentence.start) for e in sentence.entities if e.label in ("DATE", "TIME")
+    ]
+    quantities = find_quantities(sentence.text, skip)
+    dates: list[tuple[Entity, When | None]] = []
+    events: set[int] = set()
+    for entity in sentence.entities:
+        if entity.label != "DATE":
+            continue
+        local = entity.start - sentence.start
+        future = bool(_FUTURE.search(sentence.text[max(0, local - FUTURE_WINDOW) : local]))
+        when = resolve_date(entity.text, reference.day, future=future, relative=reference.exact)
+        event = when is not None
+        if when is None and (span := _SPAN.match(entity.text)):
+            # "since 1984" dates no event, but "since 1982" in another outlet still disagrees.
+            when = resolve_date(entity.text[span.end() :], reference.day, future=future, relative=reference.exact)
+        if when is None and not _names_a_day(entity.text):
+            continue
+        if event and when is not None and when.granularity == "year" and re.fullmatch(r"\d{4}", entity.text.strip()):
+            before = sentence.text[:local].split()[-1:]
+            # "2001 and 2002 congressional authorizations", "the 1989 protests": a year used as a label.
+            event = bool(before) and before[0].lower() in _EVENT_YEAR_PREPOSITIONS
+        if event:
+            events.add(len(dates))
+        dates.append((entity, when))
+    names = [e for e in sentence.entities if e.label in _NAMES]
+    return _Facts(quantities, dates, events, names)
+
+
+_DAY_WORDS = re.compile(
+    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|"
+    r"july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\b",
+    re.IGNORECASE,
+)
+
+
+def _names_a_day(expression: str) -> bool:
+    """An unresolved date that still names a weekday or month ("Thursday" without a reference)."""
+    return bool(_DAY_WORDS.search(expression)) and not re.search(r"\b(?:days|weeks|months|years)\b", expression)
+
+
+def _stem(word: str) -> str:
+    word = word.lower().replace("’", "'").removesuffix("'s")
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+def _content_words(text: str) -> frozenset[str]:
+    return frozenset(_stem(w) for w in _WORD.findall(text) if w.lower() not in _STOP and len(w) > 2)
+
+
+def _dice(first: frozenset[str], second: frozenset[str]) -> float:
+    return 2 * len(first & second) / (len(first) + len(second)) if first and second else 0.0
+
+
+def _candidate_pairs(context: _Context) -> list[tuple[Sentence, Sentence]]:
+    """Pairs of sentences of different articles that may state the same fact: aligned by meaning
+    and close enough to compare (PAIR_SIMILARITY), or sharing most of their words (PAIR_DICE).
+
+    A changed name, number or date moves a sentence's embedding less than its other words do,
+    but the alignment's cut-offs were set for summaries; word overlap finds the rest.
+    """
+    words = {sentence.id: _content_words(sentence.text) for sentence in context.sentences}
+    pairs: dict[tuple[str, str], tuple[Sentence, Sentence]] = {}
+    for (first_id, second_id), score in context.alignment.similarity.items():
+        if score >= PAIR_SIMILARITY:
+            key = (min(first_id, second_id), max(first_id, second_id))
+            pairs[key] = (context.by_id[key[0]], context.by_id[key[1]])
+    by_article: dict[str, list[Sentence]] = {}
+    for sentence in context.sentences:
+        by_article.setdefault(sentence.article_id, []).append(sentence)
+    articles = list(by_article)
+    for index, first_article in enumerate(articles):
+        for second_article in articles[index + 1 :]:
+            for first in by_article[first_article]:
+                for second in by_article[second_article]:
+                    if _dice(words[first.id], words[second.id]) >= PAIR_DICE:
+                        key = (min(first.id, second.id), max(first.id, second.id))
+                        pairs.setdefault(key, (context.by_id[key[0]], context.by_id[key[1]]))
+    return [pairs[key] for key in sorted(pairs, key=lambda k: (context.position[k[0]], context.position[k[1]]))]
+
+
+def _contradictions(context: _Context) -> tuple[Contradiction, ...]:
+    findings: list[_Finding] = []
+    for first, second in _candidate_pairs(context):
+        for finding in _compare_pair(context, first, second):
+            finding.spans = {first.id: context.cite(first), second.id: context.cite(second)}
+            findings.append(finding)
+    return tuple(_merge_findings(context, findings))
+
+
+_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+
+
+@dataclass(slots=True)
+class _Pair:
+    """Two sentences and how their words line up (difflib opcodes over lower-cased words)."""
+
+    first: Sentence
+    second: Sentence
+    tokens_a: list[tuple[int, int]] = field(default_factory=list)  # article offsets of each word
+    tokens_b: list[tuple[int, int]] = field(default_factory=list)
+    blocks: list[tuple[str, int, int, int, int]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        words_a: list[str] = []
+        words_b: list[str] = []
+        for sentence, tokens, words in ((self.first, self.tokens_a, words_a), (self.second, self.tokens_b, words_b)):
+            for match in _TOKEN.finditer(sentence.text):
+                tokens.append((sentence.start + match.start(), sentence.start + match.end()))
+                words.append(_stem(match.group(0)))
+        matcher = SequenceMatcher(None, words_a, words_b, autojunk=False)
+        self.blocks = [(tag, i1, i2, j1, j2) for tag, i1, i2, j1, j2 in matcher.get_opcodes()]
+
+    def _block(self, tokens: list[tuple[int, int]], start: int, end: int, side: int) -> set[int]:
+        inside = [index for index, (s, e) in enumerate(tokens) if s < end and start < e]
+        found = set()
+        for number, block in enumerate(self.blocks):
+            low, high = (block[1], block[2]) if side == 0 else (block[3], block[4])
+            if block[0] != "equal" and any(low <= index < high for index in inside):
+                found.add(number)
+        return found
+
+    def same_slot(self, first: tuple[int, int], second: tuple[int, int]) -> bool:
+        """The two spans (article offsets) stand in for each other: the same changed stretch of words."""
+        return bool(self._block(self.tokens_a, *first, 0) & self._block(self.tokens_b, *second, 1))
+
+
+def _compare_pair(context: _Context, first: Sentence, second: Sentence) -> list[_Finding]:
+    found: list[_Finding] = []
+    facts_a, facts_b = context.facts(first), context.facts(second)
+    pair = _Pair(first, second)
+    number = _number_conflict(pair, facts_a.quantities, facts_b.quantities)
+    if number:
+        found.append(number)
+    when = _date_conflict(context, pair, facts_a.dates, facts_b.dates)
+    if when:
+        found.append(when)
+    name = _name_conflict(pair, facts_a.names, facts_b.names)
+    if name:
+        found.append(name)
+    return found
+
+
+def _phrase(sentence: Sentence, start: int, end: int, words_after: int = 0) -> str:
+    """The words of a sentence from ``start`` to ``end`` (article offsets) and a few words after."""
+    text = sentence.text
+    local_end = end - sentence.start
+    if words_after:
+        tail = re.match(rf"(?:\W*[^\W_]+(?:['’-][^\W_]+)*){{0,{words_after}}}", text[local_end:])
+        local_end += tail.end() if tail else 0
+    return text[start - sentence.start : local_end].strip(" ,;:")
+
+
+def _number_conflict(pair: _Pair, qa: list[Quantity], qb: list[Quantity]) -> _Finding | None:
+    first, second = pair.first, pair.second
+    values_a = {q.value for q in qa}
+    values_b = {q.value for q in qb}
+
+    def span(sentence: Sentence, quantity: Quantity) -> tuple[int, int]:
+        return sentence.start + quantity.start, sentence.start + quantity.end
+
+    def counterpart(x: Quantity, y: Quantity) -> bool:
+        """y counts what x counts: the same unit, or the same changed stretch of words and kind."""
+        same_kind = x.kind == y.kind or {x.kind, y.kind} <= {"count", "vague"}
+        return comparable(x, y) or (same_kind and pair.same_slot(span(first, x), span(second, y)))
+
+    for x in qa:
+        if x.value in values_b:
+            continue
+        partners = [y for y in qb if counterpart(x, y)]
+        if not partners or any(compatible(x, y) for y in partners):
+            continue
+        for y in partners:
+            if y.value in values_a or any(comparable(y, z) and compatible(y, z) for z in qa):
+                continue
+            return _Finding(
+                "number",
+                sides={
+                    first.id: _phrase(first, *span(first, x), len(x.unit)),
+                    second.id: _phrase(second, *span(second, y), len(y.unit)),
+                },
+                values={first.id: f"{x.low}-{x.high}", second.id: f"{y.low}-{y.high}"},
+            )
+    # A count against a vague amount of the same thing ("at least the fourth time" and "multiple
+    # times"): both can be true, but the outlets differ in what they claim to know.
+    for x in qa:
+        for y in qb:
+            if comparable(x, y) and compatible(x, y) and (x.kind == "vague") != (y.kind == "vague") and x.unit:
+                return _Finding(
+                    "number",
+                    sides={
+                        first.id: _phrase(first, *span(first, x), len(x.unit) + 2),
+                        second.id: _phrase(second, *span(second, y), len(y.unit) + 2),
+                    },
+                    values={first.id: x.text.lower(), second.id: y.text.lower()},
+                    note="one gives a count, the other only a vague amount",
+                )
+    return None
+
+
+def _date_conflict(
+    context: _Context,
+    pair: _Pair,
+    da: list[tuple[Entity, When | None]],
+    db: list[tuple[Entity, When | None]],
+) -> _Finding | None:
+    if not da or not db:
+        return None
+    first, second = pair.first, pair.second
+    same_reference = context.references[first.article_id] == context.references[second.article_id]
+
+    def agrees(x: tuple[Entity, When | None], y: tuple[Entity, When | None]) -> bool | None:
+        """True or False when the two dates can be compared, None when they cannot."""
+        (ex, wx), (ey, wy) = x, y
+        if wx is not None and wy is not None:
+            return wx.overlaps(wy)
+        surface_x, surface_y = _surface(ex.text), _surface(ey.text)
+        if wx is None and wy is None and same_reference and surface_x[0] and surface_x[0] == surface_y[0]:
+            # Neither can be placed (no publication date): compare like with like ("Tuesday", "Friday").
+            return surface_x == surface_y
+        return None
+
+    for x in da:
+        verdicts = [agrees(x, y) for y in db]
+        if any(verdict is True for verdict in verdicts):
+            continue
+        for y, verdict in zip(db, verdicts, strict=True):
+            if verdict is not False or any(agrees(z, y) is True for z in da):
+                continue
+            # With one date on each side there is no other date it could stand for.
+            alone = len(da) == 1 and len(db) == 1
+            if not alone and not pair.same_slot((x[0].start, x[0].end), (y[0].start, y[0].end)):
+                continue
+            return _Finding(
+                "date",
+                sides={
+                    first.id: _phrase(first, x[0].start, x[0].end),
+                    second.id: _phrase(second, y[0].start, y[0].end),
+                },
+                values={first.id: _date_value(x), second.id: _date_value(y)},
+            )
+    return None
+
+
+def _surface(expression: str) -> tuple[str, str]:
+    """What an unresolved date names: ("weekday", "tue") or ("month", "mar")."""
+    words = [w.lower().rstrip(".") for w in _DAY_WORDS.findall(expression)]
+    if not words:
+        return ("", "")
+    word = words[0]
+    weekdays = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+    return ("weekday" if word in weekdays else "month", word[:3])
+
+
+def _date_value(item: tuple[Entity, When | None]) -> str:
+    return item[1].iso if item[1] is not None else ":".join(_surface(item[0].text))
+
+
+def _normal_name(text: str) -> str:
+    name = clean_name(text).lower().replace(".", "")
+    name = re.sub(r"^the\s+", "", name)
+    return _ALIASES.get(name, name)
+
+
+def _is_alias(x: str, y: str) -> bool:
+    """Two names of one entity: equal, one part of the other ("Obama", "Barack Obama"), or an acronym."""
+    a, b = _normal_name(x), _normal_name(y)
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    ta, tb = a.split(), b.split()
+    if set(ta) <= set(tb) or set(tb) <= set(ta):
+        return True
+    initials_a = "".join(word[0] for word in ta if word not in ("of", "and", "the"))
+    initials_b = "".join(word[0] for word in tb if word not in ("of", "and", "the"))
+    return (len(ta) == 1 and a == initials_b) or (len(tb) == 1 and b == initials_a)
+
+
+def _mentions(name: Entity, sentence: Sentence) -> bool:
+    """The sentence names the same person or place (any alias, or a word derived from it: "Iranian")."""
+    if any(_is_alias(name.text, other.text) for other in sentence.entities):
+        return True
+    normal = _normal_name(name.text)
+    words = [w.lower() for w in _WORD.findall(sentence.text)]
+    parts = normal.split()
+    key = parts[-1] if parts else ""
+    return bool(key) and any(word == key or (len(key) >= 4 and word.startswith(key)) for word in words)
+
+
+def _name_conflict(pair: _Pair, ea: list[Entity], eb: list[Entity]) -> _Finding | None:
+    """A person or place in one sentence where the other names someone or somewhere else.
+
+    The two names must stand in the same changed stretch of words, and one of them must be
+    missing from the other sentence altogether ("For its part, Syria has accused Turkey ..."
+    against "For its part, Lebanon has accused Turkey ... Syria's position" still disagrees).
+    """
+    first, second = pair.first, pair.second
+    for x in ea:
+        x_missing = not _mentions(x, second)
+        for y in eb:
+            if _is_alias(x.text, y.text) or not (x_missing or not _mentions(y, first)):
+                continue
+            if not pair.same_slot((x.start, x.end), (y.start, y.end)):
+                continue
+            return _Finding(
+                "entity",
+                sides={first.id: x.text, second.id: y.text},
+                values={first.id: _normal_name(x.text), second.id: _normal_name(y.text)},
+                note="person" if x.label in _PERSON else "place",
+            )
+    return None
+
+
+def _merge_findings(context: _Context, findings: list[_Finding]) -> list[Contradiction]:
+    """One contradiction per disagreement: findings of one kind that share a sentence saying the same."""
+    parent = list(range(len(findings)))
+
+    def root(index: int) -> int:
+        while parent[index] != index:
+            parent[index] = parent[parent[index]]
+            index = parent[index]
+        return index
+
+    owner: dict[tuple[str, str, str], int] = {}
+    for index, finding in enumerate(findings):
+        for sentence_id, value in finding.values.items():
+            key = (finding.kind, sentence_id, value)
+            if key in owner:
+                parent[root(index)] = root(owner[key])
+            else:
+                owner[key] = index
+    merged: dict[int, list[_Finding]] = {}
+    for index, finding in enumerate(findings):
+        merged.setdefault(root(index), []).append(finding)
+    result: list[tuple[int, Contradiction]] = []
+    for group in merged.values():
+        sides: dict[str, str] = {}
+        values: dict[str, str] = {}
+        spans: dict[str, Citation] = {}
+        for finding in group:
+            sides.update(finding.sides)
+            values.update(finding.values)
+            spans.update(finding.spans)
+        by_value: dict[str, list[str]] = {}
+        for sentence_id in sorted(sides, key=lambda s: context.position[s]):
+            by_value.setdefault(values[sentence_id], []).append(sentence_id)
+        parts = []
+        for sentence_ids in by_value.values():
+            sources = ", ".join(dict.fromkeys(context.source(s) for s in sentence_ids))
+            parts.append(f'{sources}: "{sides[sentence_ids[0]]}"')
+        note = group[0].note
+        explanation = "; ".join(parts) + (f" ({note})" if note and note not in ("person", "place") else "")
+        ordered = [spans[s] for sentence_ids in by_value.values() for s in sentence_ids]
+        first_position = min(context.position[s] for s in sides)
+        result.append((first_position, Contradiction(group[0].kind, explanation, tuple(ordered))))
+    result.sort(key=lambda item: item[0])
+    return [contradiction for _, contradiction in result]
+
+
+# --- quotes ------------------------------------------------------------------------------------
+
+
+class _People:
+    """Every person the cluster names, so "Earnest" in one outlet is "Josh Earnest" in all."""
+
+    def __init__(self, names: Iterable[PersonNames]) -> None:
+        counts: dict[str, int] = {}
+        for found in names:
+            for name in (*found.full, *found.by_surname.values()):
+                counts[name] = counts.get(name, 0) + 1
+        self.full = sorted(counts, key=lambda n: (-len(n.split()), -counts[n], n))
+
+    def canonical(self, name: str | None) -> str | None:
+        if not name:
+            return None
+        if " and " in name:
+            parts = [self.canonical(part) or part for part in name.split(" and ")]
+            return " and ".join(parts)
+        clean = clean_name(name)
+        words = clean.split()
+        if not words:
+            return None
+        for full in self.full:
+            full_words = full.split()
+            if full_words[-1] == words[-1] and set(words) <= set(full_words):
+                return full
+        return clean
+
+
+@dataclass(slots=True)
+class _QuoteItem:
+    quote: Quotation
+    article_id: str
+    speaker: str | None
+    tokens: list[str]
+
+
+def _quote_tokens(text: str) -> list[str]:
+    text = text.lower().replace("’", "'").replace("n't", " not").replace("-", "")
+    text = re.sub(r"\bthe united states\b|\bu\.s\.|\bunited states\b", "us", text)
+    return list(_WORD.findall(text))
+
+
+def _content(tokens: Sequence[str]) -> list[str]:
+    return [t for t in tokens if t not in _STOP and (len(t) > 2 or t.isdigit())]
+
+
+def _containment(shorter: Sequence[str], longer: Sequence[str]) -> float:
+    if not shorter:
+        return 0.0
+    pool: dict[str, int] = {}
+    for token in longer:
+        pool[token] = pool.get(token, 0) + 1
+    hits = 0
+    for token in shorter:
+        if pool.get(token, 0) > 0:
+            pool[token] -= 1
+            hits += 1
+    return hits / len(shorter)
+
+
+def _same_quote(a: _QuoteItem, b: _QuoteItem) -> bool:
+    if a.speaker and b.speaker and a.speaker != b.speaker:
+        return False
+    shorter, longer = sorted((a.tokens, b.tokens), key=len)
+    if len(shorter) < 3:
+        return False
+    if _containment(shorter, longer) >= QUOTE_CONTAINMENT and len(shorter) >= 0.3 * len(longer):
+        return True
+    return SequenceMatcher(None, a.tokens, b.tokens, autojunk=False).ratio() >= QUOTE_SIMILARITY
+
+
+def _quotes(context: _Context) -> tuple[tuple[Quote, ...], tuple[Contradiction, ...]]:
+    items: list[_QuoteItem] = []
+    for document in context.alignment.documents:
+        names = context.names[document.article.id]
+        for quotation in find_quotations(document, names):
+            speaker = context.people.canonical(quotation.speaker)
+            items.append(_QuoteItem(quotation, document.article.id, speaker, _quote_tokens(quotation.text)))
+    parent = list(range(len(items)))
+
+    def root(index: int) -> int:
+        while parent[index] != index:
+            parent[index] = parent[parent[index]]
+            index = parent[index]
+        return index
+
+    sets = [set(item.tokens) for item in items]
+    for i, j in combinations(range(len(items)), 2):
+        if len(sets[i] & sets[j]) < 3:
+            continue
+        if _same_quote(items[i], items[j]):
+            parent[root(j)] = root(i)
+    groups: dict[int, list[_QuoteItem]] = {}
+    for index, item in enumerate(items):
+        groups.setdefault(root(index), []).append(item)
+
+    ranked: list[tuple[tuple[int, int], Quote]] = []
+    contradictions: list[Contradiction] = []
+    for members in groups.values():
+        main = max(members, key=lambda item: (len(item.tokens), -context.position[item.quote.sentence_id]))
+        speakers = [m.speaker for m in members if m.speaker]
+        speaker = max(set(speakers), key=lambda s: (speakers.count(s), len(s))) if speakers else None
+        support = [Citation(main.article_id, main.quote.start, main.quote.end)]
+        support += [
+            Citation(m.article_id, m.quote.start, m.quote.end)
+            for m in sorted(members, key=lambda m: context.position[m.quote.sentence_id])
+            if m is not main
+        ]
+        carried = {m.article_id for m in members}
+        support += _reported_speech(context, main, speaker, carried)
+        outlets = len({context.groups[c.article] for c in support})
+        first_position = min(context.position[m.quote.sentence_id] for m in members)
+        ranked.append(((-outlets, first_position), Quote(speaker, main.quote.text, tuple(dict.fromkeys(support)))))
+        contradiction = _quote_conflict(context, members)
+        if contradiction:
+            contradictions.append(contradiction)
+    ranked.sort(key=lambda item: item[0])
+    return tuple(quote for _, quote in ranked[:MAX_QUOTES]), tuple(contradictions)
+
+
+_SAYS = re.compile(r"\b(?:said|says|told|added|noted|stated|declared|warned|insisted|explained|according to)\b")
+
+
+def _reported_speech(context: _Context, main: _QuoteItem, speaker: str | None, carried: set[str]) -> list[Citation]:
+    """Sentences of other outlets that give the same words without quotation marks ("Earnest added
+    that the U.S. will not cooperate militarily"), naming the same speaker."""
+    if not speaker or " and " in speaker:
+        return []
+    surname = speaker.split()[-1]
+    words = _content(main.tokens)
+    if len(words) < 3:
+        return []
+    found: list[Citation] = []
+    for document in context.alignment.documents:
+        if document.article.id in carried:
+            continue
+        best: tuple[float, Sentence] | None = None
+        for sentence in document.sentences:
+            if surname not in sentence.text or not _SAYS.search(sentence.text):
+                continue
+            share = _containment(words, _quote_tokens(sentence.text))
+            if share >= REPORTED_SPEECH and (best is None or share > best[0]):
+                best = (share, sentence)
+        if best:
+            found.append(context.cite(best[1]))
+    return found
+
+
+def _quote_conflict(context: _Context, members: list[_QuoteItem]) -> Contradiction | None:
+    """Two outlets quoting the same person with words that differ in substance (a number, a "not")."""
+    for a, b in combinations(members, 2):
+        if a.article_id == b.article_id:
+            continue
+        matcher = SequenceMatcher(None, a.tokens, b.tokens, autojunk=False)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag == "equal":
+                continue
+            changed = set(a.tokens[i1:i2]) ^ set(b.tokens[j1:j2])
+            # "Nobody drives" and "No one is driving" say the same: only a change in how many
+            # negations there are turns the meaning round.
+            negations = [sum(t in _NEGATIONS for t in tokens) for tokens in (a.tokens[i1:i2], b.tokens[j1:j2])]
+            substantive = negations[0] != negations[1] or any(token.isdigit() for token in changed)
+            if tag == "replace" and not substantive:
+                substantive = (
+                    bool(_content(a.tokens[i1:i2]))
+                    and bool(_content(b.tokens[j1:j2]))
+                    and (i2 - i1 <= 3 and j2 - j1 <= 3 and _looks_numeric_or_named(a.tokens[i1:i2] + b.tokens[j1:j2]))
+                )
+            if not substantive:
+                continue
+            who = f" ({a.speaker or b.speaker})" if a.speaker or b.speaker else ""
+            explanation = (
+                f'{context.source(a.article_id)}: "{a.quote.text}"; {context.source(b.article_id)}: "{b.quote.text}"'
+                f" (the quoted words differ{who})"
+            )
+            return Contradiction(
+                "quote",
+                explanation,
+                (
+                    Citation(a.article_id, a.quote.start, a.quote.end),
+                    Citation(b.article_id, b.quote.start, b.quote.end),
+                ),
+            )
+    return None
+
+
+_NUMBER_WORDS = frozenset(
+    "one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty hundred thousand "
+    "million billion first second third fourth fifth".split()
+)
+
+
+def _looks_numeric_or_named(tokens: Sequence[str]) -> bool:
+    return any(token in _NUMBER_WORDS or token.isdigit() for token in tokens)
+
+
+# --- timeline ----------------------------------------------------------------------------------
+
+
+def _timeline(context: _Context) -> tuple[TimelineEvent, ...]:
+    items: list[tuple[When, Sentence]] = []
+    for sentence in context.sentences:
+        seen: set[str] = set()
+        facts = context.facts(sentence)
+        for position, (entity, when) in enumerate(facts.dates):
+            if (
+                position not in facts.events
+                or when is None
+                or when.iso in seen
+                or re.match(r"(?i)\s*this\s+(?:year|month|week)", entity.text)
+            ):
+                continue
+            seen.add(when.iso)
+            items.append((when, sentence))
+    words = {sentence.id: _content_words(sentence.text) for _, sentence in items}
+    parent = list(range(len(items)))
+
+    def root(index: int) -> int:
+        while parent[index] != index:
+            parent[index] = parent[parent[index]]
+            index = parent[index]
+        return index
+
+    for i, j in combinations(range(len(items)), 2):
+        (wi, si), (wj, sj) = items[i], items[j]
+        if wi.iso != wj.iso or si.article_id == sj.article_id:
+            continue
+        same_day_words = wi.granularity == "day" and _dice(words[si.id], words[sj.id]) >= SAME_DAY_DICE
+        if same_day_words or context.aligned(si.id, sj.id) or context.cosine(si.id, sj.id) >= SAME_EVENT:
+            parent[root(j)] = root(i)
+    events: dict[int, list[tuple[When, Sentence]]] = {}
+    for index, item in enumerate(items):
+        events.setdefault(root(index), []).append(item)
+    chosen: list[tuple[When, int, TimelineEvent]] = []
+    for members in events.values():
+        when = members[0][0]
+        sentences = list(dict.fromkeys(sentence for _, sentence in members))
+        # The sentence that dates nothing else tells this event best.
+        sentences.sort(
+            key=lambda s: len(
+                {
+                    w.iso
+                    for i, (_, w) in enumerate(context.facts(s).dates)
+                    if i in context.facts(s).events and w is not None
+                }
+            )
+        )
+        first = _representative(sentences)
+        ordered = [first, *(s for s in sentences if s is not first)]
+        support = tuple(dict.fromkeys(context.cite(s) for s in ordered))
+        chosen.append((when, context.position[first.id], TimelineEvent(when.iso, first.text, support)))
+    if len(chosen) > MAX_TIMELINE:
+        chosen.sort(key=lambda item: (-len(item[2].support), item[1]))
+        chosen = chosen[:MAX_TIMELINE]
+    chosen.sort(key=lambda item: (item[0].start, item[0].end, item[1]))
+    return tuple(event for _, _, event in chosen)

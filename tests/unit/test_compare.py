@@ -1,0 +1,272 @@
+"""Comparing the sources of a cluster (compare.py), with the real spaCy and embedding models.
+
+Each test writes a small cluster of two or three short reports of one (fictional) event and
+checks what ``Pipeline.compare`` says about it: contradictions found, paraphrases left alone,
+quotations merged with their speaker, dates placed on the timeline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pytest
+
+from storyline import Article, Config, Pipeline
+from storyline.types import Citation, Comparison
+
+pytestmark = pytest.mark.model
+
+LEAD = (
+    "A container ship lost power and struck a support pier of the Kestrel Narrows Bridge in Port Wendell early "
+    "Tuesday, shutting one of the city's busiest commuter routes."
+)
+TAIL = (
+    "Officials have not said what caused the power failure aboard the Corvina Bay, and the investigation into the "
+    "collision is continuing."
+)
+# The same facts in another outlet's words (so the two are not copies of one wire story).
+OTHER_LEAD = (
+    "The Kestrel Narrows Bridge was closed on Tuesday after the Corvina Bay, a container ship that had lost "
+    "propulsion, drifted into one of its piers."
+)
+OTHER_TAIL = "Investigators are still trying to find out why the vessel's engines failed, the harbor authority said."
+
+
+@pytest.fixture(scope="module")
+def pipeline() -> Pipeline:
+    return Pipeline(Config())
+
+
+def article(identifier: str, *paragraphs: str, published: str | None = "2026-03-11") -> Article:
+    return Article(id=identifier, text="\n\n".join(paragraphs), source=identifier.title(), published=published)
+
+
+def check_spans(comparison: Comparison) -> None:
+    """Every span is inside its article, and an item's text is the text of its first span."""
+    texts = {a.id: a.text for a in comparison.articles}
+
+    def slice_of(span: Citation) -> str:
+        assert 0 <= span.start < span.end <= len(texts[span.article])
+        return texts[span.article][span.start : span.end]
+
+    for claim in (*comparison.agreements, *comparison.single_source):
+        assert slice_of(claim.support[0]) == claim.text
+    for quote in comparison.quotes:
+        assert slice_of(quote.support[0]) == quote.text
+    for event in comparison.timeline:
+        assert slice_of(event.support[0]) == event.text
+    for contradiction in comparison.contradictions:
+        assert len({span.article for span in contradiction.spans}) >= 2
+        for span in contradiction.spans:
+            slice_of(span)
+
+
+def compare(pipeline: Pipeline, articles: Sequence[Article]) -> Comparison:
+    comparison = pipeline.compare(articles)
+    check_spans(comparison)
+    return comparison
+
+
+def cited_text(comparison: Comparison, span: Citation) -> str:
+    text = next(a.text for a in comparison.articles if a.id == span.article)
+    return text[span.start : span.end]
+
+
+def test_a_different_count_is_a_number_contradiction(pipeline: Pipeline) -> None:
+    comparison = compare(
+        pipeline,
+        [
+            article(
+                "ledger",
+                LEAD,
+                "Four people were taken to hospitals with injuries that were not life-threatening.",
+                TAIL,
+            ),
+            article(
+                "observer",
+                LEAD,
+                "Six people were taken to hospitals with injuries that were not life-threatening.",
+                TAIL,
+            ),
+        ],
+    )
+    assert [c.kind for c in comparison.contradictions] == ["number"]
+    contradiction = comparison.contradictions[0]
+    assert "Four people" in contradiction.explanation and "Six people" in contradiction.explanation
+    assert {cited_text(comparison, span).split()[0] for span in contradiction.spans} == {"Four", "Six"}
+
+
+def test_a_different_day_is_a_date_contradiction(pipeline: Pipeline) -> None:
+    comparison = compare(
+        pipeline,
+        [
+            article(
+                "ledger", LEAD, "Mayor Annika Brandvold declared a local state of emergency on Tuesday afternoon.", TAIL
+            ),
+            article(
+                "courier", LEAD, "Mayor Annika Brandvold declared a local state of emergency on Monday afternoon.", TAIL
+            ),
+        ],
+    )
+    assert [c.kind for c in comparison.contradictions] == ["date"]
+    assert "Tuesday" in comparison.contradictions[0].explanation
+    assert "Monday" in comparison.contradictions[0].explanation
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("Mayor Annika Brandvold", "Mayor Paul Ashgrove"),  # who
+        ("to Boston", "to Baltimore"),  # where
+    ],
+)
+def test_a_different_person_or_place_is_an_entity_contradiction(pipeline: Pipeline, first: str, second: str) -> None:
+    sentence = "Two tugboats towed the damaged ship to Boston on Tuesday, {} told reporters at the harbor."
+    if first.startswith("Mayor"):
+        sentence = "{} told reporters that two tugboats would tow the damaged ship to a safe anchorage."
+        one, other = sentence.format(first), sentence.format(second)
+    else:
+        base = "Two tugboats towed the damaged ship {} on Tuesday afternoon, the harbor master said."
+        one, other = base.format(first), base.format(second)
+    comparison = compare(
+        pipeline, [article("ledger", LEAD, one, TAIL), article("observer", OTHER_LEAD, other, OTHER_TAIL)]
+    )
+    assert [c.kind for c in comparison.contradictions] == ["entity"]
+    explanation = comparison.contradictions[0].explanation
+    assert first.split()[-1] in explanation and second.split()[-1] in explanation
+
+
+def test_a_changed_quotation_is_a_quote_contradiction(pipeline: Pipeline) -> None:
+    comparison = compare(
+        pipeline,
+        [
+            article("ledger", LEAD, '"We will reopen the bridge within two weeks," Mayor Annika Brandvold said.', TAIL),
+            article(
+                "observer", LEAD, '"We will not reopen the bridge within two weeks," Mayor Annika Brandvold said.', TAIL
+            ),
+        ],
+    )
+    assert "quote" in [c.kind for c in comparison.contradictions]
+    assert len(comparison.quotes) == 1  # the same quotation, carried by both
+    assert comparison.quotes[0].speaker == "Annika Brandvold"
+
+
+def test_paraphrases_are_not_contradictions(pipeline: Pipeline) -> None:
+    comparison = compare(
+        pipeline,
+        [
+            article(
+                "first",
+                "The president wrote to the supreme leader in October about fighting the militants.",
+                "Any cooperation would depend on whether Iran and six world powers reach a nuclear deal in time.",
+                "The bridge normally carries about 52,000 vehicles a day between downtown and the eastern suburbs.",
+                '"Nobody drives across that bridge until our engineers look me in the eye," Mayor Brandvold said.',
+                published="2014-11-07",
+            ),
+            article(
+                "second",
+                "The president wrote to the supreme leader in mid-October about fighting the militants.",
+                "Any cooperation would depend on whether Iran and the US and five other world powers reach a nuclear "
+                "deal in time.",
+                "The bridge normally carries 52,300 vehicles a day between downtown and the eastern suburbs.",
+                '"No one is driving across that bridge until our engineers can look me in the eye," Mayor Annika '
+                "Brandvold said.",
+                published="2014-11-07",
+            ),
+        ],
+    )
+    assert comparison.contradictions == ()
+    assert [q.speaker for q in comparison.quotes] == ["Annika Brandvold"]  # merged: small differences only
+    assert {span.article for span in comparison.quotes[0].support} == {"first", "second"}
+
+
+def test_quotes_merge_across_outlets_with_the_speaker_resolved(pipeline: Pipeline) -> None:
+    comparison = compare(
+        pipeline,
+        [
+            article(
+                "rferl",
+                "White House Press Secretary Josh Earnest declined to comment on the report about the letter.",
+                "Earnest added that the administration's policy toward Iran had not changed at all.",
+                'He said: "The United States will not cooperate militarily with Iran in that effort."',
+            ),
+            article(
+                "news24",
+                "President Barack Obama has written a letter to Iran's supreme leader about the militants.",
+                '"The United States will not co-operate militarily with Iran in that effort," White House spokesperson '
+                "Josh Earnest said.",
+            ),
+        ],
+    )
+    [quote] = [q for q in comparison.quotes if "militarily" in q.text]
+    assert quote.speaker == "Josh Earnest"
+    assert {span.article for span in quote.support} == {"rferl", "news24"}
+
+
+def test_agreements_and_single_source_claims(pipeline: Pipeline) -> None:
+    only_ledger = (
+        "Last month the Harbor Authority approved a $38 million contract to replace the fender system on every pier."
+    )
+    comparison = compare(
+        pipeline,
+        [
+            article("ledger", LEAD, only_ledger, TAIL),
+            article(
+                "courier",
+                OTHER_LEAD,
+                "A harbor pilot radioed a mayday about ninety seconds before the ship hit.",
+                OTHER_TAIL,
+            ),
+        ],
+    )
+    agreed = {claim.text: {span.article for span in claim.support} for claim in comparison.agreements}
+    assert {"ledger", "courier"} in agreed.values()  # the lead
+    assert only_ledger in [claim.text for claim in comparison.single_source]
+    for claim in comparison.single_source:
+        assert len({span.article for span in claim.support}) == 1
+
+
+def test_timeline_dates_are_made_absolute_from_the_publication_date(pipeline: Pipeline) -> None:
+    comparison = compare(
+        pipeline,
+        [
+            article(
+                "wire",
+                "The White House declined to comment on Thursday on the report about the letter to the leader.",
+                "Last month the president wrote to the supreme leader about fighting the militants in the region.",
+                "The deadline for the nuclear talks between Iran and world powers is Nov. 24, officials said.",
+                "The president authorised air strikes against the militants in Iraq in August, officials said.",
+                published="2014-11-07",  # a Friday
+            ),
+            article(
+                "paper",
+                "Negotiators will meet again before the Nov. 24 deadline for a nuclear deal, the officials said.",
+                "The meeting between the president and congressional leaders is due on Friday afternoon.",
+                published=None,
+            ),
+        ],
+    )
+    dates = [(event.date, event.text.split()[1]) for event in comparison.timeline]
+    assert dates == [
+        ("2014-08", "president"),
+        ("2014-10", "month"),
+        ("2014-11-06", "White"),
+        ("2014-11-24", "deadline"),
+    ] or dates == [("2014-08", "president"), ("2014-10", "month"), ("2014-11-06", "White"), ("2014-11-24", "the")]
+    deadline = comparison.timeline[-1]
+    assert {span.article for span in deadline.support} == {"wire", "paper"}  # the undated paper borrows the year
+    # "on Friday" in the undated paper: its day cannot be known, so it is left out.
+    assert not any("congressional" in event.text for event in comparison.timeline)
+
+
+def test_a_dateline_in_a_text_copy_dates_the_article(pipeline: Pipeline) -> None:
+    text = (
+        "Bridge closed after ship strikes pier\n\nBy Mara Lindqvist, Ledger Staff Writer\nMarch 11, 2026\n\n"
+        "The Kestrel Narrows Bridge will remain closed after a container ship slammed into one of its support piers "
+        "early Tuesday, city officials said on Wednesday.\n\n"
+        "Four people were taken to hospitals with injuries that were not life-threatening, the fire department said."
+    )
+    comparison = compare(pipeline, [Article(id="ledger", text=text, source="Ledger")])
+    assert [event.date for event in comparison.timeline] == ["2026-03-10"] or [
+        event.date for event in comparison.timeline
+    ] == ["2026-03-10", "2026-03-11"]
