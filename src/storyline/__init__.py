@@ -6,6 +6,8 @@ Quick use::
     articles = storyline.read(["a.html", "b.txt"])
     summary = storyline.summarize(articles, words=150)
     print(storyline.render(summary, "md"))
+    comparison = storyline.Pipeline().compare(articles)  # agreements, contradictions, quotes, timeline
+    print(storyline.render(comparison, "md"))
 """
 
 from __future__ import annotations
@@ -17,15 +19,32 @@ from storyline.errors import ConfigError, InputError, ModelLoadError, NotEnglish
 from storyline.ingest.read import read
 from storyline.pipeline import Pipeline, summarize
 from storyline.render import render, summary_from_dict, summary_to_dict
-from storyline.types import Article, Citation, Document, Entity, Problem, Sentence, Summary, SummarySentence
+from storyline.types import (
+    Article,
+    Citation,
+    Claim,
+    Comparison,
+    Contradiction,
+    Document,
+    Entity,
+    Problem,
+    Quote,
+    Sentence,
+    Summary,
+    SummarySentence,
+    TimelineEvent,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Article",
     "Citation",
+    "Claim",
+    "Comparison",
     "Config",
     "ConfigError",
+    "Contradiction",
     "Document",
     "Entity",
     "InputError",
@@ -33,10 +52,12 @@ __all__ = [
     "NotEnglishError",
     "Pipeline",
     "Problem",
+    "Quote",
     "Sentence",
     "StorylineError",
     "Summary",
     "SummarySentence",
+    "TimelineEvent",
     "__version__",
     "load_config",
     "read",

@@ -1,5 +1,6 @@
-"""Command line: ``storyline summarize FILES... [--words N] [--format md|text|json|html] [-o OUT]``
-and ``storyline batch IN.jsonl -o OUT.jsonl [--words N] [--sentences N] [--workers K] [--resume]``.
+"""Command line: ``storyline summarize FILES... [--words N] [--format md|text|json|html] [-o OUT] [--compare]``,
+``storyline compare FILES... [--format md|text|json|html] [-o OUT]`` and
+``storyline batch IN.jsonl -o OUT.jsonl [--words N] [--sentences N] [--workers K] [--resume] [--compare]``.
 
 A thin layer: parse arguments, read inputs, call the pipeline, render, map errors to
 messages and exit codes. Exit codes: 0 ok, 1 some inputs skipped (batch: some records failed), 2 usage
@@ -19,7 +20,7 @@ from typing import Any
 from storyline import __version__
 from storyline.config import Config, load_config
 from storyline.errors import ConfigError, InputError, ModelLoadError, StorylineError
-from storyline.types import Problem
+from storyline.types import Comparison, Problem, Summary
 
 __all__ = ["EXIT_NOTHING_USABLE", "EXIT_OK", "EXIT_SKIPPED", "EXIT_USAGE", "main"]
 
@@ -73,9 +74,25 @@ def build_parser() -> argparse.ArgumentParser:
         "--resume", action="store_true", help="skip the ids already in OUT and append the rest (after a killed run)"
     )
 
+    compare = commands.add_parser(
+        "compare",
+        help="compare how the sources report one event",
+        description="What the sources agree on, what only one reports, where they contradict each other, "
+        "whom they quote and when things happened, each item citing the source spans.",
+    )
+    compare.add_argument(
+        "inputs", nargs="+", metavar="INPUT", help=".txt, .html, .json, .jsonl files, directories, or - for stdin"
+    )
+    compare.add_argument(
+        "--format", "-f", choices=["md", "text", "json", "html"], default="md", help="output format (default md)"
+    )
+    compare.add_argument("--output", "-o", type=Path, default=None, help="write here instead of standard output")
+
     for sub in (summarize, batch):
         sub.add_argument("--words", type=_positive, default=None, help="word budget (default 250)")
         sub.add_argument("--sentences", type=_positive, default=None, help="at most this many sentences")
+        sub.add_argument("--compare", action="store_true", help='also compare the sources (JSON: under "comparison")')
+    for sub in (summarize, batch, compare):
         sub.add_argument("--config", type=Path, default=None, help="a TOML file of settings (see Config)")
         sub.add_argument(
             "--max-chars", type=_positive, default=None, help="cut longer articles to this many characters"
@@ -110,8 +127,9 @@ def _report(problems: Sequence[Problem], quiet: bool) -> None:
 def _config(args: argparse.Namespace) -> Config:
     base = load_config(args.config) if args.config else Config.from_env()
     changes = {
-        "words": args.words,
-        "sentences": args.sentences,
+        "words": getattr(args, "words", None),
+        "sentences": getattr(args, "sentences", None),
+        "compare": True if getattr(args, "compare", False) else None,
         "max_chars": args.max_chars,
         "spacy_model": args.spacy_model,
         "embedding_model": args.embedding_model,
@@ -133,14 +151,18 @@ def _summarize(args: argparse.Namespace) -> int:
         print("storyline: error: no readable input; see the messages above", file=sys.stderr)
         return EXIT_NOTHING_USABLE
     pipeline = Pipeline(config)
+    result: Summary | Comparison
     try:
-        summary = pipeline.summarize(articles, on_error="skip", problems=problems)
+        if args.command == "compare":
+            result = pipeline.compare(articles, on_error="skip", problems=problems)
+        else:
+            result = pipeline.summarize(articles, on_error="skip", problems=problems)
     except InputError as error:
         _report(problems, args.quiet)
         print(f"storyline: error: {error}", file=sys.stderr)
         return EXIT_NOTHING_USABLE
     _report(problems, args.quiet)
-    output = render(summary, args.format)
+    output = render(result, args.format)
     if args.output:
         try:
             args.output.write_text(output, encoding="utf-8")
@@ -149,8 +171,9 @@ def _summarize(args: argparse.Namespace) -> int:
             return EXIT_USAGE
     else:
         sys.stdout.write(output)
-    if summary.notes and not args.quiet:
-        for note in summary.notes:
+    notes = result.notes if isinstance(result, Summary) else ()
+    if notes and not args.quiet:
+        for note in notes:
             print(f"storyline: note: {note}", file=sys.stderr)
     return EXIT_SKIPPED if any(problem.skipped for problem in problems) else EXIT_OK
 
@@ -236,7 +259,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     _configure_logging(args.verbose, args.quiet)
     try:
-        if args.command == "summarize":
+        if args.command in ("summarize", "compare"):
             return _summarize(args)
         if args.command == "batch":
             return _batch(args)
