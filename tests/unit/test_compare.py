@@ -270,3 +270,24 @@ def test_a_dateline_in_a_text_copy_dates_the_article(pipeline: Pipeline) -> None
     assert [event.date for event in comparison.timeline] == ["2026-03-10"] or [
         event.date for event in comparison.timeline
     ] == ["2026-03-10", "2026-03-11"]
+
+
+def test_a_capital_for_its_country_and_two_facts_in_one_frame_are_not_contradictions(pipeline: Pipeline) -> None:
+    comparison = compare(
+        pipeline,
+        [
+            article(
+                "first",
+                "Damascus also accuses Turkey of building a series of dams on the Euphrates River that threaten "
+                "its water supply.",
+                "There are an estimated 8 to 15 million Kurds in Turkey, most of them in the southeast.",
+            ),
+            article(
+                "second",
+                "Syria also accuses Turkey of building a series of dams on the Euphrates River that threaten its "
+                "water supply.",
+                "There are some 4,000 Kurds living in Romania, most of them in the capital.",
+            ),
+        ],
+    )
+    assert comparison.contradictions == ()

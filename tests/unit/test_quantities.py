@@ -87,3 +87,23 @@ def test_hedged_counts_fit_the_exact_one() -> None:
 def test_different_things_are_not_compared() -> None:
     assert not comparable(only("four people"), only("four bridges"))
     assert not comparable(only("$4 million"), only("4 million people"))
+
+
+def test_a_round_figure_with_a_multiplier_allows_its_rounding() -> None:
+    assert compatible(only("valued at $4 billion"), only("valued at $4.2 billion"))
+    assert not compatible(only("valued at $4.2 billion"), only("valued at $4.5 billion"))
+
+
+def test_figures_hedged_the_same_way_must_be_about_the_same() -> None:
+    # Their ranges meet, but two outlets giving "more than" figures this far apart disagree.
+    assert not compatible(only("more than 200 people"), only("more than 400 people"))
+    assert compatible(only("more than 200 people"), only("more than 210 people"))
+
+
+def test_percentages_of_different_things_are_not_compared() -> None:
+    assert not comparable(only("16 percent of children are malnourished"), only("65 percent are stunted"))
+    assert comparable(only("16 percent of children"), only("20 percent of children"))
+
+
+def test_a_hyphenated_count_keeps_its_unit() -> None:
+    assert only("the 16-nation space station").unit[0] == "nation"

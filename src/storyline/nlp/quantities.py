@@ -301,18 +301,23 @@ def _parse_at(text: str, tokens: list[_Token], index: int) -> tuple[Quantity, in
         if word == "one" and (following in ("of", "another", "day", "") or following in _UNIT_STOP):
             return None  # "one of", "no one", "one day": not a count
     end_index = index + used
-    # Multipliers: "38 million", "$1.2bn", "two hundred".
+    # Multipliers: "38 million", "$1.2bn", "two hundred". "$4 billion" is a round figure: it
+    # allows half a billion either way, "$4.2 billion" a twentieth.
+    multiplier = 1.0
     while end_index < len(tokens):
         nxt = tokens[end_index]
         if nxt.lower in _MULTIPLIERS:
-            value *= _MULTIPLIERS[nxt.lower]
+            multiplier *= _MULTIPLIERS[nxt.lower]
             digits = digits or "x"
             end_index += 1
         elif nxt.lower in _SHORT_MULTIPLIERS and nxt.start == tokens[end_index - 1].end and digits:
-            value *= _SHORT_MULTIPLIERS[nxt.lower]
+            multiplier *= _SHORT_MULTIPLIERS[nxt.lower]
             end_index += 1
         else:
             break
+    decimals = len(digits.split(".")[1]) if "." in digits else 0
+    rounding = 0.5 * multiplier * 10.0**-decimals if multiplier >= 1000 else 0.0
+    value *= multiplier
     # Percent and currency words after the number.
     rest = text[tokens[end_index - 1].end :].lower()
     if end_index < len(tokens) and tokens[end_index].text == "%":
@@ -361,11 +366,11 @@ def _parse_at(text: str, tokens: list[_Token], index: int) -> tuple[Quantity, in
     if kind == "money":
         unit = (currency, *unit)
     elif kind == "percent":
-        unit = ("%",)
+        unit = ("%", *unit)  # "16 percent of children": what it is a share of
     if vague is not None:
         low, high = vague
     else:
-        tolerance = _granularity(value, digits) if kind in ("count", "money") else 0.0
+        tolerance = max(rounding, _granularity(value, digits)) if kind in ("count", "money") else 0.0
         if kind == "percent" and value == int(value):
             tolerance = 0.5
         low = value * low_factor - (tolerance if low_factor == 1.0 else 0.0)
@@ -420,6 +425,12 @@ def _unit(tokens: list[_Token], index: int) -> tuple[str, ...]:
     """Up to two words after a number, singular, stopping at a function word or punctuation."""
     words: list[str] = []
     position = index
+    if (
+        position + 1 < len(tokens)
+        and tokens[position].text == "-"
+        and tokens[position].start == tokens[position - 1].end
+    ):
+        position += 1  # "16-nation", "52-year-old"
     while position < len(tokens) and len(words) < 2:
         token = tokens[position]
         lower = token.lower
@@ -443,12 +454,14 @@ def comparable(first: Quantity, second: Quantity) -> bool:
     percent = {first.kind == "percent", second.kind == "percent"}
     if len(money) == 2 or len(percent) == 2:
         return False
-    if first.kind == "money":
-        return first.unit[:1] == second.unit[:1] and (
-            not first.unit[1:] or not second.unit[1:] or bool(set(first.unit[1:]) & set(second.unit[1:]))
-        )
-    if first.kind == "percent":
-        return bool(first.before) and first.before == second.before
+    if first.kind in ("money", "percent"):
+        # The same currency (or a percentage) of the same thing: "$38 million contract" and "$40
+        # million contract"; with nothing named after either, the same word before ("paid").
+        if first.unit[:1] != second.unit[:1]:
+            return False
+        if first.unit[1:] and second.unit[1:]:
+            return bool(set(first.unit[1:]) & set(second.unit[1:]))
+        return not first.unit[1:] and not second.unit[1:] and bool(first.before) and first.before == second.before
     if (first.kind == "ordinal") != (second.kind == "ordinal") and "vague" not in (first.kind, second.kind):
         return False
     if first.unit and second.unit:
