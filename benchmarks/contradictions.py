@@ -254,7 +254,10 @@ def altered_value(fact: Fact, rng: random.Random, pool: dict[str, list[str]], cl
                 return text[: found.start()] + new_word + text[found.end() :]
         return None
     if fact.kind == "date":
-        match = _DATE_PART.search(text)
+        # The most specific part: in "Tuesday, Jan. 24, 2017" the day of the month, not the weekday.
+        matches = list(_DATE_PART.finditer(text))
+        order = ("monthday", "year", "weekday", "monthonly")
+        match = min(matches, key=lambda m: order.index(m.lastgroup or "monthonly"), default=None)
         if match is None:
             return None
         if match["monthday"]:

@@ -76,8 +76,10 @@ NEAR_VERBATIM = 0.5
 #: Pairs sharing this share of their content words are one sentence copied with changes: every
 #: difference is reported, not taken as a sign of two different facts.
 SAME_SENTENCE = 0.7
+#: A sentence naming this many people (or places) lists them: none of them is the fact.
+LIST_NAMES = 4
 #: Names this alike (difflib ratio) are one name spelt two ways ("Kazakhstan", "Kazakstan").
-SAME_SPELLING = 0.85
+SAME_SPELLING = 0.9
 
 # Timeline. Checked on the seed story (the Nov. 24 deadline of three outlets is one event).
 #: Raw cosine above which two dated sentences of different outlets tell the same event ...
@@ -127,6 +129,9 @@ _ALIASES = {
     "united states": "us",
     "united states of america": "us",
     "america": "us",
+    "american": "us",
+    "americans": "us",
+    "british": "uk",
     "uk": "uk",
     "britain": "uk",
     "great britain": "uk",
@@ -543,10 +548,10 @@ class _Pair:
         return found
 
     def same_neighbour(self, first: tuple[int, int], second: tuple[int, int]) -> bool:
-        """The nearest content word before (or after) each span is the same ("in a Budapest court" and
-        "A New Jersey court", "under China's vague law"): the same place in reordered sentences."""
-        pairs = zip(_neighbours(self.first, *first), _neighbours(self.second, *second), strict=True)
-        return any(a == b != "" for a, b in pairs)
+        """A content word right next to each span is the same ("in a Budapest court" and "A New
+        Jersey court", "chairman Fabio Sementilli" and "Carl-Henric Svanberg, the chairman"): the
+        same place in reordered sentences."""
+        return bool((set(_neighbours(self.first, *first)) & set(_neighbours(self.second, *second))) - {""})
 
     def substitution(self, first: tuple[int, int], second: tuple[int, int]) -> bool:
         """One span was put for the other and little else changed around it ("Syria has accused Turkey"
@@ -561,14 +566,18 @@ class _Pair:
 
 
 def _neighbours(sentence: Sentence, start: int, end: int) -> tuple[str, str]:
-    """The nearest content words before and after a span of a sentence (article offsets)."""
-    before = [w for w in _WORD.findall(sentence.text[: start - sentence.start]) if _is_content(w)]
-    after = [w for w in _WORD.findall(sentence.text[end - sentence.start :]) if _is_content(w)]
-    return (_stem(before[-1]) if before else "", _stem(after[0]) if after else "")
-
-
-def _is_content(word: str) -> bool:
-    return word.lower() not in _STOP and len(word) > 2 and not word[0].isupper()
+    """The nearest content words before and after a span of a sentence (article offsets), not
+    counting words of other names ("Shell Chief Executive Fidel Castro" -> "executive")."""
+    names = [(e.start, e.end) for e in sentence.entities if e.label in _NAMES or e.label == "NORP"]
+    words = [
+        (sentence.start + m.start(), _stem(m.group(0)))
+        for m in _WORD.finditer(sentence.text)
+        if m.group(0).lower() not in _STOP and len(m.group(0)) > 2
+    ]
+    words = [(at, word) for at, word in words if not any(s <= at < e for s, e in names)]
+    before = [word for at, word in words if at < start]
+    after = [word for at, word in words if at >= end]
+    return (before[-1] if before else "", after[0] if after else "")
 
 
 def _compare_pair(context: _Context, first: Sentence, second: Sentence) -> list[_Finding]:
@@ -688,12 +697,19 @@ def _date_conflict(
     if not da or not db:
         return None
     first, second = pair.first, pair.second
-    same_reference = context.references[first.article_id] == context.references[second.article_id]
+    reference_a, reference_b = context.references[first.article_id], context.references[second.article_id]
+    same_reference = reference_a == reference_b
 
     def agrees(x: tuple[Entity, When | None], y: tuple[Entity, When | None]) -> bool | None:
         """True or False when the two dates can be compared, None when they cannot."""
         (ex, wx), (ey, wy) = x, y
+        if _normal_date(ex.text) == _normal_date(ey.text):
+            return True  # "Thursday" and "Thursday": placed apart only by when each was written
         if wx is not None and wy is not None:
+            if not same_reference and _as_of(wx, reference_a) and _as_of(wy, reference_b):
+                # "searching Wednesday" (written Wednesday), "still searching today" (written
+                # Thursday): each tells how things stood when it was written.
+                return None
             return wx.overlaps(wy)
         surface_x, surface_y = _surface(ex.text), _surface(ey.text)
         if wx is None and wy is None and same_reference and surface_x[0] and surface_x[0] == surface_y[0]:
@@ -737,6 +753,16 @@ def _attribution(sentence: Sentence, entity: Entity) -> bool:
     return bool(_REPORTED.search(sentence.text[: entity.start - sentence.start]))
 
 
+def _normal_date(expression: str) -> str:
+    return re.sub(r"^(?:on|in|the|early|late|by|last)\s+", "", expression.lower().strip(" .,"))
+
+
+def _as_of(when: When, reference: _Reference) -> bool:
+    """The date is the day its article was written, or the day before: how things stood then."""
+    day = reference.day
+    return day is not None and when.granularity == "day" and 0 <= (day - when.start).days <= 1
+
+
 def _surface(expression: str) -> tuple[str, str]:
     """What an unresolved date names: ("weekday", "tue") or ("month", "mar")."""
     words = [w.lower().rstrip(".") for w in _DAY_WORDS.findall(expression)]
@@ -770,9 +796,21 @@ def _is_alias(x: str, y: str) -> bool:
         return True
     if SequenceMatcher(None, a, b).ratio() >= SAME_SPELLING:
         return True
+    if len(ta) == 1 and len(tb) == 1 and (_demonym(a, b) or _demonym(b, a)):
+        return True
     initials_a = "".join(word[0] for word in ta if word not in ("of", "and", "the"))
     initials_b = "".join(word[0] for word in tb if word not in ("of", "and", "the"))
     return (len(ta) == 1 and a == initials_b) or (len(tb) == 1 and b == initials_a)
+
+
+_DEMONYM_ENDINGS = ("n", "an", "ian", "ese", "i", "ish", "ic", "ean", "k")
+
+
+def _demonym(place: str, people: str) -> bool:
+    """A place and its people: "turkey" and "turkish", "iran" and "iranian", "china" and "chinese"."""
+    return 4 <= len(place) < len(people) and any(
+        place[: len(place) - cut] + ending == people for cut in range(4) for ending in _DEMONYM_ENDINGS
+    )
 
 
 def _mentions(name: Entity, sentence: Sentence) -> bool:
@@ -794,6 +832,9 @@ def _name_conflict(pair: _Pair, ea: list[Entity], eb: list[Entity]) -> _Finding 
     neither is named in the other sentence, and they stand in the same changed stretch of words.
     """
     first, second = pair.first, pair.second
+    # A name in a list ("Australia, Brunei, Canada, Chile, ...") is one of many, not the one fact.
+    ea = [x for x in ea if sum(_family(e) == _family(x) for e in ea) < LIST_NAMES]
+    eb = [y for y in eb if sum(_family(e) == _family(y) for e in eb) < LIST_NAMES]
     for x in ea:
         x_missing = not _mentions(x, second)
         for y in eb:
@@ -803,9 +844,15 @@ def _name_conflict(pair: _Pair, ea: list[Entity], eb: list[Entity]) -> _Finding 
             spans = ((x.start, x.end), (y.start, y.end))
             # One name put for the other counts whatever labels spaCy gave them; otherwise both
             # must be people (or places) the other sentence lacks, in the same stretch of words.
-            kin = x_missing and y_missing and _family(x) == _family(y) != "ORG"
+            # spaCy's small model calls many an unfamiliar person or place an organisation: one
+            # that reads like a name may stand for either; two organisations are too often two parties.
+            families = {_family(x), _family(y)}
+            mislabelled = "ORG" in families and all(_name_like(e) for e in (x, y) if _family(e) == "ORG")
+            kin = x_missing and y_missing and families != {"ORG"} and (len(families) == 1 or mislabelled)
             placed = pair.same_slot(*spans) or pair.same_neighbour(*spans)
-            if pair.substitution(*spans):
+            # A person put for a place ("Mahathir" for "Malaysia's prime minister") is another way
+            # of saying it, not a contradiction; an organisation may be either (see above).
+            if pair.substitution(*spans) and (_family(x) == _family(y) or mislabelled):
                 return _name_finding(first, x.text, second, y.text, "substitution")
             if kin and placed:
                 return _name_finding(first, x.text, second, y.text, "person" if x.label in _PERSON else "place")
@@ -815,6 +862,9 @@ def _name_conflict(pair: _Pair, ea: list[Entity], eb: list[Entity]) -> _Finding 
             sentence = second if reverse else first
             for start, end in pair.counterparts((entity.start, entity.end), reverse):
                 name = other.text[start - other.start : end - other.start]
+                named = any(e.start < end and start < e.end for e in other.entities)
+                if named or _family(entity) == "ORG":
+                    continue  # labelled names were compared above; "the Kurd leader" is no name
                 if _capitalised_name(name) and not _is_alias(entity.text, name) and not _mentions(entity, other):
                     if reverse:
                         return _name_finding(other, name, sentence, entity.text, "substitution")
@@ -833,6 +883,24 @@ def _name_finding(first: Sentence, x: str, second: Sentence, y: str, note: str) 
         sides={first.id: x, second.id: y},
         values={first.id: _normal_name(x), second.id: _normal_name(y)},
         note=note,
+    )
+
+
+_ORGANISATION_WORDS = re.compile(
+    r"\b(?:inc|corp|co|ltd|llc|plc|group|party|council|agency|press|association|union|committee|ministry|"
+    r"department|board|bank|university|school|institute|commission|company|news|times|post|journal)\b",
+    re.IGNORECASE,
+)
+
+
+def _name_like(entity: Entity) -> bool:
+    """An "organisation" that reads like a person's or place's name: one to three capitalised words,
+    no acronym ("FPA"), nothing like "Party" or "Inc." in it."""
+    words = _WORD.findall(clean_name(entity.text))
+    return (
+        0 < len(words) <= 3
+        and all(w[0].isupper() and not w.isupper() for w in words)
+        and not _ORGANISATION_WORDS.search(entity.text)
     )
 
 

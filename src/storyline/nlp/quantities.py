@@ -401,8 +401,13 @@ def _next_word(tokens: list[_Token], index: int) -> str:
 
 
 def _word_before(tokens: list[_Token], index: int) -> str:
+    """The nearest word before a number that says what it is ("valued at roughly $4 billion" -> "valued")."""
     position = index - 1
-    while position >= 0 and (tokens[position].lower in _SKIP_BEFORE or not tokens[position].text[0].isalnum()):
+    while position >= 0 and (
+        tokens[position].lower in _SKIP_BEFORE
+        or tokens[position].lower in _UNIT_STOP
+        or not tokens[position].text[0].isalnum()
+    ):
         position -= 1
     return tokens[position].lower if position >= 0 else ""
 
