@@ -160,7 +160,8 @@ def test_a_dependent_sentence_is_only_chosen_right_after_the_sentence_it_leans_o
 ) -> None:
     summary = summarize(fake_encoder, words=1000)
     texts = [sentence.text for sentence in summary.sentences]
-    assert PRONOUN_LEAD in texts  # its predecessor (the shared fact) is chosen, so it may follow
+    # "But the mayor warned ..." carries a fact of its own and its predecessor is chosen, so it may follow.
+    assert any(not stands_alone(text) for text in texts)
     for position, text in enumerate(texts):
         if not stands_alone(text):
             source = next(d for d in cluster() for s in d.sentences if s.text == text)
