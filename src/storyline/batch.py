@@ -13,6 +13,12 @@ and maps errors to records; a bad record never stops the others. With ``workers 
 spawned process pool summarizes records in parallel, one Pipeline (and one set of loaded
 models) per worker, and the results are still written in input order, one flushed line at
 a time, so ``resume=True`` can carry on after a killed run.
+
+With ``engine="ray"`` the same tasks go to Ray actors instead of a process pool: one actor
+per worker, each building one Pipeline and summarizing batches of records, on the cluster at
+``address`` or on a local one started for the run. Ray is an optional extra
+(``pip install storyline[ray]``) and is imported only then. Parsing, ordering, error records
+and resume are the same code for both engines, so the output is the same.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ import multiprocessing
 import os
 import signal
 import threading
+from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -43,6 +50,11 @@ log = logging.getLogger(__name__)
 _DOCUMENT_FIELDS = ("source", "title", "published", "url")
 
 Status = Literal["ok", "failed", "done"]
+Engine = Literal["local", "ray"]
+
+#: Batches of records waiting at or running on each Ray actor. Two keep an actor busy while
+#: the driver writes the previous batch's results and sends the next one.
+_RAY_BATCHES_PER_ACTOR = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,10 +111,12 @@ def run_batch(
     out_path: str | Path,
     *,
     config: Config | None = None,
-    workers: int = 1,
+    workers: int | None = None,
     resume: bool = False,
     progress: Callable[[RecordResult], object] | None = None,
     chunksize: int = 1,
+    engine: Engine = "local",
+    address: str | None = None,
 ) -> BatchCounts:
     """Summarize every record and write one JSON line per record to ``out_path``, in input order.
 
@@ -116,30 +130,42 @@ def run_batch(
         out_path: the JSON Lines file to write (replaced, unless ``resume``).
         config: pipeline settings, including the word and sentence budget (default: from the
             environment).
-        workers: 1 summarizes in this process; more start that many worker processes, each
-            loading the models once.
+        workers: with the local engine, 1 (the default) summarizes in this process and more
+            start that many worker processes, each loading the models once; with Ray, the
+            number of actors (default: one per CPU of the cluster).
         resume: keep ``out_path``, skip the records whose id is already in it (and id-less
             failures at the same line number), and append the others. A cut-off last line
             left by a killed run is removed first.
         progress: called with a :class:`RecordResult` for every record, in input order.
-        chunksize: records sent to a worker at a time (``workers > 1``). One record takes far
+        chunksize: records sent to a worker (or Ray actor) at a time. One record takes far
             longer to summarize than to send, so 1 keeps the workers evenly busy.
+        engine: "local" (worker processes on this machine) or "ray" (Ray actors).
+        address: with ``engine="ray"``, the Ray cluster to join (``"auto"``, ``"HOST:PORT"``,
+            ``"ray://HOST:PORT"``); None starts a local one for the run.
 
     Returns:
         How many records were summarized, failed, and skipped as already done.
 
     Raises:
-        ConfigError: ``workers`` or ``chunksize`` below 1.
+        ConfigError: ``workers`` or ``chunksize`` below 1, an unknown engine, an ``address``
+            without Ray, or Ray asked for but not installed or its cluster not reachable.
         InputError: with ``resume``, ``out_path`` holds lines that are not batch output.
         ModelLoadError: the models cannot be loaded (nothing more is summarized).
         OSError: ``out_path`` cannot be written.
     """
-    if workers < 1 or chunksize < 1:
+    if (workers is not None and workers < 1) or chunksize < 1:
         raise ConfigError(f"workers and chunksize must be at least 1, got {workers} and {chunksize}")
+    if engine not in ("local", "ray"):
+        raise ConfigError(f"unknown engine '{engine}'; use 'local' or 'ray'")
+    if address is not None and engine != "ray":
+        raise ConfigError("an address is for the Ray engine; add engine='ray' (--engine ray)")
     config = config or Config.from_env()
     done_ids, done_lines = read_done(out_path) if resume else (set(), set())
     ok = failed = done = skipped = 0
-    results = _results(records, done_ids, done_lines, config, workers, chunksize)
+    if engine == "ray":
+        results = _ray_results(records, done_ids, done_lines, config, workers, chunksize, address)
+    else:
+        results = _results(records, done_ids, done_lines, config, workers or 1, chunksize)
     with open(out_path, "a" if resume else "w", encoding="utf-8", newline="\n") as out, closing(results):
         for result in results:
             if result.output is not None:
@@ -475,3 +501,120 @@ def _work(task: _Task) -> RecordResult | _Fatal:
         return _summarize(task, _worker_pipeline)
     except ModelLoadError as error:
         return _Fatal(str(error))
+
+
+class _RayWorker:
+    """The body of a Ray actor: one Pipeline (models loaded on its first record), many batches.
+
+    A plain class so this module imports without Ray; :func:`_ray_results` wraps it with
+    ``ray.remote``. Ray pickles it by reference, so every node needs storyline installed.
+    """
+
+    def __init__(self, config: Config, threads: int) -> None:
+        try:
+            import torch
+
+            torch.set_num_threads(threads)
+        except ImportError:
+            pass
+        self._pipeline = Pipeline(config)
+
+    def work(self, tasks: list[_Task]) -> list[RecordResult | _Fatal]:
+        """Summarize a batch of records, in order; stops at a model that cannot load."""
+        outcomes: list[RecordResult | _Fatal] = []
+        for task in tasks:
+            if task.result is not None:
+                outcomes.append(task.result)
+                continue
+            try:
+                outcomes.append(_summarize(task, self._pipeline))
+            except ModelLoadError as error:
+                outcomes.append(_Fatal(str(error)))
+                break
+        return outcomes
+
+
+def _ray_results(
+    records: Iterable[str | bytes | Mapping[str, Any]],
+    done_ids: set[str],
+    done_lines: set[int],
+    config: Config,
+    workers: int | None,
+    chunksize: int,
+    address: str | None,
+) -> Generator[RecordResult, None, None]:
+    """The result of every record, in input order, from Ray actors.
+
+    Batches of ``chunksize`` records go to the actor with the fewest batches in hand; their
+    results are taken back in the order the batches were made, so the output keeps the
+    input order however the actors are spread over the cluster. At most
+    ``_RAY_BATCHES_PER_ACTOR`` batches per actor are in flight, so a big input is never read
+    into memory at once. Batches that need no summarizing (bad or resumed records only) stay
+    in this process.
+    """
+    try:
+        import ray
+    except ImportError as error:
+        raise ConfigError(
+            f"the Ray engine needs Ray ({error}); install it with pip install 'storyline[ray]'"
+        ) from error
+    started_here = not ray.is_initialized()
+    if started_here:
+        options: dict[str, Any] = {"include_dashboard": False, "logging_level": logging.WARNING}
+        if address is None and workers is not None:
+            options["num_cpus"] = workers  # a local cluster sized for the run
+        try:
+            ray.init(address=address, **options)
+        except (ConnectionError, RuntimeError, ValueError) as error:
+            where = f"at {address}" if address else "locally"
+            raise ConfigError(
+                f"cannot start or reach a Ray cluster {where} ({error}); check --address "
+                "(the address 'ray start --head' printed) or leave it out for a local cluster"
+            ) from error
+    actors: list[Any] = []
+    try:
+        count = workers or max(1, int(ray.cluster_resources().get("CPU", 1)))  # type: ignore[no-untyped-call]
+        # Ray gives each actor one CPU and one torch thread: the actors share the cores.
+        remote = ray.remote(num_cpus=1, max_restarts=1, max_task_retries=1)(_RayWorker)
+        actors = [remote.remote(config, 1) for _ in range(count)]
+        log.info("batch: %d Ray actors on %s", count, address or "a local Ray cluster")
+        in_hand = [0] * count
+        pending: deque[tuple[int, Any]] = deque()  # (actor index or -1, ObjectRef or list of results)
+
+        def take() -> list[RecordResult]:
+            index, handle = pending.popleft()
+            if index < 0:
+                return list(handle)
+            in_hand[index] -= 1
+            outcomes = ray.get(handle)
+            for outcome in outcomes:
+                if isinstance(outcome, _Fatal):
+                    raise ModelLoadError(outcome.message)
+            return list(outcomes)
+
+        def send(batch: list[_Task]) -> None:
+            if all(task.result is not None for task in batch):
+                pending.append((-1, [task.result for task in batch]))
+                return
+            index = min(range(count), key=in_hand.__getitem__)
+            in_hand[index] += 1
+            pending.append((index, actors[index].work.remote(batch)))
+
+        batch: list[_Task] = []
+        for task in _tasks(records, done_ids, done_lines, None):
+            batch.append(task)
+            if len(batch) < chunksize:
+                continue
+            send(batch)
+            batch = []
+            while len(pending) > _RAY_BATCHES_PER_ACTOR * count:
+                yield from take()
+        if batch:
+            send(batch)
+        while pending:
+            yield from take()
+    finally:
+        for actor in actors:
+            ray.kill(actor)
+        if started_here:
+            ray.shutdown()

@@ -1,6 +1,7 @@
 """Command line: ``storyline summarize FILES... [--words N] [--format md|text|json|html] [-o OUT] [--compare]``,
 ``storyline compare FILES... [--format md|text|json|html] [-o OUT]`` and
-``storyline batch IN.jsonl -o OUT.jsonl [--words N] [--sentences N] [--workers K] [--resume] [--compare]``.
+``storyline batch IN.jsonl -o OUT.jsonl [--words N] [--sentences N] [--workers K] [--engine local|ray]
+[--address ADDR] [--resume] [--compare]``.
 
 A thin layer: parse arguments, read inputs, call the pipeline, render, map errors to
 messages and exit codes. Exit codes: 0 ok, 1 some inputs skipped (batch: some records failed), 2 usage
@@ -68,7 +69,19 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("input", metavar="IN.jsonl", help="JSON Lines file of clusters, or - for stdin")
     batch.add_argument("--output", "-o", type=Path, required=True, metavar="OUT.jsonl", help="JSON Lines to write")
     batch.add_argument(
-        "--workers", type=_positive, default=1, help="worker processes, each loading the models once (default 1)"
+        "--workers",
+        type=_positive,
+        default=None,
+        help="workers, each loading the models once (default: 1 locally, one per CPU of the Ray cluster)",
+    )
+    batch.add_argument(
+        "--engine",
+        choices=("local", "ray"),
+        default="local",
+        help="local: worker processes on this machine (default); ray: Ray actors (pip install 'storyline[ray]')",
+    )
+    batch.add_argument(
+        "--address", default=None, help="with --engine ray: the Ray cluster to join (default: start a local one)"
     )
     batch.add_argument(
         "--resume", action="store_true", help="skip the ids already in OUT and append the rest (after a killed run)"
@@ -215,7 +228,14 @@ def _batch(args: argparse.Namespace) -> int:
             if bar is not None:
                 stack.callback(bar.close)
             counts = run_batch(
-                records, args.output, config=config, workers=args.workers, resume=args.resume, progress=progress
+                records,
+                args.output,
+                config=config,
+                workers=args.workers,
+                resume=args.resume,
+                progress=progress,
+                engine=args.engine,
+                address=args.address,
             )
     except InputError as error:  # only the output file of --resume: records never raise
         print(f"storyline: error: {error}", file=sys.stderr)
