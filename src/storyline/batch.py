@@ -547,9 +547,9 @@ def _ray_results(
 
     Batches of ``chunksize`` records go to the actor with the fewest batches in hand; their
     results are taken back in the order the batches were made, so the output keeps the
-    input order however the actors are spread over the cluster. At most
-    ``_RAY_BATCHES_PER_ACTOR`` batches per actor are in flight, so a big input is never read
-    into memory at once. Batches that need no summarizing (bad or resumed records only) stay
+    input order however the actors are spread over the cluster. About
+    ``_RAY_BATCHES_PER_ACTOR`` batches per actor (one more in all) are in flight, so a big
+    input is never read into memory at once. Batches that need no summarizing (bad or resumed records only) stay
     in this process.
     """
     try:
