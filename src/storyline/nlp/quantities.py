@@ -453,6 +453,10 @@ def _unit(tokens: list[_Token], index: int) -> tuple[str, ...]:
     return tuple(words)
 
 
+#: Words that make another unit of the same name: nautical and statute miles, square and plain metres.
+_UNIT_MODIFIERS = frozenset({"nautical", "square", "cubic", "metric", "light", "statute", "imperial"})
+
+
 def comparable(first: Quantity, second: Quantity) -> bool:
     """True when two quantities count the same kind of thing (so their values must agree)."""
     money = {first.kind == "money", second.kind == "money"}
@@ -470,6 +474,8 @@ def comparable(first: Quantity, second: Quantity) -> bool:
     if (first.kind == "ordinal") != (second.kind == "ordinal") and "vague" not in (first.kind, second.kind):
         return False
     if first.unit and second.unit:
+        if bool(_UNIT_MODIFIERS & set(first.unit)) != bool(_UNIT_MODIFIERS & set(second.unit)):
+            return False  # "19 nautical miles" and "22 miles" are one distance in two units
         return first.unit[0] == second.unit[0] or first.unit[-1] == second.unit[-1]
     if not first.unit and not second.unit:
         return bool(first.before) and first.before == second.before
