@@ -37,6 +37,7 @@ __all__ = [
     "JOIN_THRESHOLD",
     "LEAD_CHARS",
     "LEAD_WORDS",
+    "MAX_PENALTY",
     "WORD_WEIGHT",
     "Placement",
     "Signal",
@@ -69,6 +70,10 @@ ENTITY_WEIGHT = 0.2
 GRACE_DAYS = 10
 #: Score lost per further week outside the story's date range (a new event on the same topic weeks later).
 PENALTY_PER_WEEK = 0.04
+#: The time penalty stops growing here: an article of the same event can still join when it was dated
+#: far from the rest (an undated page taken as news of the day it arrives, a late follow-up), if
+#: its words and names say so; a mere same-topic article cannot.
+MAX_PENALTY = 0.3
 #: Weight of the word overlap: cosine of the article's content words to the story's, each weighted
 #: by its rarity in the store (names and rare words carry a story; "said" and "year" do not).
 WORD_WEIGHT = 1.25
@@ -334,4 +339,4 @@ def _time_penalty(day: date | None, story: StoryState) -> float:
     if story.first_day <= day <= story.last_day:
         return 0.0
     gap = (story.first_day - day).days if day < story.first_day else (day - story.last_day).days
-    return max(0, gap - GRACE_DAYS) / 7 * PENALTY_PER_WEEK
+    return min(MAX_PENALTY, max(0, gap - GRACE_DAYS) / 7 * PENALTY_PER_WEEK)

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
-from storyline.cluster import describe
+from storyline.cluster import article_day, describe
 from storyline.pipeline import ArticleLike, Pipeline, as_articles
 from storyline.render import summary_from_dict, summary_to_dict
 from storyline.store import Added, Store
@@ -92,6 +92,8 @@ def ingest(
     given = as_articles(articles)
     for start in range(0, len(given), batch_size):
         batch = given[start : start + batch_size]
+        # Dated before cleaning: the cleaner drops a page's dateline line ("March 11, 2026").
+        days = {article.id: article_day(article) for article in batch}
         usable = []
         for article in batch:
             # One at a time: a second copy inside a batch is then found by the store (a
@@ -105,7 +107,9 @@ def ingest(
         today = datetime.now(UTC).date()
         signals = [
             replace(signal, day=signal.day or today)
-            for signal in (describe(fresh, pipeline.nlp, pipeline.encoder) if fresh else [])
+            for signal in (
+                describe(fresh, pipeline.nlp, pipeline.encoder, days=[days.get(a.id) for a in fresh]) if fresh else []
+            )
         ]
         stored = {result.article_id: result for result in store.add(fresh, signals)} if fresh else {}
         for article in usable:

@@ -137,10 +137,16 @@ def test_stories_newest_first_with_dates_and_sources(tmp_path: Path) -> None:
 
 
 def test_a_new_event_weeks_later_is_a_new_story(tmp_path: Path) -> None:
+    from datetime import date
+
+    # The same topic (cosine 0.8 to the story), no names in common: close in time it is the same
+    # story, two months later a new event.
+    related = (0.8 * topic_vector(0) + 0.6 * topic_vector(1)).astype(np.float32)
     with Store(tmp_path / "s.db") as store:
         store.add([article("e1")], [signal("e1", 0, "1998-10-01")])
-        same = store.add([article("e2")], [signal("e2", 0, "1998-10-09")])[0]
-        later = store.add([article("e3")], [signal("e3", 0, "2014-11-07")])[0]
+        same = store.add([article("e2")], [Signal("e2", related, ("other",), date(1998, 10, 9))])[0]
+        elsewhere = (0.8 * topic_vector(0) + 0.6 * topic_vector(2)).astype(np.float32)
+        later = store.add([article("e3")], [Signal("e3", elsewhere, ("third",), date(1998, 12, 9))])[0]
         assert same.new_story is False
         assert later.new_story is True
 
