@@ -1,7 +1,9 @@
 """Command line: ``storyline summarize FILES... [--words N] [--format md|text|json|html] [-o OUT] [--compare]``,
-``storyline compare FILES... [--format md|text|json|html] [-o OUT]`` and
+``storyline compare FILES... [--format md|text|json|html] [-o OUT]``,
 ``storyline batch IN.jsonl -o OUT.jsonl [--words N] [--sentences N] [--workers K] [--engine local|ray]
-[--address ADDR] [--resume] [--compare]``.
+[--address ADDR] [--resume] [--compare]``, and the story database: ``storyline ingest --db PATH INPUT...``,
+``storyline stories --db PATH [--format text|json]``, ``storyline story --db PATH ID [--format ...]`` and
+``storyline serve --db PATH [--host H] [--port P]``.
 
 A thin layer: parse arguments, read inputs, call the pipeline, render, map errors to
 messages and exit codes. Exit codes: 0 ok, 1 some inputs skipped (batch: some records failed), 2 usage
@@ -101,11 +103,37 @@ def build_parser() -> argparse.ArgumentParser:
     )
     compare.add_argument("--output", "-o", type=Path, default=None, help="write here instead of standard output")
 
+    ingest = commands.add_parser(
+        "ingest",
+        help="store articles in a story database, each joining the story it belongs to",
+        description="Store articles in a SQLite story database (created when missing). Exact duplicates are "
+        "skipped, copies of one wire story marked, and every article joins a story or starts one. "
+        "Ingesting the same input again changes nothing.",
+    )
+    ingest.add_argument(
+        "inputs", nargs="+", metavar="INPUT", help=".txt, .html, .json, .jsonl files, directories, or - for stdin"
+    )
+    stories = commands.add_parser("stories", help="list the stories of a story database, newest first")
+    stories.add_argument(
+        "--format", "-f", choices=["text", "json"], default="text", help="output format (default text)"
+    )
+    story = commands.add_parser("story", help="a story's summary and how its sources compare")
+    story.add_argument("id", type=_positive, metavar="ID", help="the story id (see storyline stories)")
+    story.add_argument(
+        "--format", "-f", choices=["md", "text", "json", "html"], default="md", help="output format (default md)"
+    )
+    story.add_argument("--output", "-o", type=Path, default=None, help="write here instead of standard output")
+    serve = commands.add_parser("serve", help="the web API and pages over a story database")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=_positive, default=8000, help="port to listen on (default 8000)")
+    for sub in (ingest, stories, story, serve):
+        sub.add_argument("--db", type=Path, required=True, metavar="PATH", help="the story database (SQLite file)")
+
     for sub in (summarize, batch):
         sub.add_argument("--words", type=_positive, default=None, help="word budget (default 250)")
         sub.add_argument("--sentences", type=_positive, default=None, help="at most this many sentences")
         sub.add_argument("--compare", action="store_true", help='also compare the sources (JSON: under "comparison")')
-    for sub in (summarize, batch, compare):
+    for sub in (summarize, batch, compare, ingest, stories, story, serve):
         sub.add_argument("--config", type=Path, default=None, help="a TOML file of settings (see Config)")
         sub.add_argument(
             "--max-chars", type=_positive, default=None, help="cut longer articles to this many characters"
@@ -260,6 +288,143 @@ def _batch(args: argparse.Namespace) -> int:
     return EXIT_SKIPPED if counts.failed else EXIT_OK
 
 
+def _open_store(args: argparse.Namespace, *, create: bool) -> Any:
+    """The story database named by --db, or a one-line message and None."""
+    from storyline.store import Store, StoreError
+
+    if not create and not args.db.is_file():
+        print(f"storyline: error: {args.db}: no such story database; create it with storyline ingest", file=sys.stderr)
+        return None
+    if args.db.is_dir():
+        print(f"storyline: error: {args.db} is a directory; give a file path for --db", file=sys.stderr)
+        return None
+    try:
+        return Store(args.db)
+    except StoreError as error:
+        print(f"storyline: error: {error}", file=sys.stderr)
+        return None
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    from storyline.ingest.read import read
+    from storyline.pipeline import Pipeline
+    from storyline.stories import ingest
+
+    if not args.db.parent.is_dir():
+        print(f"storyline: error: {args.db.parent}: no such directory for --db; create it first", file=sys.stderr)
+        return EXIT_USAGE
+    problems: list[Problem] = []
+    articles = read(args.inputs, on_error="skip", problems=problems)
+    if not articles:
+        _report(problems, args.quiet)
+        print("storyline: error: no readable input; see the messages above", file=sys.stderr)
+        return EXIT_NOTHING_USABLE
+    store = _open_store(args, create=True)
+    if store is None:
+        return EXIT_USAGE
+    bar = None
+    if not args.quiet and sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(articles), unit="article", desc="ingest", file=sys.stderr, dynamic_ncols=True)
+    with store:
+        try:
+            counts = ingest(
+                store, Pipeline(_config(args)), articles, problems=problems, progress=bar.update if bar else None
+            )
+        finally:
+            if bar is not None:
+                bar.close()
+        stories_total = len(store.stories())
+    _report(problems, args.quiet)
+    if not args.quiet:
+        print(
+            f"storyline: {args.db}: {counts.added} added ({counts.near_duplicates} near-duplicates, "
+            f"{counts.new_stories} new stories), {counts.duplicates} duplicates, {counts.unchanged} already stored, "
+            f"{counts.skipped} skipped; {stories_total} stories",
+            file=sys.stderr,
+        )
+    if counts.skipped and not (counts.added or counts.duplicates or counts.unchanged):
+        print("storyline: error: no usable article; see the messages above", file=sys.stderr)
+        return EXIT_NOTHING_USABLE
+    return EXIT_SKIPPED if any(problem.skipped for problem in problems) else EXIT_OK
+
+
+def _stories(args: argparse.Namespace) -> int:
+    import json
+
+    store = _open_store(args, create=False)
+    if store is None:
+        return EXIT_USAGE
+    with store:
+        rows = store.stories()
+    if args.format == "json":
+        listing = [
+            {
+                "id": row.id,
+                "title": row.title,
+                "articles": list(row.articles),
+                "sources": list(row.sources),
+                "first_seen": row.first_seen,
+                "last_seen": row.last_seen,
+            }
+            for row in rows
+        ]
+        sys.stdout.write(json.dumps(listing, ensure_ascii=False, indent=2) + "\n")
+    else:
+        for row in rows:
+            outlets = ", ".join(row.sources[:4]) + (f" +{len(row.sources) - 4}" if len(row.sources) > 4 else "")
+            sys.stdout.write(
+                f"{row.id}\t{row.last_seen[:10]}\t{len(row.articles)} articles\t{row.title}\t({outlets})\n"
+            )
+    return EXIT_OK
+
+
+def _story(args: argparse.Namespace) -> int:
+    from storyline.pipeline import Pipeline
+    from storyline.render import render
+    from storyline.stories import summarize_story
+
+    store = _open_store(args, create=False)
+    if store is None:
+        return EXIT_USAGE
+    with store:
+        try:
+            summary = summarize_story(store, Pipeline(_config(args)), args.id)
+        except InputError as error:
+            print(f"storyline: error: story {args.id}: {error}", file=sys.stderr)
+            return EXIT_NOTHING_USABLE
+    if summary is None:
+        print(f"storyline: error: {args.db}: no story {args.id}; see storyline stories --db {args.db}", file=sys.stderr)
+        return EXIT_USAGE
+    output = render(summary, args.format)
+    if args.output:
+        try:
+            args.output.write_text(output, encoding="utf-8")
+        except OSError as error:
+            print(f"storyline: error: cannot write {args.output} ({error.strerror}); check the path", file=sys.stderr)
+            return EXIT_USAGE
+    else:
+        sys.stdout.write(output)
+    return EXIT_OK
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from storyline.api import create_app
+
+    store = _open_store(args, create=True)
+    if store is None:
+        return EXIT_USAGE
+    app = create_app(store, config=_config(args))
+    try:
+        uvicorn.run(app, host=args.host, port=args.port, log_level="warning" if not args.verbose else "info")
+    finally:
+        store.close()
+    return EXIT_OK
+
+
 def _progress_bar(source: Path | None, quiet: bool) -> Any:
     """A tqdm bar on stderr when it is a terminal (counted lines give it a total), else None."""
     if quiet or not sys.stderr.isatty():
@@ -283,6 +448,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _summarize(args)
         if args.command == "batch":
             return _batch(args)
+        commands = {"ingest": _ingest, "stories": _stories, "story": _story, "serve": _serve}
+        if args.command in commands:
+            return commands[args.command](args)
     except ConfigError as error:
         print(f"storyline: error: {error}", file=sys.stderr)
         return EXIT_USAGE

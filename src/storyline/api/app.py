@@ -1,0 +1,224 @@
+"""The FastAPI app: POST /articles, GET /stories, GET /stories/{id}, POST /summarize, and the web pages.
+
+Every answer to a bad request is a 4xx whose ``detail`` says what is wrong and where; nothing a
+client sends can stop the server (an unexpected failure is a 500 for that request alone).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
+
+from fastapi import Body, FastAPI, HTTPException, Request, Response
+from fastapi.responses import HTMLResponse, JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from storyline import __version__
+from storyline.api.pages import render_index, render_story
+from storyline.config import Config
+from storyline.errors import InputError, StorylineError
+from storyline.ingest.check import fingerprint
+from storyline.pipeline import Pipeline
+from storyline.render import summary_to_dict
+from storyline.store import Store, StoryRow
+from storyline.stories import ingest, summarize_story
+from storyline.types import Article, Problem
+
+__all__ = ["MAX_ARTICLES_PER_REQUEST", "MAX_BODY_BYTES", "MAX_TEXT_CHARS", "create_app"]
+
+log = logging.getLogger(__name__)
+
+#: A request body larger than this is refused (413) before it is read.
+MAX_BODY_BYTES = 10_000_000
+#: Articles in one POST /articles or /summarize.
+MAX_ARTICLES_PER_REQUEST = 200
+#: Characters of one article's text (the pipeline's max_chars cuts longer texts anyway).
+MAX_TEXT_CHARS = 400_000
+
+
+class ArticleIn(BaseModel):
+    """One article record: ``text`` is required; the rest is optional metadata."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    id: Annotated[str | None, Field(max_length=200, pattern=r"^[\w.:~-]+$")] = None
+    text: Annotated[str, Field(min_length=1, max_length=MAX_TEXT_CHARS)]
+    title: Annotated[str | None, Field(max_length=1_000)] = None
+    source: Annotated[str | None, Field(max_length=200)] = None
+    published: Annotated[str | None, Field(max_length=40, pattern=r"^\d{4}-\d{2}-\d{2}")] = None
+    url: Annotated[str | None, Field(max_length=2_000, pattern=r"^https?://")] = None
+
+    def to_article(self) -> Article:
+        """The Article; without an id, one made from the text (so the same text posted twice is one article)."""
+        identifier = self.id or f"a-{fingerprint(self.text)[:16]}"
+        return Article(
+            id=identifier,
+            text=self.text,
+            source=self.source or identifier,
+            title=self.title,
+            published=self.published,
+            url=self.url,
+            origin=identifier,
+        )
+
+
+class ArticlesIn(BaseModel):
+    """Many articles at once."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    articles: Annotated[list[ArticleIn], Field(min_length=1, max_length=MAX_ARTICLES_PER_REQUEST)]
+
+
+class SummarizeIn(BaseModel):
+    """A one-shot summary of the articles given (nothing is stored)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    articles: Annotated[list[ArticleIn], Field(min_length=1, max_length=MAX_ARTICLES_PER_REQUEST)]
+    words: Annotated[int | None, Field(ge=10, le=2_000)] = None
+    compare: bool = True
+
+
+def _problem(problem: Problem) -> dict[str, Any]:
+    return {"input": problem.input, "stage": problem.stage, "message": problem.message, "skipped": problem.skipped}
+
+
+def story_listing(row: StoryRow) -> dict[str, Any]:
+    """A story as listed by GET /stories and ``storyline stories --format json``."""
+    return {
+        "id": row.id,
+        "title": row.title,
+        "articles": list(row.articles),
+        "sources": list(row.sources),
+        "first_seen": row.first_seen,
+        "last_seen": row.last_seen,
+    }
+
+
+def create_app(store: Store, *, config: Config | None = None, pipeline: Pipeline | None = None) -> FastAPI:
+    """The web app over ``store``; the models load on the first request that needs them."""
+    models = pipeline or Pipeline(config)
+    # spaCy and torch calls are not made from two threads at once (the server runs handlers in a pool).
+    model_lock = threading.Lock()
+    app = FastAPI(
+        title="Storyline",
+        version=__version__,
+        description="News articles in, stories out: each story with one cited summary and how its sources compare.",
+    )
+
+    @app.middleware("http")
+    async def limit_body(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        length = request.headers.get("content-length")
+        if length is not None:
+            if not length.isdigit():
+                return JSONResponse({"detail": "Content-Length is not a number"}, status_code=400)
+            if int(length) > MAX_BODY_BYTES:
+                return JSONResponse(
+                    {
+                        "detail": f"request body of {int(length):,} bytes is over the limit of {MAX_BODY_BYTES:,}; "
+                        "send fewer or shorter articles per request"
+                    },
+                    status_code=413,
+                )
+        try:
+            return await call_next(request)
+        except Exception:
+            log.exception("request %s %s failed", request.method, request.url.path)
+            return JSONResponse({"detail": "internal error while handling this request; see the server log"}, 500)
+
+    @app.exception_handler(InputError)
+    async def input_error(request: Request, error: InputError) -> JSONResponse:
+        return JSONResponse({"detail": str(error)}, status_code=422)
+
+    @app.exception_handler(StorylineError)
+    async def storyline_error(request: Request, error: StorylineError) -> JSONResponse:
+        return JSONResponse({"detail": str(error)}, status_code=503)
+
+    @app.post("/articles", summary="Add one article or many; each joins a story or starts one")
+    def post_articles(
+        payload: Annotated[ArticleIn | list[ArticleIn] | ArticlesIn, Body()],
+    ) -> dict[str, Any]:
+        if isinstance(payload, ArticleIn):
+            given = [payload]
+        elif isinstance(payload, ArticlesIn):
+            given = payload.articles
+        else:
+            given = payload
+        if not given:
+            raise HTTPException(422, 'no articles: send one article object, a list of them or {"articles": [...]}')
+        if len(given) > MAX_ARTICLES_PER_REQUEST:
+            raise HTTPException(413, f"{len(given)} articles in one request; send at most {MAX_ARTICLES_PER_REQUEST}")
+        problems: list[Problem] = []
+        with model_lock:
+            counts = ingest(store, models, [item.to_article() for item in given], problems=problems)
+        body = {
+            "added": counts.added,
+            "near_duplicates": counts.near_duplicates,
+            "duplicates": counts.duplicates,
+            "unchanged": counts.unchanged,
+            "skipped": counts.skipped,
+            "new_stories": counts.new_stories,
+            "results": [
+                {"id": r.article_id, "outcome": r.outcome, "story": r.story, "duplicate_of": r.other}
+                for r in counts.results
+            ],
+            "problems": [_problem(problem) for problem in problems],
+        }
+        if not counts.results:
+            raise HTTPException(422, {"message": "no usable article; see problems", "problems": body["problems"]})
+        return body
+
+    @app.get("/stories", summary="Every story, the most recently seen first")
+    def get_stories() -> list[dict[str, Any]]:
+        return [story_listing(row) for row in store.stories()]
+
+    @app.get("/stories/{story_id}", summary="One story: its summary, comparison and sources")
+    def get_story(story_id: int) -> dict[str, Any]:
+        row = store.story(story_id)
+        if row is None:
+            raise HTTPException(404, f"no story {story_id}; GET /stories lists them")
+        with model_lock:
+            summary = summarize_story(store, models, story_id)
+        assert summary is not None  # the row exists, so the story does
+        data = summary_to_dict(summary)
+        sources = [
+            {"id": a.id, "source": a.source, "title": a.title, "published": a.published, "url": a.url}
+            for a in summary.articles
+        ]
+        return {**story_listing(row), **data, "sources": sources, "outlets": list(row.sources)}
+
+    @app.post("/summarize", summary="One cited summary (and comparison) of the articles given; stores nothing")
+    def post_summarize(payload: SummarizeIn) -> dict[str, Any]:
+        problems: list[Problem] = []
+        with model_lock:
+            summary = models.summarize(
+                [item.to_article() for item in payload.articles],
+                words=payload.words,
+                on_error="skip",
+                problems=problems,
+                compare=payload.compare,
+            )
+        return {**summary_to_dict(summary), "problems": [_problem(problem) for problem in problems]}
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def index_page() -> str:
+        return render_index(store.stories())
+
+    @app.get("/story/{story_id}", response_class=HTMLResponse, include_in_schema=False)
+    def story_page(story_id: int) -> HTMLResponse:
+        row = store.story(story_id)
+        if row is None:
+            return HTMLResponse(render_index(store.stories(), missing=story_id), status_code=404)
+        with model_lock:
+            summary = summarize_story(store, models, story_id)
+        assert summary is not None
+        return HTMLResponse(render_story(row, summary))
+
+    @app.get("/health", include_in_schema=False)
+    def health() -> dict[str, Any]:
+        return {"ok": True, "articles": store.count(), "version": __version__}
+
+    return app
