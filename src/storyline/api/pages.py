@@ -36,7 +36,9 @@ table.contradictions td{border:1px solid #ddd;padding:.4em;vertical-align:top;wi
 _SCRIPT = """
 document.querySelectorAll('a.cite').forEach(function(a){a.addEventListener('click',function(e){
 var ids=(a.dataset.spans||'').split(' ');var m=document.getElementById(ids[0]);
-if(m){e.preventDefault();m.scrollIntoView({block:'center'});history.replaceState(null,'','#'+ids[0]);}});});
+var side=m&&m.closest('aside.sources');if(!side){return;}e.preventDefault();
+side.scrollTop+=m.getBoundingClientRect().top-side.getBoundingClientRect().top-side.clientHeight/4;
+history.replaceState(null,'','#'+ids[0]);});});
 """
 
 
