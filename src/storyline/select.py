@@ -29,7 +29,7 @@ import numpy.typing as npt
 
 from storyline.types import Alignment, Citation, Sentence, Summary, SummarySentence
 
-__all__ = ["SelectionWeights", "select", "stands_alone", "word_count"]
+__all__ = ["SelectionWeights", "dateline_length", "select", "stands_alone", "word_count"]
 
 Matrix = npt.NDArray[np.float32]
 
@@ -64,7 +64,7 @@ class SelectionWeights:
     coverage: float = 1.0  # new concepts covered, per sqrt(word)
     centrality: float = 0.6  # cosine to the cluster's centroid
     support: float = 0.4  # share of other outlets stating the same fact
-    position: float = 0.5  # closeness to the article's lead (val: neutral, its articles are leads; kept for long articles)
+    position: float = 0.5  # closeness to the article's lead (val: neutral, its texts are leads; kept for long ones)
     redundancy: float = 0.85  # skip a sentence this similar to a chosen one
     novelty: float = 0.2  # skip a sentence whose concepts are less than this share new
     chain: bool = True  # let a dependent sentence follow its chosen predecessor
@@ -97,6 +97,22 @@ def stands_alone(text: str) -> bool:
     if _BARE_QUOTE.match(stripped):
         return False  # a quotation with no speaker: the attribution is in another sentence
     return not _PRONOUN_ATTRIBUTION.search(stripped)
+
+
+# An upper-case place (a few words, maybe with its state or country after a comma), maybe the
+# agency in brackets, then a dash: "WASHINGTON (AP) —", "PORT WENDELL (FPA) --", "BEIJING, China -".
+_DATELINE = re.compile(
+    r"^[A-Z][A-Z.'’-]+(?:\s+[A-Z][A-Z.'’-]+){0,3}(?:,\s*[A-Z][A-Za-z.]+(?:\s+[A-Z][A-Za-z.]+)?)?"
+    r"\s*(?:\([A-Za-z0-9 .&/-]{1,30}\))?\s*(?:—|–|--?|_)\s+(?=[A-Z\"“‘'0-9])"
+)
+
+
+def dateline_length(text: str) -> int:
+    """How many characters of a sentence's start are a dateline (0 when it opens with none)."""
+    match = _DATELINE.match(text)
+    if match is None or len(match.group(0).split()) > 8:
+        return 0
+    return match.end()
 
 
 def _stem(word: str) -> str:
@@ -155,9 +171,12 @@ def select(
         for i, sentence in enumerate(sentences)
     ]
 
-    sizes = [word_count(sentence.text) for sentence in sentences]
+    # A dateline ("PORT WENDELL (FPA) — ") is where the story was filed, not part of its fact: the
+    # summary quotes the sentence from just after it (the citation still starts the exact slice).
+    openings = [dateline_length(sentence.text) for sentence in sentences]
+    sizes = [word_count(sentence.text[opening:]) for sentence, opening in zip(sentences, openings, strict=True)]
     eligible = [i for i in range(len(sentences)) if weights.min_words <= sizes[i] <= weights.max_words]
-    standalone = {i for i in eligible if stands_alone(sentences[i].text)}
+    standalone = {i for i in eligible if stands_alone(sentences[i].text[openings[i] :])}
     # A sentence that leans on the one before it (a pronoun, a connective, a quotation going
     # on) may follow that sentence once it is chosen: it is then printed right after it.
     previous = {
@@ -219,7 +238,7 @@ def select(
             ordered.append(following)
             following += 1
     chosen = ordered
-    summary_sentences = tuple(_cite(sentences[i], alignment, by_id) for i in chosen)
+    summary_sentences = tuple(_cite(sentences[i], openings[i], alignment, by_id) for i in chosen)
     return Summary(summary_sentences, articles, _notes(alignment))
 
 
@@ -262,12 +281,12 @@ def _support_groups(sentence: Sentence, alignment: Alignment) -> int:
     return len(others)
 
 
-def _cite(sentence: Sentence, alignment: Alignment, by_id: dict[str, Sentence]) -> SummarySentence:
-    citations = [Citation(sentence.article_id, sentence.start, sentence.end)]
+def _cite(sentence: Sentence, opening: int, alignment: Alignment, by_id: dict[str, Sentence]) -> SummarySentence:
+    citations = [Citation(sentence.article_id, sentence.start + opening, sentence.end)]
     for other_id in alignment.support.get(sentence.id, ()):
         other = by_id[other_id]
         citations.append(Citation(other.article_id, other.start, other.end))
-    return SummarySentence(sentence.text, tuple(citations))
+    return SummarySentence(sentence.text[opening:], tuple(citations))
 
 
 def _notes(alignment: Alignment) -> tuple[str, ...]:

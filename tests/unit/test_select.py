@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from storyline.align import align
-from storyline.select import select, stands_alone, word_count
+from storyline.select import dateline_length, select, stands_alone, word_count
 from storyline.types import Alignment, Document, Summary
 from tests.unit.conftest import HashedBagOfWords, make_document
 
@@ -229,3 +229,33 @@ def test_near_duplicate_articles_are_noted_as_one_story(fake_encoder: HashedBagO
     alignment, vectors = build(fake_encoder, [*documents, copy])
     summary = select(alignment, vectors, words=60)
     assert "Same story text (counted once): Port Wendell Ledger, Harbour Wire." in summary.notes
+
+
+@pytest.mark.parametrize(
+    ("text", "rest"),
+    [
+        ("PORT WENDELL (FPA) — A container ship hit the bridge.", "A container ship hit the bridge."),
+        ("WASHINGTON (AP) _ The Senate voted on Tuesday.", "The Senate voted on Tuesday."),
+        ("BEIJING, China - Officials said the talks would go on.", "Officials said the talks would go on."),
+        ("NEW YORK (Reuters) -- Stocks fell sharply on Monday.", "Stocks fell sharply on Monday."),
+        ("US President Barack Obama — who wrote the letter — said nothing.", None),
+        ("NATO — the alliance of 28 nations — met on Friday.", None),
+        ("A report in the WSJ says the letter was sent in October.", None),
+    ],
+)
+def test_dateline_is_left_out_of_the_quoted_sentence(text: str, rest: str | None) -> None:
+    assert text[dateline_length(text) :] == (rest or text)
+
+
+def test_summary_quotes_a_sentence_from_after_its_dateline(fake_encoder: HashedBagOfWords) -> None:
+    lead = "PORT WENDELL (FPA) — " + SHARED_FACT
+    documents = cluster()
+    documents[0] = make_document("ledger", lead, *[s.text for s in documents[0].sentences[1:]], source="Ledger")
+    alignment, vectors = build(fake_encoder, documents)
+    summary = select(alignment, vectors, words=60)
+    texts = {article.id: article.text for article in summary.articles}
+    assert SHARED_FACT in [sentence.text for sentence in summary.sentences]
+    for sentence in summary.sentences:
+        assert not sentence.text.startswith("PORT WENDELL")
+        first = sentence.citations[0]
+        assert texts[first.article][first.start : first.end] == sentence.text
