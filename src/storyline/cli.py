@@ -179,6 +179,19 @@ def _config(args: argparse.Namespace) -> Config:
     return base.replace(**{key: value for key, value in changes.items() if value is not None})
 
 
+def _write(output: str, path: Path | None) -> bool:
+    """Write the rendered output to ``path`` (standard output when None); False, said, if it cannot."""
+    if path is None:
+        sys.stdout.write(output)
+        return True
+    try:
+        path.write_text(output, encoding="utf-8")
+    except OSError as error:
+        print(f"storyline: error: cannot write {path} ({error.strerror}); check the path", file=sys.stderr)
+        return False
+    return True
+
+
 def _summarize(args: argparse.Namespace) -> int:
     from storyline.ingest.read import read
     from storyline.pipeline import Pipeline
@@ -204,14 +217,8 @@ def _summarize(args: argparse.Namespace) -> int:
         return EXIT_NOTHING_USABLE
     _report(problems, args.quiet)
     output = render(result, args.format)
-    if args.output:
-        try:
-            args.output.write_text(output, encoding="utf-8")
-        except OSError as error:
-            print(f"storyline: error: cannot write {args.output} ({error.strerror}); check the path", file=sys.stderr)
-            return EXIT_USAGE
-    else:
-        sys.stdout.write(output)
+    if not _write(output, args.output):
+        return EXIT_USAGE
     notes = result.notes if isinstance(result, Summary) else ()
     if notes and not args.quiet:
         for note in notes:
@@ -398,14 +405,8 @@ def _story(args: argparse.Namespace) -> int:
         print(f"storyline: error: {args.db}: no story {args.id}; see storyline stories --db {args.db}", file=sys.stderr)
         return EXIT_USAGE
     output = render(summary, args.format)
-    if args.output:
-        try:
-            args.output.write_text(output, encoding="utf-8")
-        except OSError as error:
-            print(f"storyline: error: cannot write {args.output} ({error.strerror}); check the path", file=sys.stderr)
-            return EXIT_USAGE
-    else:
-        sys.stdout.write(output)
+    if not _write(output, args.output):
+        return EXIT_USAGE
     return EXIT_OK
 
 
