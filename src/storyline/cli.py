@@ -360,23 +360,15 @@ def _ingest(args: argparse.Namespace) -> int:
 def _stories(args: argparse.Namespace) -> int:
     import json
 
+    from storyline.stories import story_listing
+
     store = _open_store(args, create=False)
     if store is None:
         return EXIT_USAGE
     with store:
         rows = store.stories()
     if args.format == "json":
-        listing = [
-            {
-                "id": row.id,
-                "title": row.title,
-                "articles": list(row.articles),
-                "sources": list(row.sources),
-                "first_seen": row.first_seen,
-                "last_seen": row.last_seen,
-            }
-            for row in rows
-        ]
+        listing = [story_listing(row) for row in rows]
         sys.stdout.write(json.dumps(listing, ensure_ascii=False, indent=2) + "\n")
     else:
         for row in rows:

@@ -14,14 +14,23 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from typing import Any
 
 from storyline.cluster import article_day, describe
 from storyline.pipeline import ArticleLike, Pipeline, as_articles
 from storyline.render import summary_from_dict, summary_to_dict
-from storyline.store import Added, Store
+from storyline.store import Added, Store, StoryRow
 from storyline.types import Problem, Summary
 
-__all__ = ["BATCH_SIZE", "MAX_SUMMARY_ARTICLES", "IngestCounts", "ingest", "story_key", "summarize_story"]
+__all__ = [
+    "BATCH_SIZE",
+    "MAX_SUMMARY_ARTICLES",
+    "IngestCounts",
+    "ingest",
+    "story_key",
+    "story_listing",
+    "summarize_story",
+]
 
 log = logging.getLogger(__name__)
 
@@ -158,3 +167,15 @@ def summarize_story(store: Store, pipeline: Pipeline, story_id: int) -> Summary 
     summary = pipeline.summarize(articles, on_error="skip", compare=True)
     store.save_summary(story_id, key, json.dumps(summary_to_dict(summary), ensure_ascii=False))
     return summary
+
+
+def story_listing(row: StoryRow) -> dict[str, Any]:
+    """A story as listed by GET /stories and ``storyline stories --format json``."""
+    return {
+        "id": row.id,
+        "title": row.title,
+        "articles": list(row.articles),
+        "sources": list(row.sources),
+        "first_seen": row.first_seen,
+        "last_seen": row.last_seen,
+    }

@@ -22,8 +22,8 @@ from storyline.errors import InputError, StorylineError
 from storyline.ingest.check import fingerprint
 from storyline.pipeline import Pipeline
 from storyline.render import summary_to_dict
-from storyline.store import Store, StoryRow
-from storyline.stories import ingest, summarize_story
+from storyline.store import Store
+from storyline.stories import ingest, story_listing, summarize_story
 from storyline.types import Article, Problem
 
 __all__ = ["MAX_ARTICLES_PER_REQUEST", "MAX_BODY_BYTES", "MAX_TEXT_CHARS", "create_app"]
@@ -84,18 +84,6 @@ class SummarizeIn(BaseModel):
 
 def _problem(problem: Problem) -> dict[str, Any]:
     return {"input": problem.input, "stage": problem.stage, "message": problem.message, "skipped": problem.skipped}
-
-
-def story_listing(row: StoryRow) -> dict[str, Any]:
-    """A story as listed by GET /stories and ``storyline stories --format json``."""
-    return {
-        "id": row.id,
-        "title": row.title,
-        "articles": list(row.articles),
-        "sources": list(row.sources),
-        "first_seen": row.first_seen,
-        "last_seen": row.last_seen,
-    }
 
 
 def create_app(store: Store, *, config: Config | None = None, pipeline: Pipeline | None = None) -> FastAPI:
