@@ -23,7 +23,7 @@ from typing import Any
 from storyline import __version__
 from storyline.config import Config, load_config
 from storyline.errors import ConfigError, InputError, ModelLoadError, StorylineError
-from storyline.types import Comparison, Problem, Summary
+from storyline.types import Article, Comparison, Problem, Summary
 
 __all__ = ["EXIT_NOTHING_USABLE", "EXIT_OK", "EXIT_SKIPPED", "EXIT_USAGE", "main"]
 
@@ -192,17 +192,25 @@ def _write(output: str, path: Path | None) -> bool:
     return True
 
 
-def _summarize(args: argparse.Namespace) -> int:
+def _read_inputs(args: argparse.Namespace, problems: list[Problem]) -> list[Article]:
+    """Read every input, skipping bad ones into ``problems``; when none is readable, say so."""
     from storyline.ingest.read import read
+
+    articles = read(args.inputs, on_error="skip", problems=problems)
+    if not articles:
+        _report(problems, args.quiet)
+        print("storyline: error: no readable input; see the messages above", file=sys.stderr)
+    return articles
+
+
+def _summarize(args: argparse.Namespace) -> int:
     from storyline.pipeline import Pipeline
     from storyline.render import render
 
     config = _config(args)
     problems: list[Problem] = []
-    articles = read(args.inputs, on_error="skip", problems=problems)
+    articles = _read_inputs(args, problems)
     if not articles:
-        _report(problems, args.quiet)
-        print("storyline: error: no readable input; see the messages above", file=sys.stderr)
         return EXIT_NOTHING_USABLE
     pipeline = Pipeline(config)
     result: Summary | Comparison
@@ -313,7 +321,6 @@ def _open_store(args: argparse.Namespace, *, create: bool) -> Any:
 
 
 def _ingest(args: argparse.Namespace) -> int:
-    from storyline.ingest.read import read
     from storyline.pipeline import Pipeline
     from storyline.stories import ingest
 
@@ -321,10 +328,8 @@ def _ingest(args: argparse.Namespace) -> int:
         print(f"storyline: error: {args.db.parent}: no such directory for --db; create it first", file=sys.stderr)
         return EXIT_USAGE
     problems: list[Problem] = []
-    articles = read(args.inputs, on_error="skip", problems=problems)
+    articles = _read_inputs(args, problems)
     if not articles:
-        _report(problems, args.quiet)
-        print("storyline: error: no readable input; see the messages above", file=sys.stderr)
         return EXIT_NOTHING_USABLE
     store = _open_store(args, create=True)
     if store is None:
