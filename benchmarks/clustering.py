@@ -24,7 +24,6 @@ the per-document labels to results/clustering-<set>-assignments.json.
 from __future__ import annotations
 
 import argparse
-import gzip
 import hashlib
 import json
 import math
@@ -34,7 +33,7 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -45,16 +44,11 @@ from storyline.store import Store
 from storyline.stories import ingest
 from storyline.types import Article
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from rouge import read_jsonl
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
-
-
-def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8") as handle:
-        for line in handle:
-            if line.strip():
-                yield json.loads(line)
 
 
 def _unique(identifier: str, taken: Counter[str]) -> str:
