@@ -1,12 +1,21 @@
-"""Usability checks on cleaned articles: English, prose, length cap, exact duplicates (ingest/check.py)."""
+"""Usability checks on cleaned articles (ingest/check.py): English, prose, page notices, length cap, duplicates."""
 
 from __future__ import annotations
 
 import pytest
 
+from storyline.config import Config
 from storyline.errors import InputError, NotEnglishError
-from storyline.ingest.check import MIN_ENGLISH_SHARE, check_article, clean_article, english_share, find_duplicates
-from storyline.types import Article
+from storyline.ingest.check import (
+    MIN_ENGLISH_SHARE,
+    check_article,
+    clean_article,
+    english_share,
+    find_duplicates,
+    page_notice,
+)
+from storyline.pipeline import Pipeline
+from storyline.types import Article, Problem
 
 ENGLISH = (
     "A container ship lost power early on Tuesday and drifted into a pier of the Kestrel Narrows Bridge, "
@@ -132,3 +141,100 @@ def test_find_duplicates_finds_exact_copies_regardless_of_spacing_and_case(copy:
 def test_find_duplicates_keeps_different_texts() -> None:
     changed = ENGLISH.replace("Four people", "Five people")
     assert find_duplicates([article(ENGLISH, "a1"), article(changed, "a2")]) == {}
+
+
+# Page furniture that reads like prose (issue 5): written for these tests in the manner of the
+# notices that repeat across Multi-News clusters, not copied from them.
+NOTICES = {
+    "location": (
+        "Post with a location. You can add location information to your posts, such as your town or exact "
+        "position, from the website or from apps made by others. You can always delete your location history. "
+        "Find out more",
+        "adding a location to posts",
+    ),
+    "archive": (
+        "These web crawls were run to save pages as they appear and the pages they link to, so that a reader "
+        "can still see the version that was live when a page was written. The crawl data is added to the "
+        "collection after an embargo period. This collection is not publicly accessible.",
+        "web archive",
+    ),
+    "cookies": (
+        "We use cookies to give you a better experience and to measure how our website is used. Please enable "
+        "JavaScript in your browser settings to see this page as it should be. By continuing to browse the "
+        "site you agree to our use of cookies and to our privacy policy.",
+        "cookie or JavaScript",
+    ),
+    "unavailable": (
+        "Sorry, the page you were looking for could not be found. It may have been moved or deleted. "
+        "This video is not available right now. Please try again later.",
+        "not available",
+    ),
+    "paywall": (
+        "Thank you for reading. You have reached the limit of free articles this month. Log in to your "
+        "subscriber account to continue reading, or create an account and choose the plan that suits you.",
+        "sign-in or subscription",
+    ),
+    "reprint": (
+        "This copy is for your personal, non-commercial use only. To order copies for your colleagues or "
+        "clients, use the order reprints tool at the foot of any article. All rights reserved.",
+        "reprint or copyright",
+    ),
+}
+
+# Real short articles that mention such things, or carry a notice beside the story.
+REAL = {
+    "about-locations": (
+        # Most of it is about posts with a location; it reports ("said"): news, not the notice.
+        "Users can now post with a location, the social network said on Tuesday, from its app or its "
+        "website. The company said people could delete their location history at any time. Privacy groups "
+        "welcomed the change."
+    ),
+    "about-an-archive": (
+        "The Internet Archive has saved more than 400 billion web pages since it began its crawls, its "
+        "director told reporters on Monday. The library in San Francisco is asking the public for money to "
+        "pay for new storage after a flood damaged one of its data centres last winter."
+    ),
+    "prompt-above": "Sign up for our daily newsletter and get the top stories delivered to your inbox.\n\n" + ENGLISH,
+    "copyright-below": (
+        ENGLISH + "\n\nCopyright 2026 The Port Wendell Ledger. All rights reserved. This material may not be "
+        "published, broadcast, rewritten or redistributed."
+    ),
+}
+
+
+@pytest.mark.parametrize(("text", "kind"), NOTICES.values(), ids=NOTICES.keys())
+def test_issue_5_page_notice_is_rejected_with_its_kind(text: str, kind: str) -> None:
+    cleaned, _ = clean_article(article(text, "notice"))
+    assert cleaned.text, "the cleaner keeps the notice: it is prose-shaped"
+    with pytest.raises(InputError) as caught:
+        check_article(cleaned)
+    assert not isinstance(caught.value, NotEnglishError)
+    message = str(caught.value)
+    assert message.startswith("notice.txt: this is page furniture, not a news article")
+    assert kind in message
+    assert caught.value.input == "notice.txt"
+
+
+@pytest.mark.parametrize("text", [ENGLISH, *REAL.values()], ids=["plain", *REAL.keys()])
+def test_issue_5_real_article_mentioning_such_things_is_kept(text: str) -> None:
+    cleaned, _ = clean_article(article(text))
+    assert page_notice(cleaned.text) is None
+    check_article(cleaned)
+
+
+def test_page_notice_needs_little_else_left_for_a_partial_notice() -> None:
+    # Half notice, half something no phrase names: furniture while the rest is short, an
+    # article (with a notice in it) once the rest is a paragraph of news.
+    notice = NOTICES["archive"][0]
+    assert page_notice(notice + " It has been a while since we last did this.") is not None
+    assert page_notice(notice + " " + ENGLISH) is None
+
+
+def test_issue_5_prepare_skips_a_notice_and_keeps_the_rest() -> None:
+    problems: list[Problem] = []
+    usable = Pipeline(Config()).prepare(
+        [article(NOTICES["location"][0], "tweet"), article(ENGLISH, "a1")], on_error="skip", problems=problems
+    )
+    assert [kept.id for kept in usable] == ["a1"]
+    assert [(problem.input, problem.stage, problem.skipped) for problem in problems] == [("tweet.txt", "check", True)]
+    assert "page furniture" in problems[0].message

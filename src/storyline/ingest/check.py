@@ -1,4 +1,4 @@
-"""Decide whether a cleaned article is usable: enough English prose, not a copy of another.
+"""Decide whether a cleaned article is usable: English prose, not a page notice, not a copy of another.
 
 Knows words and counts; no NLP models. Each failed check raises an InputError whose message
 names the article and says what to do.
@@ -9,13 +9,23 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from storyline.errors import InputError, NotEnglishError
 from storyline.ingest.clean import STOPWORDS, clean_page_text
 from storyline.types import Article
 
-__all__ = ["check_article", "clean_article", "english_share", "find_duplicates", "fingerprint", "prose_words"]
+__all__ = [
+    "MIN_ENGLISH_SHARE",
+    "NOTICE_SHARE",
+    "check_article",
+    "clean_article",
+    "english_share",
+    "find_duplicates",
+    "fingerprint",
+    "page_notice",
+    "prose_words",
+]
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _SENTENCE_END = re.compile(r"""[.!?…]['"’”)\]]*$""")
@@ -46,6 +56,222 @@ def fingerprint(text: str) -> str:
     """A hash of the text's words, blind to case, spacing and punctuation (exact-duplicate test)."""
     words = " ".join(word.lower() for word in _WORD.findall(text))
     return hashlib.sha1(words.encode("utf-8")).hexdigest()
+
+
+# --- page furniture that reads like prose (issue 5) ---
+#
+# Some "articles" are a notice the page shows instead of, or around, the article: a social
+# network's note on adding a location to posts, a web archive's description of its crawls, a
+# cookie or JavaScript notice, a video player's "not available right now", a sign-in or
+# subscription wall, a reprint notice, a comment-box prompt. The cleaner keeps them when they
+# are all there is (they are sentences), and they then form "stories" of their own across
+# unrelated events. Each kind is described by the phrases such notices are built from, not by
+# the words of any one site: ``strong`` phrases mark a notice sentence on their own, ``weak``
+# ones only in a text that holds a strong phrase of the same kind ("this collection" is
+# archive talk next to "web crawl", not in an article about an art collection).
+# Designed on the documents that repeat across Multi-News validation clusters (never on test);
+# re-run benchmarks/clustering.py and tests/unit/test_check.py after changing one.
+
+_CRAWL = r"\bcrawl(?:s|ed|er|ing)?\b"
+_WEB_THINGS = r"\b(?:pages?|urls?|domains?|hosts?|outlinks|links|seed\w*|web(?:sites?)?|websites?|sites)\b"
+
+
+@dataclass(frozen=True, slots=True)
+class _NoticeKind:
+    name: str  # said in the error message: "this is page furniture, not a news article: {name}"
+    strong: re.Pattern[str]
+    weak: re.Pattern[str] | None = None
+
+
+def _pattern(*alternatives: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{alternative})" for alternative in alternatives), re.IGNORECASE)
+
+
+_NOTICE_KINDS = (
+    _NoticeKind(
+        "a social network's notice about adding a location to posts",
+        _pattern(
+            r"\b(?:tweet|post)s?\b[^.]{0,40}\bwith (?:a|your) location\b",
+            r"\badd(?:ing)? (?:a )?location(?: information)? to (?:your )?(?:tweets|posts)\b",
+            r"\blocation history\b",
+        ),
+        _pattern(r"\blearn more\b", r"\byou (?:can|always have the option)\b"),
+    ),
+    _NoticeKind(
+        "a web archive's notice about its crawls",
+        _pattern(
+            r"\bwayback machine\b",
+            r"\binternet archive\b",
+            r"\barchive-?it\b",
+            r"\bwarcs?\b",
+            r"\bweb ?crawls?\b",
+            r"\bweb (?:captures?|collections?|archiv\w*)\b",
+            _CRAWL + r"[^.]{0,80}" + _WEB_THINGS,
+            _WEB_THINGS + r"[^.]{0,80}" + _CRAWL,
+            r"\bseed(?:s| list)?\b[^.]{0,60}\b(?:urls?|domains?)\b",
+        ),
+        _pattern(
+            r"\b(?:this|the|these) (?:collections?|files|captures|data)\b",
+            r"\bseed(?: list)?\b",
+            r"\b(?:publicly|general public)\b",
+            r"\bembargo\b",
+            r"\bdeduplicat\w*",
+            r"\bbroken links?\b",
+            _CRAWL,
+            r"\burls?\b",
+        ),
+    ),
+    _NoticeKind(
+        "a cookie or JavaScript notice",
+        _pattern(
+            r"\b(?:enable|allow|accept|use|uses|using) (?:of )?cookies\b",
+            r"\bcookies? (?:policy|settings|preferences)\b",
+            r"\bjavascript\b[^.]{0,40}\b(?:disabled|enabled?|turned off|required)\b",
+            r"\b(?:enable|turn on|activate)\b[^.]{0,20}\bjavascript\b",
+            r"\b(?:your|this) browser\b[^.]{0,60}\b(?:not supported|disabled|update|upgrade|outdated)\b",
+            r"\bby (?:clicking|continuing|navigating|using)\b[^.]{0,80}\byou (?:agree|consent|accept)\b",
+        ),
+        _pattern(
+            r"\bprivacy (?:policy|statement|notice)\b",
+            r"\bterms of (?:service|use)\b",
+            r"\bthird[- ]party partners\b",
+            r"\bpersonali[sz]ed (?:advertising|ads|content)\b",
+            r"\bdata protection\b",
+            r"\badvertis\w*",
+            r"\btracking\b",
+            r"\blearn more\b",
+        ),
+    ),
+    _NoticeKind(
+        "a message that the page, video or feature is not available",
+        _pattern(
+            r"\b(?:this|the) (?:feature|video|page|content|transcript|item|player)\b[^.]{0,40}"
+            r"\b(?:is|was|could|can)(?: not|n't|not) (?:be )?(?:available|loaded|found|played)\b",
+            r"\bnot available right now\b",
+            r"\bplease try again\b",
+            r"\brating is available when\b",
+            r"\bpage\b[^.]{0,40}\b(?:not|n't) (?:be )?found\b",
+            r"\berror 404\b|\b404\b[^.]{0,20}\b(?:error|not found)\b",
+            r"\bwatch queue\b",
+            r"\bskip ad\b|\bad loading\b",
+            r"\bno longer available\b",
+        ),
+    ),
+    _NoticeKind(
+        "a sign-in or subscription prompt",
+        _pattern(
+            r"\b(?:log|sign) ?(?:in|on)\b[^.]{0,40}\bto (?:continue|read|keep reading|comment)\b",
+            r"\bsubscri\w*\b[^.]{0,40}\bto (?:continue|keep) reading\b",
+            r"\bthank you for (?:reading|subscribing)\b",
+            r"\bsubscriber account\b",
+            r"\bcreate an? (?:free )?account\b",
+            r"\b(?:digital|unlimited) access\b",
+            r"\bdeliverable area\b",
+            r"\bverification (?:e-?mail|message|link|code)\b",
+            r"\bactivate your (?:account|profile|subscription)\b",
+            r"\bfree articles?\b[^.]{0,40}\b(?:left|remaining|limit|this month)\b",
+            r"\bhave an account\b",
+            r"\bsign up for (?:our |the )?(?:\w+ ){0,2}(?:news ?letters?|e-?mails|alerts)\b",
+            r"\bbreaking news (?:e-?mails|alerts)\b",
+            r"\b(?:delivered|directly) to your inbox\b",
+        ),
+        _pattern(
+            r"\busername\b",
+            r"\bpassword\b",
+            r"\be-?mail address\b",
+            r"\bsign (?:in|up)\b",
+            r"\blog ?in\b",
+            r"\bprofile\b",
+            r"\bsubscri\w+",
+        ),
+    ),
+    _NoticeKind(
+        "a reprint or copyright notice",
+        _pattern(
+            r"\bfor your personal,? non-?commercial use\b",
+            r"\border (?:presentation-ready copies|reprints)\b",
+            r"\breprints?\b[^.]{0,30}\b(?:tool|copies|permissions?)\b",
+            r"\ball rights reserved\b",
+            r"\bmay not be (?:published|reproduced|broadcast|rewritten|redistributed)\b",
+        ),
+    ),
+    _NoticeKind(
+        "a comment-box or sharing prompt",
+        _pattern(
+            r"\b(?:this|your name) will (?:not )?appear\b",
+            r"\bnext to (?:all of )?your comments\b",
+            r"\b(?:add|embed) this (?:tweet|video|post|photo)\b",
+            r"\bby copying the code\b",
+            r"\breact up to\b|\balready used that reaction\b",
+            r"\bmessage a friend\b|\bwanted you to see this\b",
+            r"\benter the characters\b",
+        ),
+    ),
+)
+
+# A sentence that reports ("..., the company said") is news about such a page, not the page
+# talking: "Twitter said Tuesday users could add a location to their tweets."
+_REPORTING = re.compile(r"\b(?:said|says|told|according to|announced|reported)\b", re.IGNORECASE)
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?…])['\"’”)\]]*\s+")
+
+#: Share of a text's words in notice sentences from which the text is page furniture, however
+#: much else it has ("almost entirely" notices): the archive notices of Multi-News validation
+#: go on about the collection in sentences no phrase names ("It has been several years since
+#: the last time we did this"), so even they are rarely all notice.
+NOTICE_SHARE = 0.75
+# From this share a text is furniture when what is left is shorter than twice min_words (a
+# short paragraph). Multi-News validation: archive notices with a paragraph of other talk left
+# have 0.65 and more; real articles with a notice in them have at most 0.55 (a reprint notice
+# above the story), or 0.61 when a sign-up box is glued to the article's first sentence ...
+_NOTICE_SHARE_MOSTLY = 0.63
+# ... and from this share when what is left is shorter than min_words: a notice with a line of
+# page talk no phrase names ("For more information about this message, please visit ...").
+_NOTICE_SHARE_SHORT = 0.3
+
+
+def page_notice(text: str, *, min_words: int = 25) -> str | None:
+    """What kind of page furniture ``text`` is made of, or None when it holds article text.
+
+    Args:
+        text: a cleaned article text.
+        min_words: the fewest words of other text an article with a notice in it must have.
+
+    Returns:
+        The kind of the notice that takes up most of the text ("a cookie or JavaScript
+        notice", ...), or None.
+    """
+    notice_words, total = _notice_words(text)
+    notices = sum(notice_words.values())
+    if not notices:
+        return None
+    share = notices / total
+    rest = total - notices
+    if (
+        share >= NOTICE_SHARE
+        or (share >= _NOTICE_SHARE_MOSTLY and rest < 2 * min_words)
+        or (share >= _NOTICE_SHARE_SHORT and rest < min_words)
+    ):
+        return max(notice_words, key=lambda name: notice_words[name])
+    return None
+
+
+def _notice_words(text: str) -> tuple[dict[str, int], int]:
+    """Words in notice sentences per kind of notice, and the words of the whole text."""
+    strong = {kind.name for kind in _NOTICE_KINDS if kind.strong.search(text)}
+    notice_words: dict[str, int] = {}
+    total = 0
+    for sentence in _SENTENCE_SPLIT.split(text):
+        count = len(_WORD.findall(sentence))
+        total += count
+        if not strong or _REPORTING.search(sentence):
+            continue
+        for kind in _NOTICE_KINDS:
+            if kind.name in strong and (
+                kind.strong.search(sentence) or (kind.weak is not None and kind.weak.search(sentence))
+            ):
+                notice_words[kind.name] = notice_words.get(kind.name, 0) + count
+                break
+    return notice_words, total
 
 
 def clean_article(article: Article, *, clean: bool = True, max_chars: int = 200_000) -> tuple[Article, str | None]:
@@ -97,8 +323,9 @@ def check_article(article: Article, *, min_words: int = 25) -> None:
     reported as "not an article" rather than "not English".
 
     Raises:
-        InputError: nothing is left after cleaning, or the text is not prose (a list of
-            links, a table).
+        InputError: nothing is left after cleaning, the text is not prose (a list of
+            links, a table), or it is a notice of the page rather than an article (see
+            :func:`page_notice`).
         NotEnglishError: the text is not in English.
     """
     name = article.origin or article.id
@@ -117,6 +344,12 @@ def check_article(article: Article, *, min_words: int = 25) -> None:
         raise NotEnglishError(
             f"{name}: this does not look like English (only {share:.0%} common English words); "
             "Storyline handles English articles only for now",
+            input=name,
+        )
+    notice = page_notice(text, min_words=min_words)
+    if notice is not None:
+        raise InputError(
+            f"{name}: this is page furniture, not a news article: {notice}; give the article's own text",
             input=name,
         )
     if prose_words(text) < min_words:
