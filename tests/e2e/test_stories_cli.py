@@ -6,11 +6,14 @@ Real models and a real SQLite file; ``main()`` runs in process so the models loa
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from storyline.cli import EXIT_NOTHING_USABLE, EXIT_OK, EXIT_USAGE, main
+from storyline.cli import EXIT_NOTHING_USABLE, EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, main
 from storyline.store import Store
 from tests.conftest import EXAMPLE
 
@@ -77,3 +80,55 @@ def test_story_database_errors_are_one_line(tmp_path: Path, capsys: pytest.Captu
     assert code == EXIT_USAGE and "no story 99" in err
     for line in err.strip().splitlines():
         assert line.startswith("storyline:")
+
+
+def _entry_point() -> str:
+    found = shutil.which("storyline", path=str(Path(sys.executable).parent))
+    if found is None:
+        pytest.skip("the storyline entry point is not installed in this environment (run make setup)")
+    return found
+
+
+@pytest.mark.slow
+def test_ingest_reads_jsonl_from_standard_input(tmp_path: Path) -> None:
+    # The installed command, fed JSON Lines on stdin: two reports of the bridge story and a
+    # cookie notice (page furniture, issue 5) that is skipped with its line while the others go on.
+    db = tmp_path / "stories.db"
+    wire = json.loads((EXAMPLE / "fenmore-press-agency.json").read_text(encoding="utf-8"))
+    courier = {
+        "id": "courier",
+        "source": "Saltmarsh Courier",
+        "text": (EXAMPLE / "saltmarsh-courier.txt").read_text(encoding="utf-8"),
+    }
+    notice = {
+        "id": "cookies",
+        "text": "We use cookies to give you a better experience on our website. Please enable JavaScript in your "
+        "browser settings to continue. By continuing to browse the site you agree to our use of cookies.",
+    }
+    lines = "".join(json.dumps(record) + "\n" for record in (wire, courier, notice))
+
+    def storyline(*argv: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+        result = subprocess.run(
+            [_entry_point(), *argv], input=stdin, capture_output=True, text=True, timeout=300, check=False
+        )
+        assert "Traceback" not in result.stderr
+        return result
+
+    ingested = storyline("ingest", "--db", str(db), "-", stdin=lines)
+    assert ingested.returncode == EXIT_SKIPPED, ingested.stderr
+    assert "2 added" in ingested.stderr and "1 skipped" in ingested.stderr
+    assert "<stdin>:3: this is page furniture, not a news article: a cookie or JavaScript notice" in ingested.stderr
+
+    with Store(db) as store:
+        stored = {article.id for row in store.stories() for article in store.articles(row.id)}
+    assert stored == {wire["id"], "courier"}
+
+    listed = storyline("stories", "--db", str(db), "--format", "json")
+    assert listed.returncode == EXIT_OK, listed.stderr
+    stories = json.loads(listed.stdout)
+    assert [sorted(story["articles"]) for story in stories] == [sorted([wire["id"], "courier"])]
+    assert sorted(stories[0]["sources"]) == ["Fenmore Press Agency", "Saltmarsh Courier"]
+
+    table = storyline("stories", "--db", str(db))
+    assert table.returncode == EXIT_OK and len(table.stdout.splitlines()) == 1
+    assert "2 articles" in table.stdout
