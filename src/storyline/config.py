@@ -51,7 +51,7 @@ class Config:
     clean: bool = True
     max_chars: int = 200_000
     min_words: int = 25
-    selector: str = "coverage.v1"
+    selector: str = "coverage.v2"
     compare: bool = False
 
     def __post_init__(self) -> None:

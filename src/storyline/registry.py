@@ -6,6 +6,7 @@ saved configs keep reproducing their results.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Protocol
 
@@ -29,6 +30,7 @@ class Selector(Protocol):
 
 SELECTORS: dict[str, Callable[[], Selector]] = {
     "coverage.v1": lambda: select,
+    "coverage.v2": lambda: functools.partial(select, solver="ilp"),
 }
 
 

@@ -3,9 +3,15 @@
 Selection is a budgeted coverage problem: each sentence covers "concepts" (content-word
 unigrams and bigrams) worth the number of independent outlets that mention them (a concept
 only one outlet has counts a little), plus how central the sentence is and how many other
-outlets state the same fact. Sentences are added greedily by value per word until the word
-budget is spent. A sentence is skipped when it repeats a chosen fact: the alignment pairs it
-with a chosen sentence, it is nearly the same vector, or too few of its concepts are new.
+outlets state the same fact. Two solvers pick the set:
+
+* ``"ilp"`` (selector ``coverage.v2``, the default): an integer program chooses the whole set
+  at once, the most concept weight covered within the budget (Gillick and Favre, 2009);
+* ``"greedy"`` (selector ``coverage.v1``): sentences are added by value per word until the
+  budget is spent.
+
+A sentence is never taken with one that repeats its fact: the alignment pairs them, or they are
+nearly the same vector (greedy also skips a sentence with too few new concepts).
 
 A sentence that cannot stand on its own (it opens with a pronoun or a connective, or goes on
 with a quotation) is only taken right after the sentence it leans on, and printed there.
@@ -73,6 +79,10 @@ class SelectionWeights:
     same_fact: bool = True  # skip a sentence the alignment pairs with a chosen one (never repeat a fact)
     min_words: int = 6
     max_words: int = 70
+    ilp_sentence: float = 0.5  # solver "ilp": weight of the chosen sentences' own value against coverage
+    ilp_min_weight: float = 1.0  # solver "ilp": concepts lighter than this are left out of the program
+    ilp_power: float = 1.0  # solver "ilp": a concept is worth its outlet count to this power
+    ilp_seconds: float = 5.0  # solver "ilp": time limit, then the best solution found (or greedy)
 
 
 def word_count(text: str) -> int:
@@ -137,6 +147,7 @@ def select(
     words: int = 250,
     max_sentences: int | None = None,
     weights: SelectionWeights | None = None,
+    solver: str = "greedy",
 ) -> Summary:
     """Choose sentences within the budget, order them as a story and cite every supporting article.
 
@@ -190,6 +201,59 @@ def select(
 
     position_of = {sentence.id: i for i, sentence in enumerate(sentences)}
     paired = [{position_of[other] for other in alignment.support.get(sentence.id, ())} for sentence in sentences]
+    problem = _Problem(concepts, concept_weight, base, sizes, standalone, dependent, previous, paired, vectors)
+    if solver == "ilp":
+        chosen = _solve_ilp(problem, words, max_sentences, weights)
+    else:
+        chosen = _solve_greedy(problem, words, max_sentences, weights)
+    taken = set(chosen)
+
+    published = {article.id: article.published or "" for article in articles}
+    heads = [i for i in chosen if i not in dependent]
+    heads.sort(
+        key=lambda i: (
+            sentences[i].index / max(1, lengths[sentences[i].article_id]),
+            published[sentences[i].article_id],
+            -base[i],
+        )
+    )
+    ordered: list[int] = []
+    for head in heads:
+        ordered.append(head)
+        following = head + 1
+        while following in taken and following in dependent:
+            ordered.append(following)
+            following += 1
+    chosen = ordered
+    summary_sentences = tuple(_cite(sentences[i], openings[i], alignment, by_id) for i in chosen)
+    return Summary(summary_sentences, articles, _notes(alignment))
+
+
+@dataclass(frozen=True, slots=True)
+class _Problem:
+    """What a solver needs: each sentence's concepts, value, size and which ones may be taken."""
+
+    concepts: Sequence[set[str]]
+    concept_weight: dict[str, float]
+    base: Sequence[float]
+    sizes: Sequence[int]
+    standalone: set[int]
+    dependent: set[int]
+    previous: dict[int, int]
+    paired: Sequence[set[int]]
+    vectors: Matrix
+
+
+def _solve_greedy(problem: _Problem, words: int, max_sentences: int | None, weights: SelectionWeights) -> list[int]:
+    """Add the sentence of best value per word until the budget is spent (coverage.v1)."""
+    concepts, concept_weight, base, sizes = problem.concepts, problem.concept_weight, problem.base, problem.sizes
+    standalone, dependent, previous, paired, vectors = (
+        problem.standalone,
+        problem.dependent,
+        problem.previous,
+        problem.paired,
+        problem.vectors,
+    )
     covered: set[str] = set()
     chosen: list[int] = []
     taken: set[int] = set()
@@ -220,26 +284,88 @@ def select(
         taken.add(best)
         covered |= concepts[best]
         used += sizes[best]
+    return chosen
 
-    published = {article.id: article.published or "" for article in articles}
-    heads = [i for i in chosen if i not in dependent]
-    heads.sort(
-        key=lambda i: (
-            sentences[i].index / max(1, lengths[sentences[i].article_id]),
-            published[sentences[i].article_id],
-            -base[i],
-        )
+
+def _solve_ilp(problem: _Problem, words: int, max_sentences: int | None, weights: SelectionWeights) -> list[int]:
+    """Choose the set of sentences that covers the most concept weight within the budget.
+
+    An integer program over sentences and concepts (the concept-coverage model of Gillick and
+    Favre, 2009, "A Scalable Global Model for Summarization"): maximise the weight of the
+    concepts covered plus each chosen sentence's own value, with the words within the budget.
+    Two sentences that state one fact (aligned, or nearly the same vector) are never both
+    taken, and a dependent sentence only with the one it leans on. Falls back to the greedy
+    solver when the solver finds no solution in time.
+    """
+    from scipy.optimize import Bounds, LinearConstraint, milp
+    from scipy.sparse import coo_matrix
+
+    allowed = set(problem.standalone)
+    for i in sorted(problem.dependent):  # ascending, so a chain of dependents joins link by link
+        if problem.previous[i] in allowed:
+            allowed.add(i)
+    candidates = sorted(allowed)
+    if not candidates:
+        return []
+    column = {sentence: k for k, sentence in enumerate(candidates)}
+    concept_ids: dict[str, int] = {}
+    for i in candidates:
+        for concept in problem.concepts[i]:
+            if problem.concept_weight.get(concept, 0.0) >= weights.ilp_min_weight:
+                concept_ids.setdefault(concept, len(concept_ids))
+    n, m = len(candidates), len(concept_ids)
+    worth = {concept: problem.concept_weight[concept] ** weights.ilp_power for concept in concept_ids}
+    total_weight = sum(worth.values()) or 1.0
+    objective = np.zeros(n + m)
+    for i in candidates:
+        objective[column[i]] = weights.ilp_sentence * problem.base[i] * problem.sizes[i] / max(1, words)
+    for concept, k in concept_ids.items():
+        objective[n + k] = worth[concept] / total_weight
+    rows: list[int] = []
+    cols: list[int] = []
+    values: list[float] = []
+    lower: list[float] = []
+    upper: list[float] = []
+
+    def constrain(terms: list[tuple[int, float]], low: float, high: float) -> None:
+        row = len(lower)
+        for col, value in terms:
+            rows.append(row)
+            cols.append(col)
+            values.append(value)
+        lower.append(low)
+        upper.append(high)
+
+    constrain([(column[i], float(problem.sizes[i])) for i in candidates], 0.0, float(words))
+    if max_sentences is not None:
+        constrain([(column[i], 1.0) for i in candidates], 0.0, float(max_sentences))
+    holders: dict[int, list[int]] = {}
+    for i in candidates:
+        for concept in problem.concepts[i]:
+            if concept in concept_ids:
+                holders.setdefault(concept_ids[concept], []).append(column[i])
+    for k, held_by in holders.items():  # a concept counts only when a chosen sentence holds it
+        constrain([(n + k, 1.0)] + [(col, -1.0) for col in held_by], -np.inf, 0.0)
+    for i in candidates:
+        if i in problem.dependent and i not in problem.standalone:
+            constrain([(column[i], 1.0), (column[problem.previous[i]], -1.0)], -np.inf, 0.0)
+    similar = problem.vectors[candidates] @ problem.vectors[candidates].T
+    for a in range(n):
+        for b in range(a + 1, n):
+            same = weights.same_fact and candidates[b] in problem.paired[candidates[a]]
+            if same or similar[a, b] >= weights.redundancy:
+                constrain([(a, 1.0), (b, 1.0)], -np.inf, 1.0)
+    matrix = coo_matrix((values, (rows, cols)), shape=(len(lower), n + m)).tocsr()
+    result = milp(
+        -objective,
+        constraints=LinearConstraint(matrix, lower, upper),
+        integrality=np.concatenate([np.ones(n), np.zeros(m)]),
+        bounds=Bounds(0.0, 1.0),
+        options={"time_limit": weights.ilp_seconds},
     )
-    ordered: list[int] = []
-    for head in heads:
-        ordered.append(head)
-        following = head + 1
-        while following in taken and following in dependent:
-            ordered.append(following)
-            following += 1
-    chosen = ordered
-    summary_sentences = tuple(_cite(sentences[i], openings[i], alignment, by_id) for i in chosen)
-    return Summary(summary_sentences, articles, _notes(alignment))
+    if result.x is None:
+        return _solve_greedy(problem, words, max_sentences, weights)
+    return [i for i in candidates if result.x[column[i]] > 0.5]
 
 
 def _concept_weights(

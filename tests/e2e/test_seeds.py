@@ -65,6 +65,14 @@ def test_seed_headlines_become_titles(seed_summary: dict[str, object]) -> None:
 
 
 def test_seed_summary_sentences_stand_alone(seed_summary: dict[str, object]) -> None:
-    for sentence in seed_summary["sentences"]:  # type: ignore[attr-defined]
+    """A sentence opening with a pronoun or connective comes right after the one it leans on."""
+    texts = {article["id"]: article["text"] for article in seed_summary["articles"]}  # type: ignore[attr-defined]
+    sentences = seed_summary["sentences"]
+    for position, sentence in enumerate(sentences):  # type: ignore[arg-type]
         first = sentence["text"].split()[0].lower()
-        assert first not in {"he", "she", "it", "they", "but", "however", "also", "and"}
+        if first not in {"he", "she", "it", "they", "but", "however", "also", "and"}:
+            continue
+        assert position > 0, sentence["text"]
+        own, before = sentence["citations"][0], sentences[position - 1]["citations"][0]  # type: ignore[index]
+        assert own["article"] == before["article"], sentence["text"]
+        assert texts[own["article"]][before["end"] : own["start"]].strip() == "", sentence["text"]

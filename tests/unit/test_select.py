@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+import sys
+
 import numpy as np
 import pytest
 
 from storyline.align import align
 from storyline.select import dateline_length, select, stands_alone, word_count
+from storyline.select import select as select_any
 from storyline.types import Alignment, Document, Summary
 from tests.unit.conftest import HashedBagOfWords, make_document
 
@@ -48,6 +52,13 @@ def cluster() -> list[Document]:
             published="2026-03-10",
         ),
     ]
+
+
+@pytest.fixture(autouse=True, params=["greedy", "ilp"])
+def solver(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test here runs with both solvers: each must keep the same promises."""
+    monkeypatch.setattr(sys.modules[__name__], "select", functools.partial(select_any, solver=request.param))
+    return str(request.param)
 
 
 def build(encoder: HashedBagOfWords, documents: list[Document] | None = None) -> tuple[Alignment, np.ndarray]:
@@ -259,3 +270,22 @@ def test_summary_quotes_a_sentence_from_after_its_dateline(fake_encoder: HashedB
         assert not sentence.text.startswith("PORT WENDELL")
         first = sentence.citations[0]
         assert texts[first.article][first.start : first.end] == sentence.text
+
+
+def test_ilp_fills_a_tight_budget_with_the_shared_facts(fake_encoder: HashedBagOfWords) -> None:
+    """The integer program chooses the set: two short sentences holding the facts both outlets
+    report fit the budget, where the long sentence holding them alone would not."""
+    documents = [
+        make_document(
+            "a",
+            "The ferry Marlin sank near Port Orla on Monday.",
+            "Rescuers saved forty people.",
+            "The ferry Marlin, which carried forty people and a crew of six on its daily run, sank near Port Orla.",
+        ),
+        make_document("b", "The ferry Marlin sank near Port Orla.", "Rescuers saved forty people from the water."),
+    ]
+    alignment, vectors = build(fake_encoder, documents)
+    summary = select_any(alignment, vectors, words=16, solver="ilp")
+    assert sum(word_count(sentence.text) for sentence in summary.sentences) <= 16
+    texts = " ".join(sentence.text for sentence in summary.sentences)
+    assert "Marlin sank" in texts and "Rescuers saved" in texts
