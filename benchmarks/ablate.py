@@ -86,17 +86,17 @@ def truncate(sentences: list[str], words: int) -> str:
     return "\n".join(kept).lower()
 
 
-Variant = Callable[[Any, Any], list[str]]
+Variant = Callable[[Any, Any, int], list[str]]
 
 
-def selection_variant(**changes: Any) -> Variant:
-    """A variant that runs select() with some SelectionWeights changed."""
+def selection_variant(solver: str = "greedy", **changes: Any) -> Variant:
+    """A variant that runs select() with a solver and some SelectionWeights changed."""
     weights = dataclasses.replace(SelectionWeights(), **changes)
 
-    def run(documents: Any, vectors: Any) -> list[str]:
+    def run(documents: Any, vectors: Any, budget: int = BUDGET) -> list[str]:
         if not documents:
             return []
-        summary = select(align(documents, vectors), vectors, words=BUDGET, weights=weights)
+        summary = select(align(documents, vectors), vectors, words=budget, weights=weights, solver=solver)
         return [sentence.text for sentence in summary.sentences]
 
     return run
@@ -116,6 +116,10 @@ VARIANTS: dict[str, Variant] = {
     "redundancy_0.7": selection_variant(redundancy=0.7),
     "redundancy_0.95": selection_variant(redundancy=0.95),
     "length_exponent_1": selection_variant(length_exponent=1.0),
+    "ilp": selection_variant("ilp"),
+    "ilp_sentence_0": selection_variant("ilp", ilp_sentence=0.0),
+    "ilp_sentence_3": selection_variant("ilp", ilp_sentence=3.0),
+    "ilp_min_weight_2": selection_variant("ilp", ilp_min_weight=2.0),
     "before_tuning": selection_variant(
         chain=False, same_fact=False, novelty=0.35, singleton=0.0, position=0.5, redundancy=0.7
     ),
@@ -131,6 +135,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=500)
     parser.add_argument("--variants", default=",".join(VARIANTS))
     parser.add_argument("--out", type=Path, default=REPO / "results")
+    parser.add_argument("--words", type=int, default=BUDGET, help="word budget (default %(default)s)")
+    parser.add_argument(
+        "--measure",
+        choices=("fmeasure", "recall"),
+        default="fmeasure",
+        help="F1 (the Multi-News protocol) or recall (DUC's, to try a short budget on val)",
+    )
     args = parser.parse_args(argv)
     if not args.data.exists():
         print(f"ablate: data missing ({args.data}); pass --data", file=sys.stderr)
@@ -144,17 +155,27 @@ def main(argv: list[str] | None = None) -> int:
         started = time.perf_counter()
         totals = {"rouge1": 0.0, "rouge2": 0.0, "rougeLsum": 0.0}
         for documents, vectors, reference in prepared:
-            prediction = truncate(variant(documents, vectors), BUDGET)
+            prediction = truncate(variant(documents, vectors, args.words), args.words)
             scores = scorer.score(reference.lower(), prediction)
             for key in totals:
-                totals[key] += scores[key].fmeasure
+                totals[key] += getattr(scores[key], args.measure)
         results[name] = {key: round(100 * value / len(prepared), 2) for key, value in totals.items()}
         results[name]["seconds"] = round(time.perf_counter() - started, 1)
         row = results[name]
-        print(f"| {name} | {row['rouge1']:.2f} | {row['rouge2']:.2f} | {row['rougeLsum']:.2f} |")
+        print(
+            f"| {name} | {row['rouge1']:.2f} | {row['rouge2']:.2f} | {row['rougeLsum']:.2f} | {row['seconds']} s |",
+            flush=True,
+        )
     args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "ablation-multinews-val.json").write_text(
-        json.dumps({"clusters": len(prepared), "results": results}, indent=2) + "\n", encoding="utf-8"
+    name = "ablation-multinews-val" + (
+        "" if (args.words, args.measure) == (BUDGET, "fmeasure") else f"-{args.words}-{args.measure}"
+    )
+    (args.out / f"{name}.json").write_text(
+        json.dumps(
+            {"clusters": len(prepared), "words": args.words, "measure": args.measure, "results": results}, indent=2
+        )
+        + "\n",
+        encoding="utf-8",
     )
     return 0
 
