@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -39,3 +41,12 @@ def shared_data() -> Path:
     if not path.is_dir():
         pytest.skip(f"evaluation data not found at {path}: put the shared folder beside the repository")
     return path
+
+
+@pytest.fixture(scope="session")
+def entry_point() -> str:
+    """The installed ``storyline`` command of this environment, or skip."""
+    found = shutil.which("storyline", path=str(Path(sys.executable).parent))
+    if found is None:
+        pytest.skip("the storyline entry point is not installed in this environment (run make setup)")
+    return found

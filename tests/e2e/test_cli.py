@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -167,17 +166,10 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str], argv: list[str]
     assert "Traceback" not in capsys.readouterr().err
 
 
-def _entry_point() -> str:
-    found = shutil.which("storyline", path=str(Path(sys.executable).parent))
-    if found is None:
-        pytest.skip("the storyline entry point is not installed in this environment (run make setup)")
-    return found
-
-
 @pytest.mark.slow
-def test_entry_point_reads_stdin() -> None:
+def test_entry_point_reads_stdin(entry_point: str) -> None:
     result = subprocess.run(
-        [_entry_point(), "summarize", "-", "--format", "text", "--words", "60"],
+        [entry_point, "summarize", "-", "--format", "text", "--words", "60"],
         input=LEDGER.read_text(encoding="utf-8"),
         capture_output=True,
         text=True,
@@ -190,11 +182,11 @@ def test_entry_point_reads_stdin() -> None:
 
 
 @pytest.mark.slow
-def test_entry_point_bad_input_has_no_traceback(tmp_path: Path) -> None:
+def test_entry_point_bad_input_has_no_traceback(tmp_path: Path, entry_point: str) -> None:
     binary = tmp_path / "blob.html"
     binary.write_bytes(b"\x00\xff" * 100)
     result = subprocess.run(
-        [_entry_point(), "summarize", str(binary)], capture_output=True, text=True, timeout=300, check=False
+        [entry_point, "summarize", str(binary)], capture_output=True, text=True, timeout=300, check=False
     )
     assert result.returncode == EXIT_NOTHING_USABLE
     assert "Traceback" not in result.stderr

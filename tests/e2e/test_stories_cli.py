@@ -6,9 +6,7 @@ Real models and a real SQLite file; ``main()`` runs in process so the models loa
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -82,15 +80,8 @@ def test_story_database_errors_are_one_line(tmp_path: Path, capsys: pytest.Captu
         assert line.startswith("storyline:")
 
 
-def _entry_point() -> str:
-    found = shutil.which("storyline", path=str(Path(sys.executable).parent))
-    if found is None:
-        pytest.skip("the storyline entry point is not installed in this environment (run make setup)")
-    return found
-
-
 @pytest.mark.slow
-def test_ingest_reads_jsonl_from_standard_input(tmp_path: Path) -> None:
+def test_ingest_reads_jsonl_from_standard_input(tmp_path: Path, entry_point: str) -> None:
     # The installed command, fed JSON Lines on stdin: two reports of the bridge story and a
     # cookie notice (page furniture, issue 5) that is skipped with its line while the others go on.
     db = tmp_path / "stories.db"
@@ -109,7 +100,7 @@ def test_ingest_reads_jsonl_from_standard_input(tmp_path: Path) -> None:
 
     def storyline(*argv: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
         result = subprocess.run(
-            [_entry_point(), *argv], input=stdin, capture_output=True, text=True, timeout=300, check=False
+            [entry_point, *argv], input=stdin, capture_output=True, text=True, timeout=300, check=False
         )
         assert "Traceback" not in result.stderr
         return result
