@@ -350,11 +350,14 @@ def _solve_ilp(problem: _Problem, words: int, max_sentences: int | None, weights
         if i in problem.dependent and i not in problem.standalone:
             constrain([(column[i], 1.0), (column[problem.previous[i]], -1.0)], -np.inf, 0.0)
     similar = problem.vectors[candidates] @ problem.vectors[candidates].T
-    for a in range(n):
-        for b in range(a + 1, n):
-            same = weights.same_fact and candidates[b] in problem.paired[candidates[a]]
-            if same or similar[a, b] >= weights.redundancy:
-                constrain([(a, 1.0), (b, 1.0)], -np.inf, 1.0)
+    exclusive = {(int(a), int(b)) for a, b in np.argwhere(np.triu(similar >= weights.redundancy, 1))}
+    if weights.same_fact:
+        for i in candidates:
+            exclusive.update(
+                (min(column[i], column[j]), max(column[i], column[j])) for j in problem.paired[i] if j in column
+            )
+    for a, b in sorted(exclusive):  # at most one of two sentences that tell the same fact
+        constrain([(a, 1.0), (b, 1.0)], -np.inf, 1.0)
     matrix = coo_matrix((values, (rows, cols)), shape=(len(lower), n + m)).tocsr()
     result = milp(
         -objective,
