@@ -29,6 +29,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -81,7 +82,6 @@ class SelectionWeights:
     max_words: int = 70
     ilp_sentence: float = 0.5  # solver "ilp": weight of the chosen sentences' own value against coverage
     ilp_min_weight: float = 1.0  # solver "ilp": concepts lighter than this are left out of the program
-    ilp_power: float = 1.0  # solver "ilp": a concept is worth its outlet count to this power
     ilp_seconds: float = 5.0  # solver "ilp": time limit, then the best solution found (or greedy)
 
 
@@ -147,7 +147,7 @@ def select(
     words: int = 250,
     max_sentences: int | None = None,
     weights: SelectionWeights | None = None,
-    solver: str = "greedy",
+    solver: Literal["greedy", "ilp"] = "greedy",
 ) -> Summary:
     """Choose sentences within the budget, order them as a story and cite every supporting article.
 
@@ -157,6 +157,7 @@ def select(
         words: the word budget (the summary never exceeds it).
         max_sentences: optional cap on the number of sentences.
         weights: selection weights (defaults tuned on Multi-News val).
+        solver: "ilp" chooses the whole set by an integer program, "greedy" one sentence at a time.
 
     Returns:
         The summary, with the articles as given.
@@ -314,13 +315,12 @@ def _solve_ilp(problem: _Problem, words: int, max_sentences: int | None, weights
             if problem.concept_weight.get(concept, 0.0) >= weights.ilp_min_weight:
                 concept_ids.setdefault(concept, len(concept_ids))
     n, m = len(candidates), len(concept_ids)
-    worth = {concept: problem.concept_weight[concept] ** weights.ilp_power for concept in concept_ids}
-    total_weight = sum(worth.values()) or 1.0
+    total_weight = sum(problem.concept_weight[concept] for concept in concept_ids) or 1.0
     objective = np.zeros(n + m)
     for i in candidates:
         objective[column[i]] = weights.ilp_sentence * problem.base[i] * problem.sizes[i] / max(1, words)
     for concept, k in concept_ids.items():
-        objective[n + k] = worth[concept] / total_weight
+        objective[n + k] = problem.concept_weight[concept] / total_weight
     rows: list[int] = []
     cols: list[int] = []
     values: list[float] = []
@@ -347,7 +347,7 @@ def _solve_ilp(problem: _Problem, words: int, max_sentences: int | None, weights
     for k, held_by in holders.items():  # a concept counts only when a chosen sentence holds it
         constrain([(n + k, 1.0)] + [(col, -1.0) for col in held_by], -np.inf, 0.0)
     for i in candidates:
-        if i in problem.dependent and i not in problem.standalone:
+        if i in problem.dependent:  # never in standalone (see select)
             constrain([(column[i], 1.0), (column[problem.previous[i]], -1.0)], -np.inf, 0.0)
     similar = problem.vectors[candidates] @ problem.vectors[candidates].T
     exclusive = {(int(a), int(b)) for a, b in np.argwhere(np.triu(similar >= weights.redundancy, 1))}
