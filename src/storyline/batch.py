@@ -29,7 +29,6 @@ import multiprocessing
 import os
 import signal
 import threading
-from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -37,6 +36,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from storyline.config import Config
+from storyline.engines import Engine, check_engine, ordered_on_ray, ray_cluster
 from storyline.errors import ConfigError, InputError, ModelLoadError
 from storyline.pipeline import Pipeline
 from storyline.render import summary_to_dict
@@ -50,11 +50,6 @@ log = logging.getLogger(__name__)
 _DOCUMENT_FIELDS = ("source", "title", "published", "url")
 
 Status = Literal["ok", "failed", "done"]
-Engine = Literal["local", "ray"]
-
-#: Batches of records waiting at or running on each Ray actor. Two keep an actor busy while
-#: the driver writes the previous batch's results and sends the next one.
-_RAY_BATCHES_PER_ACTOR = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,10 +150,7 @@ def run_batch(
     """
     if (workers is not None and workers < 1) or chunksize < 1:
         raise ConfigError(f"workers and chunksize must be at least 1, got {workers} and {chunksize}")
-    if engine not in ("local", "ray"):
-        raise ConfigError(f"unknown engine '{engine}'; use 'local' or 'ray'")
-    if address is not None and engine != "ray":
-        raise ConfigError("an address is for the Ray engine; add engine='ray' (--engine ray)")
+    check_engine(engine, address)
     config = config or Config.from_env()
     done_ids, done_lines = read_done(out_path) if resume else (set(), set())
     ok = failed = done = skipped = 0
@@ -545,76 +537,43 @@ def _ray_results(
 ) -> Generator[RecordResult, None, None]:
     """The result of every record, in input order, from Ray actors.
 
-    Batches of ``chunksize`` records go to the actor with the fewest batches in hand; their
-    results are taken back in the order the batches were made, so the output keeps the
-    input order however the actors are spread over the cluster. About
-    ``_RAY_BATCHES_PER_ACTOR`` batches per actor (one more in all) are in flight, so a big
-    input is never read into memory at once. Batches that need no summarizing (bad or resumed records only) stay
-    in this process.
+    Batches of ``chunksize`` records go to the actors through
+    :func:`storyline.engines.ordered_on_ray`, which keeps the input order and reads the input
+    only as fast as the actors work. Batches that need no summarizing (bad or resumed records
+    only) stay in this process.
     """
-    try:
-        import ray
-    except ImportError as error:
-        raise ConfigError(
-            f"the Ray engine needs Ray ({error}); install it with pip install 'storyline[ray]'"
-        ) from error
-    started_here = not ray.is_initialized()
-    if started_here:
-        options: dict[str, Any] = {"include_dashboard": False, "logging_level": logging.WARNING}
-        if address is None and workers is not None:
-            options["num_cpus"] = workers  # a local cluster sized for the run
-        try:
-            ray.init(address=address, **options)
-        except (ConnectionError, RuntimeError, ValueError) as error:
-            where = f"at {address}" if address else "locally"
-            raise ConfigError(
-                f"cannot start or reach a Ray cluster {where} ({error}); check --address "
-                "(the address 'ray start --head' printed) or leave it out for a local cluster"
-            ) from error
-    actors: list[Any] = []
-    try:
-        count = workers or max(1, int(ray.cluster_resources().get("CPU", 1)))  # type: ignore[no-untyped-call]
+    with ray_cluster(address, workers) as ray:
         # Ray gives each actor one CPU and one torch thread: the actors share the cores.
-        remote = ray.remote(num_cpus=1, max_restarts=1, max_task_retries=1)(_RayWorker)
-        actors = [remote.remote(config, 1) for _ in range(count)]
-        log.info("batch: %d Ray actors on %s", count, address or "a local Ray cluster")
-        in_hand = [0] * count
-        pending: deque[tuple[int, Any]] = deque()  # (actor index or -1, ObjectRef or list of results)
+        outcomes = ordered_on_ray(
+            ray,
+            _RayWorker,
+            (config, 1),
+            _chunks(_tasks(records, done_ids, done_lines, None), chunksize),
+            workers=workers,
+            in_place=_known_results,
+            label="batch",
+        )
+        with closing(outcomes):
+            for batch in outcomes:
+                for outcome in batch:
+                    if isinstance(outcome, _Fatal):
+                        raise ModelLoadError(outcome.message)
+                    yield outcome
 
-        def take() -> list[RecordResult]:
-            index, handle = pending.popleft()
-            if index < 0:
-                return list(handle)
-            in_hand[index] -= 1
-            outcomes = ray.get(handle)
-            for outcome in outcomes:
-                if isinstance(outcome, _Fatal):
-                    raise ModelLoadError(outcome.message)
-            return list(outcomes)
 
-        def send(batch: list[_Task]) -> None:
-            if all(task.result is not None for task in batch):
-                pending.append((-1, [task.result for task in batch]))
-                return
-            index = min(range(count), key=in_hand.__getitem__)
-            in_hand[index] += 1
-            pending.append((index, actors[index].work.remote(batch)))
-
-        batch: list[_Task] = []
-        for task in _tasks(records, done_ids, done_lines, None):
-            batch.append(task)
-            if len(batch) < chunksize:
-                continue
-            send(batch)
+def _chunks(tasks: Iterable[_Task], size: int) -> Iterator[list[_Task]]:
+    batch: list[_Task] = []
+    for task in tasks:
+        batch.append(task)
+        if len(batch) == size:
+            yield batch
             batch = []
-            while len(pending) > _RAY_BATCHES_PER_ACTOR * count:
-                yield from take()
-        if batch:
-            send(batch)
-        while pending:
-            yield from take()
-    finally:
-        for actor in actors:
-            ray.kill(actor)
-        if started_here:
-            ray.shutdown()
+    if batch:
+        yield batch
+
+
+def _known_results(batch: list[_Task]) -> list[RecordResult | _Fatal] | None:
+    """The results of a batch of bad or resumed records only (no actor needed), else None."""
+    if all(task.result is not None for task in batch):
+        return [task.result for task in batch if task.result is not None]
+    return None

@@ -1,0 +1,152 @@
+"""Where batch work runs: ``engine="local"`` (this machine) or ``engine="ray"`` (Ray actors), for batch and ingest.
+
+The Ray side shared by ``storyline batch --engine ray`` and ``storyline ingest --engine ray``:
+join (or start) a cluster with errors that say what to do, and send batches of work to a pool
+of actors, taking the results back in the order the batches were made. Knows Ray, not what the
+work is: an actor is built from a plain class with a ``work(batch)`` method, so the modules that
+define the work import without Ray. Ray is an optional extra (``pip install storyline[ray]``)
+and is imported only inside :func:`ray_cluster`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from collections.abc import Callable, Generator, Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any, Literal, TypeVar
+
+from storyline.errors import ConfigError
+
+__all__ = ["BATCHES_PER_ACTOR", "Engine", "check_engine", "ordered_on_ray", "ray_cluster"]
+
+log = logging.getLogger(__name__)
+
+Engine = Literal["local", "ray"]
+
+#: Batches waiting at or running on each Ray actor. Two keep an actor busy while the driver
+#: handles the previous batch's results and sends the next one.
+BATCHES_PER_ACTOR = 2
+
+BatchT = TypeVar("BatchT")
+ResultT = TypeVar("ResultT")
+
+
+def check_engine(engine: str, address: str | None) -> None:
+    """Refuse an unknown engine, or an address given without the Ray engine.
+
+    Raises:
+        ConfigError: either of those.
+    """
+    if engine not in ("local", "ray"):
+        raise ConfigError(f"unknown engine '{engine}'; use 'local' or 'ray'")
+    if address is not None and engine != "ray":
+        raise ConfigError("an address is for the Ray engine; add engine='ray' (--engine ray)")
+
+
+@contextmanager
+def ray_cluster(address: str | None, workers: int | None) -> Iterator[Any]:
+    """Ray, connected to the cluster at ``address`` (or a local one started here, shut down after).
+
+    Args:
+        address: ``"auto"``, ``"HOST:PORT"``, ``"ray://HOST:PORT"``, or None for a local cluster
+            (of ``workers`` CPUs when given).
+        workers: the actors the caller will start (sizes a local cluster only).
+
+    Yields:
+        The ``ray`` module, initialised.
+
+    Raises:
+        ConfigError: Ray is not installed, or the cluster cannot be started or reached.
+    """
+    try:
+        import ray
+    except ImportError as error:
+        raise ConfigError(
+            f"the Ray engine needs Ray ({error}); install it with pip install 'storyline[ray]'"
+        ) from error
+    started_here = not ray.is_initialized()
+    if started_here:
+        options: dict[str, Any] = {"include_dashboard": False, "logging_level": logging.WARNING}
+        if address is None and workers is not None:
+            options["num_cpus"] = workers  # a local cluster sized for the run
+        try:
+            ray.init(address=address, **options)
+        except (ConnectionError, RuntimeError, ValueError) as error:
+            where = f"at {address}" if address else "locally"
+            raise ConfigError(
+                f"cannot start or reach a Ray cluster {where} ({error}); check --address "
+                "(the address 'ray start --head' printed) or leave it out for a local cluster"
+            ) from error
+    try:
+        yield ray
+    finally:
+        if started_here:
+            ray.shutdown()
+
+
+def ordered_on_ray(
+    ray: Any,
+    body: Callable[..., Any],
+    arguments: tuple[Any, ...],
+    batches: Iterable[BatchT],
+    *,
+    workers: int | None,
+    in_place: Callable[[BatchT], ResultT | None] | None = None,
+    label: str = "work",
+) -> Generator[ResultT, None, None]:
+    """The result of ``body(*arguments).work(batch)`` for every batch, in the order of ``batches``.
+
+    One actor per worker (one CPU each) is built from ``body``; each batch goes to the actor with
+    the fewest batches in hand, and the results are taken back in the order the batches were
+    made, however the actors are spread over the cluster. About :data:`BATCHES_PER_ACTOR`
+    batches per actor (one more in all) are in flight, so ``batches`` is read only as fast as
+    the actors work: a big input is never held in memory at once. The actors are killed when the
+    generator ends (or is closed).
+
+    Args:
+        ray: the module, as :func:`ray_cluster` yields it.
+        body: a plain class with a ``work(batch)`` method; Ray pickles it by reference, so
+            every node needs storyline installed.
+        arguments: what each actor is built with.
+        batches: the work, read lazily.
+        workers: actors to start (default: one per CPU of the cluster).
+        in_place: returns a batch's result when it needs no actor (else None); such a batch
+            stays in this process, and still keeps its place in the order.
+        label: names the work in the log.
+
+    Raises:
+        ray.exceptions.RayError: an actor died twice, or ``work`` raised.
+    """
+    actors: list[Any] = []
+    try:
+        count = workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
+        # One CPU each: the actors share the cores (each keeps to one torch thread).
+        remote = ray.remote(num_cpus=1, max_restarts=1, max_task_retries=1)(body)
+        actors = [remote.remote(*arguments) for _ in range(count)]
+        log.info("%s: %d Ray actors", label, count)
+        in_hand = [0] * count
+        pending: deque[tuple[int, Any]] = deque()  # (actor index, ObjectRef) or (-1, the result)
+
+        def take() -> ResultT:
+            index, handle = pending.popleft()
+            if index < 0:
+                return handle  # type: ignore[no-any-return]
+            in_hand[index] -= 1
+            return ray.get(handle)  # type: ignore[no-any-return]
+
+        for batch in batches:
+            result = in_place(batch) if in_place is not None else None
+            if result is not None:
+                pending.append((-1, result))
+            else:
+                index = min(range(count), key=in_hand.__getitem__)
+                in_hand[index] += 1
+                pending.append((index, actors[index].work.remote(batch)))
+            while len(pending) > BATCHES_PER_ACTOR * count:
+                yield take()
+        while pending:
+            yield take()
+    finally:
+        for actor in actors:
+            ray.kill(actor)
