@@ -1,7 +1,8 @@
 """Command line: ``storyline summarize FILES... [--words N] [--format md|text|json|html] [-o OUT] [--compare]``,
 ``storyline compare FILES... [--format md|text|json|html] [-o OUT]``,
 ``storyline batch IN.jsonl -o OUT.jsonl [--words N] [--sentences N] [--workers K] [--engine local|ray]
-[--address ADDR] [--resume] [--compare]``, and the story database: ``storyline ingest --db PATH INPUT...``,
+[--address ADDR] [--resume] [--compare]``, and the story database:
+``storyline ingest --db PATH INPUT... [--engine local|ray] [--address ADDR] [--workers K]``,
 ``storyline stories --db PATH [--format text|json]``, ``storyline story --db PATH ID [--format ...]`` and
 ``storyline serve --db PATH [--host H] [--port P]``.
 
@@ -77,15 +78,6 @@ def build_parser() -> argparse.ArgumentParser:
         help="workers, each loading the models once (default: 1 locally, one per CPU of the Ray cluster)",
     )
     batch.add_argument(
-        "--engine",
-        choices=("local", "ray"),
-        default="local",
-        help="local: worker processes on this machine (default); ray: Ray actors (pip install 'storyline[ray]')",
-    )
-    batch.add_argument(
-        "--address", default=None, help="with --engine ray: the Ray cluster to join (default: start a local one)"
-    )
-    batch.add_argument(
         "--resume", action="store_true", help="skip the ids already in OUT and append the rest (after a killed run)"
     )
 
@@ -113,6 +105,22 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument(
         "inputs", nargs="+", metavar="INPUT", help=".txt, .html, .json, .jsonl files, directories, or - for stdin"
     )
+    ingest.add_argument(
+        "--workers",
+        type=_positive,
+        default=None,
+        help="with --engine ray: actors cleaning and describing articles (default: one per CPU of the cluster)",
+    )
+    for sub, local in ((batch, "worker processes on this machine"), (ingest, "in this process")):
+        sub.add_argument(
+            "--engine",
+            choices=("local", "ray"),
+            default="local",
+            help=f"local: {local} (default); ray: on Ray actors (pip install 'storyline[ray]')",
+        )
+        sub.add_argument(
+            "--address", default=None, help="with --engine ray: the Ray cluster to join (default: start a local one)"
+        )
     stories = commands.add_parser("stories", help="list the stories of a story database, newest first")
     stories.add_argument(
         "--format", "-f", choices=["text", "json"], default="text", help="output format (default text)"
@@ -327,6 +335,10 @@ def _ingest(args: argparse.Namespace) -> int:
     if not args.db.parent.is_dir():
         print(f"storyline: error: {args.db.parent}: no such directory for --db; create it first", file=sys.stderr)
         return EXIT_USAGE
+    if args.engine != "ray" and (args.address is not None or args.workers not in (None, 1)):
+        flag = "--address" if args.address is not None else "--workers"
+        print(f"storyline: error: {flag} is for the Ray engine; add --engine ray", file=sys.stderr)
+        return EXIT_USAGE
     problems: list[Problem] = []
     articles = _read_inputs(args, problems)
     if not articles:
@@ -342,7 +354,14 @@ def _ingest(args: argparse.Namespace) -> int:
     with store:
         try:
             counts = ingest(
-                store, Pipeline(_config(args)), articles, problems=problems, progress=bar.update if bar else None
+                store,
+                Pipeline(_config(args)),
+                articles,
+                problems=problems,
+                progress=bar.update if bar else None,
+                engine=args.engine,
+                address=args.address,
+                workers=args.workers,
             )
         finally:
             if bar is not None:

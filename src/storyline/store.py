@@ -24,7 +24,7 @@ import re
 import sqlite3
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -323,6 +323,15 @@ class Store:
                 if row:
                     found[article.id] = Added(article.id, "duplicate", int(row[1]), other=str(row[0]))
         return found
+
+    def stored_ids(self, article_ids: Iterable[str]) -> set[str]:
+        """Those of ``article_ids`` that are stored already (whatever their text)."""
+        with self._lock:
+            return {
+                article_id
+                for article_id in dict.fromkeys(article_ids)
+                if self._db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone()
+            }
 
     def add(self, articles: Sequence[Article], signals: Sequence[Signal]) -> list[Added]:
         """Store articles (cleaned) with their signals in one transaction; each goes to a story.

@@ -8,19 +8,23 @@ store under the key of the story's article set, so a story's summary is current 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from storyline.cluster import article_day, describe
+from storyline.cluster import Signal, article_day, describe
+from storyline.config import Config
+from storyline.engines import Engine, check_engine, ordered_on_ray, ray_cluster
+from storyline.errors import ConfigError, ModelLoadError
 from storyline.pipeline import ArticleLike, Pipeline, as_articles
 from storyline.render import summary_from_dict, summary_to_dict
 from storyline.store import Added, Store, StoryRow
-from storyline.types import Problem, Summary
+from storyline.types import Article, Problem, Summary
 
 __all__ = [
     "BATCH_SIZE",
@@ -76,55 +80,69 @@ def ingest(
     problems: list[Problem] | None = None,
     progress: Callable[[int], object] | None = None,
     batch_size: int = BATCH_SIZE,
+    engine: Engine = "local",
+    address: str | None = None,
+    workers: int | None = None,
 ) -> IngestCounts:
     """Clean, check, describe and store articles in batches; each joins a story or starts one.
 
     Unusable articles are skipped (a :class:`Problem` each); articles already stored are left
     as they are, so ingesting the same input again changes nothing.
 
+    With ``engine="ray"`` the cleaning, checking and describing (the models) of each batch run on
+    Ray actors, each building its own Pipeline from ``pipeline.config`` and loading the models
+    once, while this process stores the batches one by one in input order, exactly as the local
+    engine does: placing an article in a story depends on every article placed before it, and
+    all of them go into one SQLite file, so that part stays sequential. The stored result is the
+    same as with the local engine.
+
     Args:
         store: the story store.
-        pipeline: holds the config and the models.
+        pipeline: holds the config and the models (with Ray, only the config is used).
         articles: Articles (as read), article records or texts.
         problems: receives one Problem per skipped or altered article.
         progress: called with the number of articles done after each batch.
-        batch_size: articles per batch (one store transaction each).
+        batch_size: articles per batch (one store transaction, and one Ray task, each).
+        engine: "local" (this process) or "ray" (Ray actors).
+        address: with ``engine="ray"``, the Ray cluster to join; None starts a local one.
+        workers: with ``engine="ray"``, the actors (default: one per CPU of the cluster).
 
     Returns:
         The counts, and one result per stored or recognised article.
 
     Raises:
+        ConfigError: an unknown engine, ``address`` or ``workers`` without Ray, or Ray asked for
+            but not installed or its cluster not reachable.
+        ModelLoadError: the models cannot be loaded.
         StoreError: the database cannot be written.
     """
+    check_engine(engine, address)
+    if workers is not None and workers < 1:
+        raise ConfigError(f"workers must be at least 1, got {workers}")
+    if workers not in (None, 1) and engine != "ray":
+        raise ConfigError("workers are for the Ray engine; add engine='ray' (--engine ray)")
     found: list[Problem] = problems if problems is not None else []
     counts = IngestCounts()
     given = as_articles(articles)
-    for start in range(0, len(given), batch_size):
-        batch = given[start : start + batch_size]
-        # Dated before cleaning: the cleaner drops a page's dateline line ("March 11, 2026").
-        days = {article.id: article_day(article) for article in batch}
-        usable = []
-        for article in batch:
-            # One at a time: a second copy inside a batch is then found by the store (a
-            # "duplicate" of the stored one, with its story) rather than dropped by prepare.
-            before = len(found)
-            usable.extend(pipeline.prepare([article], on_error="skip", problems=found))
-            counts.skipped += sum(problem.skipped for problem in found[before:])
-        known = store.known(usable)
-        fresh = [article for article in usable if article.id not in known]
-        # An article with no date of its own is taken as news of the day it arrives (a live feed).
-        today = datetime.now(UTC).date()
-        signals = [
-            replace(signal, day=signal.day or today)
-            for signal in (
-                describe(fresh, pipeline.nlp, pipeline.encoder, days=[days.get(a.id) for a in fresh]) if fresh else []
+    batches = [given[start : start + batch_size] for start in range(0, len(given), batch_size)]
+    with contextlib.ExitStack() as stack:
+        prepared: Iterable[_Prepared]
+        if engine == "ray":
+            ray = stack.enter_context(ray_cluster(address, workers))
+            # Articles stored already need no signal; the actors are told which, when a batch is sent.
+            sent = (
+                _Batch(tuple(batch), frozenset(store.stored_ids(article.id for article in batch))) for batch in batches
             )
-        ]
-        stored = {result.article_id: result for result in store.add(fresh, signals)} if fresh else {}
-        for article in usable:
-            counts.count(known.get(article.id) or stored[article.id])
-        if progress is not None:
-            progress(len(batch))
+            outcomes: Generator[_Prepared | _Fatal, None, None] = ordered_on_ray(
+                ray, _RayDescriber, (pipeline.config, 1), sent, workers=workers, label="ingest"
+            )
+            prepared = _checked(stack.enter_context(contextlib.closing(outcomes)))
+        else:
+            prepared = (_prepare(pipeline, batch) for batch in batches)
+        for batch, ready in zip(batches, prepared, strict=True):
+            _store(store, pipeline, ready, counts, found)
+            if progress is not None:
+                progress(len(batch))
     log.info(
         "ingested %d articles (%d near-duplicates, %d new stories), %d duplicates, %d unchanged, %d skipped",
         counts.added,
@@ -135,6 +153,107 @@ def ingest(
         counts.skipped,
     )
     return counts
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """One batch cleaned and checked: the usable articles (and, from Ray, their signals)."""
+
+    usable: tuple[Article, ...]
+    days: tuple[date | None, ...]  # publication days, read before cleaning, one per usable article
+    problems: tuple[Problem, ...]
+    # One per usable article, None for those the actor was told are stored; None when not described yet.
+    signals: tuple[Signal | None, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Batch:
+    """One batch of articles on its way to a Ray actor, and the ids of those already stored."""
+
+    articles: tuple[Article, ...]
+    stored: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class _Fatal:
+    """An actor could not load its models: the whole ingest stops."""
+
+    message: str
+
+
+def _prepare(pipeline: Pipeline, batch: Sequence[Article]) -> _Prepared:
+    """Clean and check a batch (no models)."""
+    # Dated before cleaning: the cleaner drops a page's dateline line ("March 11, 2026").
+    days = {article.id: article_day(article) for article in batch}
+    usable: list[Article] = []
+    found: list[Problem] = []
+    for article in batch:
+        # One at a time: a second copy inside a batch is then found by the store (a
+        # "duplicate" of the stored one, with its story) rather than dropped by prepare.
+        usable.extend(pipeline.prepare([article], on_error="skip", problems=found))
+    return _Prepared(tuple(usable), tuple(days.get(article.id) for article in usable), tuple(found))
+
+
+def _describe(pipeline: Pipeline, articles: Sequence[Article], days: Sequence[date | None]) -> list[Signal]:
+    """The signals of cleaned articles (the models), in order; none for none."""
+    return describe(articles, pipeline.nlp, pipeline.encoder, days=days) if articles else []
+
+
+def _store(store: Store, pipeline: Pipeline, ready: _Prepared, counts: IngestCounts, found: list[Problem]) -> None:
+    """Store one prepared batch (one transaction) and count what became of each article."""
+    found.extend(ready.problems)
+    counts.skipped += sum(problem.skipped for problem in ready.problems)
+    known = store.known(ready.usable)
+    fresh = [index for index, article in enumerate(ready.usable) if article.id not in known]
+    given = [ready.signals[index] for index in fresh] if ready.signals is not None else [None] * len(fresh)
+    # Described here: every fresh article (local engine), or one the actor was told was stored
+    # but is not (never so far: ids are not removed; kept so that a change there stays correct).
+    missing = [index for index, signal in zip(fresh, given, strict=True) if signal is None]
+    made = iter(_describe(pipeline, [ready.usable[i] for i in missing], [ready.days[i] for i in missing]))
+    raw = [signal if signal is not None else next(made) for signal in given]
+    # An article with no date of its own is taken as news of the day it arrives (a live feed).
+    today = datetime.now(UTC).date()
+    signals = [replace(signal, day=signal.day or today) for signal in raw]
+    articles = [ready.usable[index] for index in fresh]
+    stored = {result.article_id: result for result in store.add(articles, signals)} if articles else {}
+    for article in ready.usable:
+        counts.count(known.get(article.id) or stored[article.id])
+
+
+def _checked(outcomes: Iterable[_Prepared | _Fatal]) -> Iterator[_Prepared]:
+    for outcome in outcomes:
+        if isinstance(outcome, _Fatal):
+            raise ModelLoadError(outcome.message)
+        yield outcome
+
+
+class _RayDescriber:
+    """The body of a Ray actor for ingest: one Pipeline (models loaded on first use), many batches.
+
+    A plain class so this module imports without Ray; :func:`ingest` wraps it with ``ray.remote``.
+    """
+
+    def __init__(self, config: Config, threads: int) -> None:
+        try:
+            import torch
+
+            torch.set_num_threads(threads)
+        except ImportError:
+            pass
+        self._pipeline = Pipeline(config)
+
+    def work(self, batch: _Batch) -> _Prepared | _Fatal:
+        """Clean and check a batch, and describe its usable articles that are not stored yet."""
+        ready = _prepare(self._pipeline, batch.articles)
+        wanted = [index for index, article in enumerate(ready.usable) if article.id not in batch.stored]
+        try:
+            made = _describe(self._pipeline, [ready.usable[i] for i in wanted], [ready.days[i] for i in wanted])
+        except ModelLoadError as error:
+            return _Fatal(str(error))
+        signals: list[Signal | None] = [None] * len(ready.usable)
+        for index, signal in zip(wanted, made, strict=True):
+            signals[index] = signal
+        return replace(ready, signals=tuple(signals))
 
 
 def story_key(article_ids: Iterable[str], pipeline: Pipeline) -> str:
