@@ -11,6 +11,7 @@ and is imported only inside :func:`ray_cluster`.
 from __future__ import annotations
 
 import logging
+import socket
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import contextmanager
@@ -18,7 +19,7 @@ from typing import Any, Literal, TypeVar
 
 from storyline.errors import ConfigError
 
-__all__ = ["BATCHES_PER_ACTOR", "Engine", "check_engine", "ordered_on_ray", "ray_cluster"]
+__all__ = ["BATCHES_PER_ACTOR", "PROBE_SECONDS", "Engine", "check_engine", "ordered_on_ray", "ray_cluster"]
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +28,9 @@ Engine = Literal["local", "ray"]
 #: Batches waiting at or running on each Ray actor. Two keep an actor busy while the driver
 #: handles the previous batch's results and sends the next one.
 BATCHES_PER_ACTOR = 2
+
+#: How long to wait for a Ray cluster's port to answer before saying it cannot be reached.
+PROBE_SECONDS = 5.0
 
 BatchT = TypeVar("BatchT")
 ResultT = TypeVar("ResultT")
@@ -67,6 +71,8 @@ def ray_cluster(address: str | None, workers: int | None) -> Iterator[Any]:
         ) from error
     started_here = not ray.is_initialized()
     if started_here:
+        if address is not None:
+            _probe(address)
         options: dict[str, Any] = {"include_dashboard": False, "logging_level": logging.WARNING}
         if address is None and workers is not None:
             options["num_cpus"] = workers  # a local cluster sized for the run
@@ -83,6 +89,31 @@ def ray_cluster(address: str | None, workers: int | None) -> Iterator[Any]:
     finally:
         if started_here:
             ray.shutdown()
+
+
+def _probe(address: str) -> None:
+    """Fail fast when nothing listens at ``address``: Ray itself retries a closed port for minutes.
+
+    Raises:
+        ConfigError: the address is not ``HOST:PORT`` (or ``ray://HOST:PORT``, ``auto``), or it
+            cannot be reached within :data:`PROBE_SECONDS`.
+    """
+    if address == "auto":
+        return  # Ray finds the cluster this machine runs and says so when there is none
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    if not host or not port.isdigit():
+        raise ConfigError(
+            f"'{address}' is not a Ray cluster address; give HOST:PORT (as 'ray start --head' printed), "
+            "ray://HOST:PORT or auto"
+        )
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=PROBE_SECONDS).close()
+    except OSError as error:
+        raise ConfigError(
+            f"cannot reach a Ray cluster at {address} ({error.strerror or error}); check --address "
+            "(the address 'ray start --head' printed) and that the cluster is running, "
+            "or leave it out for a local cluster"
+        ) from error
 
 
 def ordered_on_ray(

@@ -1,7 +1,7 @@
 """``storyline batch --engine ray`` against a real Ray cluster started by the test (real models).
 
-The cluster is a head node on 127.0.0.1 at a free port (``ray start --head --block``, ended by
-its process id when the module is done); the batch runs join it with ``--address``, in a
+The cluster is the session's ``ray_address`` (tests/e2e/conftest.py, shared with the ingest
+tests); the batch runs join it with ``--address``, in a
 separate process like a user's, and their output is compared byte for byte with what
 ``--engine local`` writes for the same input.
 """
@@ -9,86 +9,24 @@ separate process like a user's, and their output is compared byte for byte with 
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import signal
-import socket
 import subprocess
-import sys
-import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from storyline.cli import EXIT_SKIPPED, EXIT_USAGE, main
 from tests.conftest import BAD, EXAMPLE
+from tests.e2e.conftest import BIN, RAY_ENV
 
 pytestmark = [pytest.mark.model, pytest.mark.slow]
 
 ray = pytest.importorskip("ray", reason="Ray is not installed: pip install -e '.[ray]' to run the Ray engine tests")
 
-BIN = Path(sys.executable).parent
 LEDGER = (EXAMPLE / "port-wendell-ledger.txt").read_text(encoding="utf-8")
 COURIER = (EXAMPLE / "saltmarsh-courier.txt").read_text(encoding="utf-8")
 FENMORE = json.loads((EXAMPLE / "fenmore-press-agency.json").read_text(encoding="utf-8"))
 GERMAN = (BAD / "german.txt").read_text(encoding="utf-8")
-# A throwaway cluster on the loopback interface: no token to share between head and drivers.
-RAY_ENV = {**os.environ, "RAY_AUTH_MODE": "disabled"}
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def ray_address() -> Iterator[str]:
-    """A one-node Ray cluster on 127.0.0.1 with two CPUs, for this module's tests."""
-    port = _free_port()
-    # Ray's socket paths must stay short, so not under pytest's deep tmp_path.
-    temp_dir = tempfile.mkdtemp(prefix="slray", dir="/tmp")
-    command = [
-        str(BIN / "ray"),
-        "start",
-        "--head",
-        "--block",
-        "--node-ip-address=127.0.0.1",
-        f"--port={port}",
-        "--num-cpus=2",
-        "--include-dashboard=false",
-        f"--temp-dir={temp_dir}",
-        "--disable-usage-stats",
-    ]
-    log_path = Path(temp_dir) / "head.log"
-    with log_path.open("wb") as log:
-        head = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=RAY_ENV, start_new_session=True)
-    address = f"127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if head.poll() is not None:
-                error = log_path.read_text(encoding="utf-8", errors="replace")
-                pytest.fail(f"ray start --head exited with {head.returncode}: {error[-2000:]}")
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail("the Ray head did not open its port within 60 s")
-                time.sleep(0.2)
-        yield address
-    finally:
-        # --block keeps the head's processes under this one: ending it ends them.
-        head.send_signal(signal.SIGTERM)
-        try:
-            head.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(head.pid, signal.SIGKILL)
-            head.wait()
-        shutil.rmtree(temp_dir, ignore_errors=True)
 
 
 def _write(path: Path, *records: object) -> Path:

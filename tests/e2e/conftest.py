@@ -1,0 +1,79 @@
+"""Shared by the end-to-end tests: one real Ray cluster for every test that needs one.
+
+The cluster is a head node on 127.0.0.1 at a free port (``ray start --head --block``, ended by its
+process id when the session is done), started on first use, so a run that needs no Ray starts none
+and the batch and ingest Ray tests share one (starting a cluster takes several seconds).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+BIN = Path(sys.executable).parent
+# A throwaway cluster on the loopback interface: no token to share between head and drivers.
+RAY_ENV = {**os.environ, "RAY_AUTH_MODE": "disabled"}
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def ray_address() -> Iterator[str]:
+    """A one-node Ray cluster on 127.0.0.1 with two CPUs, for the session's tests."""
+    pytest.importorskip("ray", reason="Ray is not installed: pip install -e '.[ray]' to run the Ray engine tests")
+    port = _free_port()
+    # Ray's socket paths must stay short, so not under pytest's deep tmp_path.
+    temp_dir = tempfile.mkdtemp(prefix="slray", dir="/tmp")
+    command = [
+        str(BIN / "ray"),
+        "start",
+        "--head",
+        "--block",
+        "--node-ip-address=127.0.0.1",
+        f"--port={port}",
+        "--num-cpus=2",
+        "--include-dashboard=false",
+        f"--temp-dir={temp_dir}",
+        "--disable-usage-stats",
+    ]
+    log_path = Path(temp_dir) / "head.log"
+    with log_path.open("wb") as log:
+        head = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=RAY_ENV, start_new_session=True)
+    address = f"127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if head.poll() is not None:
+                error = log_path.read_text(encoding="utf-8", errors="replace")
+                pytest.fail(f"ray start --head exited with {head.returncode}: {error[-2000:]}")
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail("the Ray head did not open its port within 60 s")
+                time.sleep(0.2)
+        yield address
+    finally:
+        # --block keeps the head's processes under this one: ending it ends them.
+        head.send_signal(signal.SIGTERM)
+        try:
+            head.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(head.pid, signal.SIGKILL)
+            head.wait()
+        shutil.rmtree(temp_dir, ignore_errors=True)
