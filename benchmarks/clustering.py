@@ -19,6 +19,11 @@ the seeds come out as one story of their own. Writes JSON to results/clustering-
 the per-document labels to results/clustering-<set>-assignments.json.
 
     python benchmarks/clustering.py [--sets duc2004 multinews] [--clusters 2000] [--seed 0]
+        [--engine local|ray] [--address ADDR] [--workers K]
+
+With ``--engine ray`` the cleaning and describing run on Ray actors as with ``storyline ingest
+--engine ray`` (the cluster is started before the clock, the actors' model loading is timed),
+and the results go to clustering-<set>-ray*.json.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from storyline import cluster
+from storyline.engines import Engine
 from storyline.ingest.read import read
 from storyline.pipeline import Pipeline
 from storyline.store import Store
@@ -123,7 +129,17 @@ def adjusted_rand(predicted: Mapping[str, object], gold: Mapping[str, object]) -
     return (index - expected) / (maximum - expected) if maximum != expected else 1.0
 
 
-def run(name: str, articles: list[Article], gold: dict[str, str], pipeline: Pipeline, seed: int) -> dict[str, Any]:
+def run(
+    name: str,
+    articles: list[Article],
+    gold: dict[str, str],
+    pipeline: Pipeline,
+    seed: int,
+    *,
+    engine: Engine = "local",
+    address: str | None = None,
+    workers: int | None = None,
+) -> dict[str, Any]:
     stream = list(articles)
     random.Random(seed).shuffle(stream)
     with tempfile.TemporaryDirectory() as folder:
@@ -137,7 +153,7 @@ def run(name: str, articles: list[Article], gold: dict[str, str], pipeline: Pipe
                 print(f"{name}: {done}/{len(stream)} articles, {time.perf_counter() - start:.0f} s", file=sys.stderr)
 
         start = time.perf_counter()
-        counts = ingest(store, pipeline, stream, progress=progress)
+        counts = ingest(store, pipeline, stream, progress=progress, engine=engine, address=address, workers=workers)
         seconds = time.perf_counter() - start
         stories = store.stories()
         store.close()
@@ -206,10 +222,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clusters", type=int, default=2000, help="Multi-News test clusters to mix (default 2000)")
     parser.add_argument("--seed", type=int, default=0, help="shuffle seed")
     parser.add_argument("--out", type=Path, default=REPO / "results")
+    parser.add_argument("--engine", choices=["local", "ray"], default="local", help="as storyline ingest --engine")
+    parser.add_argument("--address", default=None, help="with --engine ray: the cluster (default: a local one)")
+    parser.add_argument("--workers", type=int, default=None, help="with --engine ray: actors (default: one per CPU)")
     args = parser.parse_args(argv)
     pipeline = Pipeline()
-    pipeline.encoder.encode(["warm up"])  # load the models before the clock starts
-    _ = pipeline.nlp
+    if args.engine == "ray":
+        # The cluster is started (or joined) before the clock starts, as the models are for the
+        # local engine; the actors are made and load their models inside the timed ingest.
+        import ray
+
+        ray.init(address=args.address, num_cpus=args.workers if args.address is None else None)
+    else:
+        pipeline.encoder.encode(["warm up"])  # load the models before the clock starts
+        _ = pipeline.nlp
     args.out.mkdir(parents=True, exist_ok=True)
     for name in args.sets:
         if name == "duc2004":
@@ -217,10 +243,14 @@ def main(argv: list[str] | None = None) -> int:
         else:
             articles, gold = load_multinews(args.data, args.clusters)
         fingerprint = hashlib.sha1("\n".join(sorted(gold)).encode()).hexdigest()[:12]
-        result = run(name, articles, gold, pipeline, args.seed)
+        result = run(
+            name, articles, gold, pipeline, args.seed, engine=args.engine, address=args.address, workers=args.workers
+        )
         result.update(
             {
                 "code_version": _commit(),
+                "engine": args.engine,
+                "workers": args.workers,
                 "data_fingerprint": fingerprint,
                 "shuffle_seed": args.seed,
                 "multinews_clusters": args.clusters if name == "multinews" else None,
@@ -238,11 +268,12 @@ def main(argv: list[str] | None = None) -> int:
                 },
             }
         )
-        path = args.out / f"clustering-{name}.json"
+        stem = f"clustering-{name}" + ("-ray" if args.engine == "ray" else "")
+        path = args.out / f"{stem}.json"
         assignments = result.pop("assignments")
         path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
         labels = {"gold": gold, "story": assignments}
-        (args.out / f"clustering-{name}-assignments.json").write_text(json.dumps(labels) + "\n", encoding="utf-8")
+        (args.out / f"{stem}-assignments.json").write_text(json.dumps(labels) + "\n", encoding="utf-8")
         summary = {k: v for k, v in result.items() if k not in ("seed_story_members", "constants")}
         print(json.dumps(summary), flush=True)
         if not math.isfinite(result["bcubed_f1"]):
