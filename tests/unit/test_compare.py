@@ -331,3 +331,97 @@ def test_how_things_stood_when_each_was_written_is_no_contradiction(pipeline: Pi
 )
 def test_names_of_one_place_or_person(first: str, second: str, same: bool) -> None:
     assert _is_alias(first, second) is same
+
+
+def test_a_person_put_for_another_in_a_reworded_sentence_is_found(pipeline: Pipeline) -> None:
+    comparison = compare(
+        pipeline,
+        [
+            article(
+                "ledger",
+                LEAD,
+                "Harbor pilot Marten Oyelaran, a veteran of thirty years on the river, was guiding the ship when "
+                "its engines failed.",
+                TAIL,
+            ),
+            article(
+                "observer",
+                OTHER_LEAD,
+                "The ship was being guided by a veteran harbor pilot of thirty years on the river, Gideon Falkner, "
+                "when its engines failed.",
+                OTHER_TAIL,
+            ),
+        ],
+    )
+    assert [c.kind for c in comparison.contradictions] == ["entity"]
+    explanation = comparison.contradictions[0].explanation
+    assert "Oyelaran" in explanation and "Falkner" in explanation
+
+
+def test_two_people_quoted_in_one_frame_are_no_contradiction(pipeline: Pipeline) -> None:
+    comparison = compare(
+        pipeline,
+        [
+            article(
+                "ledger",
+                LEAD,
+                "The harbor authority quoted city engineer Dana Whitcombe as saying that the repairs to the damaged "
+                "pier should not be read as a reason to close the port.",
+                TAIL,
+            ),
+            article(
+                "observer",
+                OTHER_LEAD,
+                "The harbor authority quoted transport commissioner Luis Arroyave as saying that the repairs to the "
+                "damaged pier and the channel would take most of the summer.",
+                OTHER_TAIL,
+            ),
+        ],
+    )
+    assert [c for c in comparison.contradictions if c.kind == "entity"] == []
+
+
+def test_numerals_and_number_words_in_one_quotation_are_the_same_words(pipeline: Pipeline) -> None:
+    comparison = compare(
+        pipeline,
+        [
+            article(
+                "ledger",
+                LEAD,
+                '"Seven to 10 times the ship drifted toward that same pier during the night," Mayor Annika '
+                "Brandvold said.",
+                TAIL,
+            ),
+            article(
+                "observer",
+                OTHER_LEAD,
+                '"7-10 times the ship drifted toward that same pier during the night," Mayor Annika Brandvold said.',
+                OTHER_TAIL,
+            ),
+        ],
+    )
+    assert [c for c in comparison.contradictions if c.kind == "quote"] == []
+    assert len(comparison.quotes) == 1
+
+
+def test_two_events_on_two_days_in_loosely_alike_sentences_are_no_contradiction(pipeline: Pipeline) -> None:
+    comparison = compare(
+        pipeline,
+        [
+            article(
+                "ledger",
+                LEAD,
+                "Also on Sunday, a dispute was brewing over the scheduled meeting of the harbor commission during "
+                "the mayor's visit.",
+                TAIL,
+            ),
+            article(
+                "observer",
+                OTHER_LEAD,
+                "The hardest moment of the mayor's visit will be her address on Monday to the harbor commission "
+                "and the pilots' union.",
+                OTHER_TAIL,
+            ),
+        ],
+    )
+    assert [c for c in comparison.contradictions if c.kind == "date"] == []
