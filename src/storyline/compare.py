@@ -814,7 +814,13 @@ def _date_conflict(
             # With one date on each side of two nearly equal sentences, or one year on each side,
             # there is no other date it could stand for.
             alone = len(da) == 1 and len(db) == 1
-            years = x[1] is not None and y[1] is not None and x[1].granularity == y[1].granularity == "year"
+            # Dates written out with their year ("1988", "March 2011") name one time wherever they stand.
+            years = (
+                x[1] is not None
+                and y[1] is not None
+                and x[1].granularity == y[1].granularity
+                and all(re.search(r"\b\d{4}\b", e.text) for e in (x[0], y[0]))
+            )
             loose = alone and (years or pair.dice >= NEAR_VERBATIM)
             if not loose and not pair.same_slot((x[0].start, x[0].end), (y[0].start, y[0].end)):
                 continue
@@ -841,8 +847,11 @@ def _attribution(sentence: Sentence, entity: Entity) -> bool:
 
 
 def _possessive(sentence: Sentence, entity: Entity) -> bool:
+    """ "Last year's winner", "this week's vote": the date says which one. "Sunday's summit" and
+    "July's election" still say when it happened."""
     after = sentence.text[entity.end - sentence.start : entity.end - sentence.start + 2]
-    return entity.text.endswith(("'s", "’s")) or after in ("'s", "’s")
+    owned = entity.text.endswith(("'s", "’s")) or after in ("'s", "’s")
+    return owned and bool(re.search(r"\b(?:last|this|next|year|week|month|decade|century)\b", entity.text, re.I))
 
 
 def _normal_date(expression: str) -> str:

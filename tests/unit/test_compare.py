@@ -425,3 +425,28 @@ def test_two_events_on_two_days_in_loosely_alike_sentences_are_no_contradiction(
         ],
     )
     assert [c for c in comparison.contradictions if c.kind == "date"] == []
+
+
+def test_a_day_that_owns_its_event_still_dates_it(pipeline: Pipeline) -> None:
+    comparison = compare(
+        pipeline,
+        [
+            article(
+                "ledger",
+                LEAD,
+                "The repair contract for the damaged pier will be signed at Thursday's council meeting in the "
+                "harbor hall.",
+                TAIL,
+            ),
+            article(
+                "observer",
+                OTHER_LEAD,
+                "The repair contract for the damaged pier will be signed in the harbor hall at a council meeting "
+                "on Friday.",
+                OTHER_TAIL,
+            ),
+        ],
+    )
+    assert [c.kind for c in comparison.contradictions] == ["date"]
+    explanation = comparison.contradictions[0].explanation
+    assert "Thursday" in explanation and "Friday" in explanation
