@@ -1,6 +1,6 @@
 """Measure selection choices on Multi-News val (tuning only; report on test with rouge.py).
 
-    python benchmarks/ablate.py [--limit 500] [--variants baseline,no_position,...]
+    python benchmarks/ablate.py [--limit 500] [--offset 0] [--variants baseline,no_position,...]
 
 Segmentation and embeddings are computed once per cluster and cached (results/cache/), so
 each selection variant costs only the selection and scoring. Scoring follows the Multi-News
@@ -28,23 +28,33 @@ from storyline import Config, Pipeline  # noqa: E402
 from storyline.align import align  # noqa: E402
 from storyline.errors import InputError  # noqa: E402
 from storyline.nlp.segment import segment_many  # noqa: E402
-from storyline.select import SelectionWeights, select  # noqa: E402
+from storyline.select import SelectionWeights, load_model, select  # noqa: E402
 
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "multi_news_plus" / "val.jsonl.gz"
 BUDGET = 250
 
 
-def load_clusters(path: Path, limit: int) -> list[dict[str, Any]]:
-    """The first ``limit`` val clusters with at least one document."""
+def load_clusters(path: Path, limit: int, offset: int = 0) -> list[dict[str, Any]]:
+    """``limit`` val clusters with at least one document, after skipping the first ``offset`` such clusters."""
     clusters = []
+    skipped = 0
     with gzip.open(path, "rt", encoding="utf-8") as handle:
         for line in handle:
             record = json.loads(line)
-            if record["documents"]:
-                clusters.append(record)
+            if not record["documents"]:
+                continue
+            if skipped < offset:
+                skipped += 1
+                continue
+            clusters.append(record)
             if len(clusters) >= limit:
                 break
     return clusters
+
+
+def cache_path(out: Path, limit: int, offset: int = 0) -> Path:
+    """Where the prepared clusters ``offset`` .. ``offset + limit`` are cached."""
+    return out / "cache" / (f"multinews-val-{limit}.pkl" if offset == 0 else f"multinews-val-{offset}-{limit}.pkl")
 
 
 def prepare(clusters: list[dict[str, Any]], cache: Path) -> list[tuple[Any, Any, str]]:
@@ -89,14 +99,22 @@ def truncate(sentences: list[str], words: int) -> str:
 Variant = Callable[[Any, Any, int], list[str]]
 
 
-def selection_variant(solver: str = "greedy", **changes: Any) -> Variant:
-    """A variant that runs select() with a solver and some SelectionWeights changed."""
+def selection_variant(solver: str = "greedy", value_model: str | None = None, **changes: Any) -> Variant:
+    """A variant that runs select() with a solver, some SelectionWeights changed and optionally a
+    learned value model (a name of src/storyline/weights/*.json, see benchmarks/learn_value.py)."""
     weights = dataclasses.replace(SelectionWeights(), **changes)
 
     def run(documents: Any, vectors: Any, budget: int = BUDGET) -> list[str]:
         if not documents:
             return []
-        summary = select(align(documents, vectors), vectors, words=budget, weights=weights, solver=solver)
+        summary = select(
+            align(documents, vectors),
+            vectors,
+            words=budget,
+            weights=weights,
+            solver=solver,
+            value_model=load_model(value_model) if value_model else None,
+        )
         return [sentence.text for sentence in summary.sentences]
 
     return run
@@ -120,10 +138,35 @@ VARIANTS: dict[str, Variant] = {
     "ilp_sentence_0": selection_variant("ilp", ilp_sentence=0.0),
     "ilp_sentence_3": selection_variant("ilp", ilp_sentence=3.0),
     "ilp_min_weight_2": selection_variant("ilp", ilp_min_weight=2.0),
+    # The learned sentence value (benchmarks/learn_value.py, fitted on val clusters 1000-1999),
+    # added to the hand-set value or replacing it; "ilp_value_only_1.0" is coverage.v3.
+    **{
+        f"ilp_value_{learned}": selection_variant("ilp", "sentence-value.v1", learned=learned)
+        for learned in (0.5, 1.0, 2.0)
+    },
+    **{
+        f"ilp_value_only_{sentence}": selection_variant(
+            "ilp", "sentence-value.v1", learned=1.0, centrality=0.0, support=0.0, position=0.0, ilp_sentence=sentence
+        )
+        for sentence in (0.5, 1.0)
+    },
     "before_tuning": selection_variant(
         chain=False, same_fact=False, novelty=0.35, singleton=0.0, position=0.5, redundancy=0.7
     ),
 }
+
+
+def variant_named(name: str) -> Variant:
+    """A listed variant, or ``value:MODEL:MODE``: the ILP with another learned value model
+    (src/storyline/weights/MODEL.json), its score added to the hand-set value (MODE "add") or
+    replacing it ("only")."""
+    if name in VARIANTS:
+        return VARIANTS[name]
+    parts = name.split(":")
+    if len(parts) != 3 or parts[0] != "value" or parts[2] not in ("add", "only"):
+        raise SystemExit(f"ablate: unknown variant {name!r}; known: {', '.join(VARIANTS)} or value:MODEL:add|only")
+    replaced = {"centrality": 0.0, "support": 0.0, "position": 0.0, "ilp_sentence": 1.0} if parts[2] == "only" else {}
+    return selection_variant("ilp", parts[1], learned=1.0, **replaced)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -133,6 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--limit", type=int, default=500)
+    parser.add_argument("--offset", type=int, default=0, help="skip this many clusters first (default %(default)s)")
     parser.add_argument("--variants", default=",".join(VARIANTS))
     parser.add_argument("--out", type=Path, default=REPO / "results")
     parser.add_argument("--words", type=int, default=BUDGET, help="word budget (default %(default)s)")
@@ -146,12 +190,12 @@ def main(argv: list[str] | None = None) -> int:
     if not args.data.exists():
         print(f"ablate: data missing ({args.data}); pass --data", file=sys.stderr)
         return 2
-    clusters = load_clusters(args.data, args.limit)
-    prepared = prepare(clusters, args.out / "cache" / f"multinews-val-{args.limit}.pkl")
+    clusters = load_clusters(args.data, args.limit, args.offset)
+    prepared = prepare(clusters, cache_path(args.out, args.limit, args.offset))
     scorer = RougeScorer(["rouge1", "rouge2", "rougeLsum"], use_stemmer=True)
     results: dict[str, dict[str, float]] = {}
     for name in args.variants.split(","):
-        variant = VARIANTS[name]
+        variant = variant_named(name)
         started = time.perf_counter()
         totals = {"rouge1": 0.0, "rouge2": 0.0, "rougeLsum": 0.0}
         for documents, vectors, reference in prepared:

@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from storyline.errors import ConfigError
-from storyline.select import select
+from storyline.select import SelectionWeights, load_model, select
 from storyline.types import Alignment, Summary
 
 __all__ = ["SELECTORS", "Selector", "get_selector"]
@@ -28,9 +28,21 @@ class Selector(Protocol):
     ) -> Summary: ...
 
 
+def _learned_ilp() -> Selector:
+    """The integer program with each sentence's own value learned on Multi-News val.
+
+    The value model (storyline/weights/sentence-value.v1.json, benchmarks/learn_value.py)
+    replaces the hand-set mix of centrality, support and position; chosen on val clusters
+    1000-1999 and checked on the first 600 (benchmarks/ablate.py ``ilp_value_only_1.0``).
+    """
+    weights = SelectionWeights(centrality=0.0, support=0.0, position=0.0, learned=1.0, ilp_sentence=1.0)
+    return functools.partial(select, solver="ilp", weights=weights, value_model=load_model("sentence-value.v1"))
+
+
 SELECTORS: dict[str, Callable[[], Selector]] = {
     "coverage.v1": lambda: select,
     "coverage.v2": lambda: functools.partial(select, solver="ilp"),
+    "coverage.v3": _learned_ilp,
 }
 
 

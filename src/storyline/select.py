@@ -24,19 +24,33 @@ Knows nothing about output formats.
 
 from __future__ import annotations
 
+import functools
+import json
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from importlib import resources
 from itertools import pairwise
 from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 
+from storyline.errors import ConfigError
 from storyline.types import Alignment, Citation, Sentence, Summary, SummarySentence
 
-__all__ = ["SelectionWeights", "dateline_length", "select", "stands_alone", "word_count"]
+__all__ = [
+    "SENTENCE_FEATURES",
+    "LinearModel",
+    "SelectionWeights",
+    "dateline_length",
+    "load_model",
+    "select",
+    "sentence_features",
+    "stands_alone",
+    "word_count",
+]
 
 Matrix = npt.NDArray[np.float32]
 
@@ -83,6 +97,7 @@ class SelectionWeights:
     ilp_sentence: float = 0.5  # solver "ilp": weight of the chosen sentences' own value against coverage
     ilp_min_weight: float = 1.0  # solver "ilp": concepts lighter than this are left out of the program
     ilp_seconds: float = 5.0  # solver "ilp": time limit, then the best solution found (or greedy)
+    learned: float = 0.0  # with a value model: weight of its score in each sentence's value
 
 
 def word_count(text: str) -> int:
@@ -148,6 +163,7 @@ def select(
     max_sentences: int | None = None,
     weights: SelectionWeights | None = None,
     solver: Literal["greedy", "ilp"] = "greedy",
+    value_model: LinearModel | None = None,
 ) -> Summary:
     """Choose sentences within the budget, order them as a story and cite every supporting article.
 
@@ -158,6 +174,8 @@ def select(
         max_sentences: optional cap on the number of sentences.
         weights: selection weights (defaults tuned on Multi-News val).
         solver: "ilp" chooses the whole set by an integer program, "greedy" one sentence at a time.
+        value_model: a learned model of each sentence's value per word (see :func:`load_model`);
+            ``weights.learned`` times its score is added to the sentence's value.
 
     Returns:
         The summary, with the articles as given.
@@ -168,27 +186,26 @@ def select(
     if not sentences:
         return Summary((), articles, _notes(alignment))
     by_id = {sentence.id: sentence for sentence in sentences}
-    lengths = {document.article.id: len(document.sentences) for document in alignment.documents}
-    group_count = len(set(alignment.groups.values()))
-
-    concepts = [_concepts(sentence.text) for sentence in sentences]
-    concept_weight = _concept_weights(sentences, concepts, alignment.groups, group_count, weights.singleton)
-    centroid = _centroid(sentences, vectors, alignment.groups)
-    centrality = vectors @ centroid if len(vectors) else np.zeros(0)
-    support = [_support_groups(sentence, alignment) for sentence in sentences]
+    signals = _signals(alignment, vectors, weights)
+    lengths = signals.lengths
+    concepts, concept_weight, openings, sizes = (
+        signals.concepts,
+        signals.concept_weight,
+        signals.openings,
+        signals.sizes,
+    )
     base = [
-        weights.centrality * float(centrality[i])
-        + weights.support * (support[i] / max(1, group_count - 1))
+        weights.centrality * float(signals.centrality[i])
+        + weights.support * (signals.support[i] / max(1, signals.group_count - 1))
         + weights.position / (1.0 + sentence.index) ** 0.5
         for i, sentence in enumerate(sentences)
     ]
+    if value_model is not None and weights.learned:
+        scores = value_model.predict(_sentence_matrix(signals, value_model.features))
+        base = [value + weights.learned * float(score) for value, score in zip(base, scores, strict=True)]
 
-    # A dateline ("PORT WENDELL (FPA) — ") is where the story was filed, not part of its fact: the
-    # summary quotes the sentence from just after it (the citation still starts the exact slice).
-    openings = [dateline_length(sentence.text) for sentence in sentences]
-    sizes = [word_count(sentence.text[opening:]) for sentence, opening in zip(sentences, openings, strict=True)]
     eligible = [i for i in range(len(sentences)) if weights.min_words <= sizes[i] <= weights.max_words]
-    standalone = {i for i in eligible if stands_alone(sentences[i].text[openings[i] :])}
+    standalone = {i for i in eligible if signals.standalone[i]}
     # A sentence that leans on the one before it (a pronoun, a connective, a quotation going
     # on) may follow that sentence once it is chosen: it is then printed right after it.
     previous = {
@@ -228,6 +245,174 @@ def select(
     chosen = ordered
     summary_sentences = tuple(_cite(sentences[i], openings[i], alignment, by_id) for i in chosen)
     return Summary(summary_sentences, articles, _notes(alignment))
+
+
+@dataclass(frozen=True, slots=True)
+class LinearModel:
+    """A linear model over named features, fitted on Multi-News val by benchmarks/learn_value.py.
+
+    Features are standardised (``(x - mean) / scale``) before the weights apply.
+    """
+
+    features: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    coef: tuple[float, ...]
+    intercept: float
+
+    def predict(self, matrix: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        """One score per row of ``matrix`` (columns in the order of ``features``)."""
+        if len(matrix) == 0:
+            return np.zeros(0)
+        standard = (matrix - np.asarray(self.mean)) / np.asarray(self.scale)
+        result: npt.NDArray[np.float64] = standard @ np.asarray(self.coef) + self.intercept
+        return result
+
+    def to_json(self) -> dict[str, object]:
+        """The model as plain JSON values (what :func:`load_model` reads)."""
+        return {
+            "features": list(self.features),
+            "mean": list(self.mean),
+            "scale": list(self.scale),
+            "coef": list(self.coef),
+            "intercept": self.intercept,
+        }
+
+
+def load_model(name: str) -> LinearModel:
+    """Load a linear model shipped in the package (``storyline/weights/NAME.json``).
+
+    Raises:
+        ConfigError: no such model, or its file does not describe one.
+    """
+    return _load_model(name)
+
+
+@functools.lru_cache(maxsize=8)
+def _load_model(name: str) -> LinearModel:
+    resource = resources.files("storyline") / "weights" / f"{name}.json"
+    try:
+        data = json.loads(resource.read_text(encoding="utf-8"))
+        features = tuple(str(feature) for feature in data["features"])
+        unknown = sorted(set(features) - set(SENTENCE_FEATURES))
+        if unknown:
+            raise ValueError(f"unknown features {unknown}")
+        model = LinearModel(
+            features,
+            tuple(float(value) for value in data["mean"]),
+            tuple(float(value) for value in data["scale"]),
+            tuple(float(value) for value in data["coef"]),
+            float(data["intercept"]),
+        )
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise ConfigError(
+            f"selection model '{name}' cannot be loaded ({error}); regenerate it with benchmarks/learn_value.py"
+        ) from error
+    if not len(model.mean) == len(model.scale) == len(model.coef) == len(features):
+        raise ConfigError(f"selection model '{name}': features, mean, scale and coef differ in length")
+    return model
+
+
+#: What a sentence value model may look at, each computed by :func:`_sentence_matrix`.
+SENTENCE_FEATURES = (
+    "lead",  # 1 / sqrt(1 + index in article)
+    "first",  # the article's first sentence
+    "relative_position",  # index / sentences in the article
+    "article_order",  # the article's place in the cluster, 0 (first) .. 1 (last)
+    "article_sentences",  # log(1 + sentences in the article)
+    "words",  # log(words)
+    "centrality",  # cosine to the cluster centroid
+    "support",  # share of the other outlets that state the same fact
+    "supported",  # at least one other outlet does
+    "coverage",  # concept weight held, over the cluster's most
+    "coverage_per_word",  # concept weight per word, over the cluster's most
+    "numbers",  # holds a digit
+    "entities",  # named entities, at most 5, over 5
+    "quote",  # holds a quotation mark
+    "standalone",  # reads on its own
+    "articles",  # log(articles in the cluster)
+    "outlets",  # log(independent outlets in the cluster)
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Signals:
+    """What selection knows of each sentence before choosing."""
+
+    sentences: Sequence[Sentence]
+    lengths: dict[str, int]  # article id -> its number of sentences
+    article_order: dict[str, int]  # article id -> its place in the cluster
+    group_count: int
+    concepts: Sequence[set[str]]
+    concept_weight: dict[str, float]
+    centrality: npt.NDArray[np.float32]
+    support: Sequence[int]
+    openings: Sequence[int]
+    sizes: Sequence[int]
+    standalone: Sequence[bool]
+
+
+def _signals(alignment: Alignment, vectors: Matrix, weights: SelectionWeights) -> _Signals:
+    sentences = [sentence for document in alignment.documents for sentence in document.sentences]
+    group_count = len(set(alignment.groups.values()))
+    concepts = [_concepts(sentence.text) for sentence in sentences]
+    concept_weight = _concept_weights(sentences, concepts, alignment.groups, group_count, weights.singleton)
+    centroid = _centroid(sentences, vectors, alignment.groups)
+    centrality = vectors @ centroid if len(vectors) else np.zeros(0, dtype=np.float32)
+    # A dateline ("PORT WENDELL (FPA) — ") is where the story was filed, not part of its fact: the
+    # summary quotes the sentence from just after it (the citation still starts the exact slice).
+    openings = [dateline_length(sentence.text) for sentence in sentences]
+    return _Signals(
+        sentences=sentences,
+        lengths={document.article.id: len(document.sentences) for document in alignment.documents},
+        article_order={document.article.id: k for k, document in enumerate(alignment.documents)},
+        group_count=group_count,
+        concepts=concepts,
+        concept_weight=concept_weight,
+        centrality=centrality,
+        support=[_support_groups(sentence, alignment) for sentence in sentences],
+        openings=openings,
+        sizes=[word_count(sentence.text[opening:]) for sentence, opening in zip(sentences, openings, strict=True)],
+        standalone=[
+            stands_alone(sentence.text[opening:]) for sentence, opening in zip(sentences, openings, strict=True)
+        ],
+    )
+
+
+def sentence_features(
+    alignment: Alignment, vectors: Matrix, features: Sequence[str] = SENTENCE_FEATURES
+) -> npt.NDArray[np.float64]:
+    """The value-model features of every sentence (rows in the alignment's sentence order)."""
+    return _sentence_matrix(_signals(alignment, vectors, SelectionWeights()), features)
+
+
+def _sentence_matrix(signals: _Signals, features: Sequence[str]) -> npt.NDArray[np.float64]:
+    sentences, sizes = signals.sentences, signals.sizes
+    held = np.array([sum(signals.concept_weight.get(c, 0.0) for c in found) for found in signals.concepts])
+    per_word = held / np.maximum(1, np.asarray(sizes, dtype=np.float64))
+    articles = len(signals.lengths)
+    columns: dict[str, Callable[[], npt.ArrayLike]] = {
+        "lead": lambda: [1.0 / (1.0 + s.index) ** 0.5 for s in sentences],
+        "first": lambda: [float(s.index == 0) for s in sentences],
+        "relative_position": lambda: [s.index / max(1, signals.lengths[s.article_id]) for s in sentences],
+        "article_order": lambda: [signals.article_order[s.article_id] / max(1, articles - 1) for s in sentences],
+        "article_sentences": lambda: [np.log1p(signals.lengths[s.article_id]) for s in sentences],
+        "words": lambda: np.log(np.maximum(1, np.asarray(sizes, dtype=np.float64))),
+        "centrality": lambda: signals.centrality.astype(np.float64),
+        "support": lambda: [count / max(1, signals.group_count - 1) for count in signals.support],
+        "supported": lambda: [float(count > 0) for count in signals.support],
+        "coverage": lambda: held / (held.max() or 1.0),
+        "coverage_per_word": lambda: per_word / (per_word.max() or 1.0),
+        "numbers": lambda: [float(any(ch.isdigit() for ch in s.text)) for s in sentences],
+        "entities": lambda: [min(5, len(s.entities)) / 5 for s in sentences],
+        "quote": lambda: [float(any(mark in s.text for mark in '"“”')) for s in sentences],
+        "standalone": lambda: [float(flag) for flag in signals.standalone],
+        "articles": lambda: np.full(len(sentences), np.log(max(1, articles))),
+        "outlets": lambda: np.full(len(sentences), np.log(max(1, signals.group_count))),
+    }
+    if not sentences:
+        return np.zeros((0, len(features)))
+    return np.column_stack([np.asarray(columns[name](), dtype=np.float64) for name in features])
 
 
 @dataclass(frozen=True, slots=True)

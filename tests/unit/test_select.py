@@ -9,7 +9,18 @@ import numpy as np
 import pytest
 
 from storyline.align import align
-from storyline.select import dateline_length, select, stands_alone, word_count
+from storyline.errors import ConfigError
+from storyline.select import (
+    SENTENCE_FEATURES,
+    LinearModel,
+    SelectionWeights,
+    dateline_length,
+    load_model,
+    select,
+    sentence_features,
+    stands_alone,
+    word_count,
+)
 from storyline.select import select as select_any
 from storyline.types import Alignment, Document, Summary
 from tests.unit.conftest import HashedBagOfWords, make_document
@@ -289,3 +300,40 @@ def test_ilp_fills_a_tight_budget_with_the_shared_facts(fake_encoder: HashedBagO
     assert sum(word_count(sentence.text) for sentence in summary.sentences) <= 16
     texts = " ".join(sentence.text for sentence in summary.sentences)
     assert "Marlin sank" in texts and "Rescuers saved" in texts
+
+
+def test_linear_model_standardises_then_weighs() -> None:
+    model = LinearModel(("a", "b"), (1.0, 0.0), (2.0, 1.0), (1.0, -1.0), 0.5)
+    scores = model.predict(np.array([[3.0, 1.0], [1.0, 0.0], [5.0, 0.0]]))
+    assert scores.tolist() == pytest.approx([0.5, 0.5, 2.5])
+
+
+def test_the_shipped_value_model_loads_and_scores_every_sentence(fake_encoder: HashedBagOfWords) -> None:
+    model = load_model("sentence-value.v1")
+    assert set(model.features) <= set(SENTENCE_FEATURES)
+    alignment, vectors = build(fake_encoder)
+    scores = model.predict(sentence_features(alignment, vectors, model.features))
+    assert scores.shape == (len(vectors),) and np.isfinite(scores).all()
+
+
+def test_an_unknown_model_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match=r"learn_value\.py"):
+        load_model("no-such-model")
+
+
+def test_features_have_a_row_per_sentence(fake_encoder: HashedBagOfWords) -> None:
+    alignment, vectors = build(fake_encoder)
+    matrix = sentence_features(alignment, vectors)
+    assert matrix.shape == (len(vectors), len(SENTENCE_FEATURES))
+    assert np.isfinite(matrix).all()
+
+
+def test_a_value_model_changes_which_sentences_win(fake_encoder: HashedBagOfWords, solver: str) -> None:
+    """A model that prizes the last sentences of an article makes the selector take them."""
+    alignment, vectors = build(fake_encoder)
+    late = LinearModel(("relative_position",), (0.0,), (1.0,), (50.0,), 0.0)
+    weights = SelectionWeights(learned=1.0, ilp_sentence=50.0)
+    plain = select_any(alignment, vectors, words=40, solver=solver)  # type: ignore[arg-type]
+    learned = select_any(alignment, vectors, words=40, weights=weights, solver=solver, value_model=late)  # type: ignore[arg-type]
+    assert sum(word_count(sentence.text) for sentence in learned.sentences) <= 40
+    assert [s.text for s in learned.sentences] != [s.text for s in plain.sentences]
