@@ -657,7 +657,7 @@ def _compare_pair(context: _Context, first: Sentence, second: Sentence) -> list[
         return []
     # The same frame told of two people ("X was reported missing in May", "Y was reported missing
     # in November"): each sentence names someone the other does not.
-    if found and pair.dice < SAME_SENTENCE and _other_people(context, first, second, found[0]):
+    if found and _other_parties(context, first, second, found[0]):
         return []
     loose_name = bool(found) and found[0].kind == "entity" and found[0].note != "substitution"
     if loose_name and _negations(first.text) != _negations(second.text):
@@ -665,17 +665,24 @@ def _compare_pair(context: _Context, first: Sentence, second: Sentence) -> list[
     return found
 
 
-def _other_people(context: _Context, first: Sentence, second: Sentence, finding: _Finding) -> bool:
-    """Each sentence names a person the other does not, besides the disputed words."""
+def _other_parties(context: _Context, first: Sentence, second: Sentence, finding: _Finding) -> bool:
+    """Each sentence names a person (or, for a number or date, a place) the other does not, besides
+    the disputed words: "Kenny Caulder Jr. is charged with seven counts" and "Austin Seth Hunt is
+    charged with five counts", "an attack in Kenya killed 213" and "in Tanzania, 11 were killed"."""
+    families = {"PERSON"} if finding.kind == "entity" else {"PERSON", "PLACE"}
 
-    def strangers(sentence: Sentence, other: Sentence) -> bool:
+    def strangers(sentence: Sentence, other: Sentence) -> set[str]:
         disputed = finding.sides.get(sentence.id, "")
-        return any(
-            _family(entity) == "PERSON" and entity.text not in disputed and not _mentions(entity, other)
+        return {
+            _family(entity)
             for entity in context.facts(sentence).names
-        )
+            if _family(entity) in families
+            and entity.text not in disputed
+            and not _mentions(entity, other)
+            and not any(_is_alias(entity.text, e.text) for e in context.facts(other).names)
+        }
 
-    return strangers(first, second) and strangers(second, first)
+    return bool(strangers(first, second) & strangers(second, first))
 
 
 def _frame_dice(first: Sentence, second: Sentence, finding: _Finding) -> float:
@@ -897,8 +904,10 @@ def _is_alias(x: str, y: str) -> bool:
     ta, tb = a.split(), b.split()
     if set(ta) <= set(tb) or set(tb) <= set(ta):
         return True
-    if SequenceMatcher(None, a, b).ratio() >= SAME_SPELLING:
+    if SequenceMatcher(None, a, b).ratio() >= SAME_SPELLING or _one_letter_apart(a, b):
         return True
+    if _STATES.get(a.removesuffix("."), a) == _STATES.get(b.removesuffix("."), b):
+        return True  # "Chesterfield, Va." and "Chesterfield, Virginia"
     if len(ta) == len(tb) and ta[:-1] == tb[:-1] and (_demonym(ta[-1], tb[-1]) or _demonym(tb[-1], ta[-1])):
         return True  # "Turkey" and "Turkish", "the Middle East" and "Middle Eastern"
     if min(len(ta), len(tb)) >= 3 and ta[:3] == tb[:3]:
@@ -906,6 +915,26 @@ def _is_alias(x: str, y: str) -> bool:
     initials_a = "".join(word[0] for word in ta if word not in ("of", "and", "the"))
     initials_b = "".join(word[0] for word in tb if word not in ("of", "and", "the"))
     return (len(ta) == 1 and a == initials_b) or (len(tb) == 1 and b == initials_a)
+
+
+def _one_letter_apart(a: str, b: str) -> bool:
+    """One long name with one letter mistyped ("Gadhafi", "Gadhadi")."""
+    return len(a) == len(b) >= 6 and sum(x != y for x, y in zip(a, b, strict=True)) == 1
+
+
+# The AP style abbreviations of the US states that news datelines use ("Laramie, Wyo.").
+_STATES = dict(
+    item.split(":")
+    for item in (
+        "ala:alabama, ariz:arizona, ark:arkansas, calif:california, colo:colorado, conn:connecticut, "
+        "del:delaware, fla:florida, ga:georgia, ill:illinois, ind:indiana, kan:kansas, ky:kentucky, "
+        "la:louisiana, md:maryland, mass:massachusetts, mich:michigan, minn:minnesota, miss:mississippi, "
+        "mo:missouri, mont:montana, neb:nebraska, nev:nevada, nh:new hampshire, nj:new jersey, nm:new mexico, "
+        "ny:new york, nc:north carolina, nd:north dakota, okla:oklahoma, ore:oregon, pa:pennsylvania, "
+        "ri:rhode island, sc:south carolina, sd:south dakota, tenn:tennessee, vt:vermont, va:virginia, "
+        "wash:washington, wva:west virginia, wis:wisconsin, wyo:wyoming"
+    ).split(", ")
+)
 
 
 _DEMONYM_ENDINGS = ("n", "an", "ian", "ese", "i", "ish", "ic", "ean", "k", "ern")

@@ -324,6 +324,8 @@ def test_how_things_stood_when_each_was_written_is_no_contradiction(pipeline: Pi
         ("Gaza City", "the Gaza Strip", True),
         ("U.S.", "the United States", True),
         ("Barack Obama", "Obama", True),
+        ("Va.", "Virginia", True),  # a state's AP abbreviation
+        ("Gadhafi", "Gadhadi", True),  # one letter mistyped
         ("Iran", "Iraq", False),
         ("Austria", "Australia", False),
         ("Moscow", "Geneva", False),
@@ -450,3 +452,26 @@ def test_a_day_that_owns_its_event_still_dates_it(pipeline: Pipeline) -> None:
     assert [c.kind for c in comparison.contradictions] == ["date"]
     explanation = comparison.contradictions[0].explanation
     assert "Thursday" in explanation and "Friday" in explanation
+
+
+def test_one_frame_told_of_two_people_or_places_is_no_contradiction(pipeline: Pipeline) -> None:
+    comparison = compare(
+        pipeline,
+        [
+            article(
+                "ledger",
+                LEAD,
+                "Deckhand Ruben Castellano, 19, of Port Wendell, is charged with seven counts of reckless "
+                "endangerment and two counts of failing to report a hazard.",
+                TAIL,
+            ),
+            article(
+                "observer",
+                OTHER_LEAD,
+                "Deckhand Tomas Birkeland, 23, of Port Wendell, was charged with five counts of reckless "
+                "endangerment and two counts of failing to report a hazard.",
+                OTHER_TAIL,
+            ),
+        ],
+    )
+    assert [c for c in comparison.contradictions if c.kind == "number"] == []
