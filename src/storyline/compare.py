@@ -655,6 +655,10 @@ def _compare_pair(context: _Context, first: Sentence, second: Sentence) -> list[
     ]
     if len(found) > 1 and pair.dice < SAME_SENTENCE:
         return []
+    # Another person (or place) and other figures: one frame told of two people ("X, 18, is charged
+    # with two counts", "Y, 23, was charged with five counts"), however alike the words.
+    if len(found) > 1 and any(finding.kind == "entity" for finding in found):
+        return []
     # The same frame told of two people ("X was reported missing in May", "Y was reported missing
     # in November"): each sentence names someone the other does not.
     if found and _other_parties(context, first, second, found[0]):
