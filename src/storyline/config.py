@@ -37,8 +37,10 @@ class Config:
         clean: remove page clutter from plain text (turn off for text that is already clean).
         max_chars: longer article texts are cut to this many characters (and a note is logged).
         min_words: an article with fewer words of prose after cleaning is not usable.
-        selector: registry name of the sentence selector ("coverage.v3": the integer program with a
-            sentence value learned on Multi-News val; "coverage.v2" without it; "coverage.v1" greedy).
+        selector: registry name of the sentence selector ("coverage.v2": the integer program over
+            concept coverage; "coverage.v3" the same with a sentence value learned on Multi-News
+            val, a little better on Multi-News-like short texts, worse on full-length articles;
+            "coverage.v1" greedy).
         compare: also compare the sources when summarizing (``Summary.comparison``: agreements,
             single-source claims, contradictions, quotes, timeline); off by default since it adds work.
     """
@@ -52,7 +54,7 @@ class Config:
     clean: bool = True
     max_chars: int = 200_000
     min_words: int = 25
-    selector: str = "coverage.v3"
+    selector: str = "coverage.v2"
     compare: bool = False
 
     def __post_init__(self) -> None:
