@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from storyline.config import Config
-from storyline.engines import Engine, check_engine, ordered_on_ray, ray_cluster
+from storyline.engines import Engine, check_engine, limit_threads, ordered_on_ray, ray_cluster
 from storyline.errors import ConfigError, InputError, ModelLoadError
 from storyline.pipeline import Pipeline
 from storyline.render import summary_to_dict
@@ -476,12 +476,7 @@ def _start_worker(config: Config, workers: int) -> None:
     # The parent stops the pool on Ctrl-C; workers that caught it too would print tracebacks.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # Share the cores: each worker's torch would otherwise start one thread per core.
-    try:
-        import torch
-
-        torch.set_num_threads(max(1, (os.cpu_count() or 1) // workers))
-    except ImportError:
-        pass
+    limit_threads(max(1, (os.cpu_count() or 1) // workers))
     _worker_pipeline = Pipeline(config)
 
 
@@ -503,12 +498,7 @@ class _RayWorker:
     """
 
     def __init__(self, config: Config, threads: int) -> None:
-        try:
-            import torch
-
-            torch.set_num_threads(threads)
-        except ImportError:
-            pass
+        limit_threads(threads)
         self._pipeline = Pipeline(config)
 
     def work(self, tasks: list[_Task]) -> list[RecordResult | _Fatal]:

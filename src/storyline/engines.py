@@ -19,7 +19,15 @@ from typing import Any, Literal, TypeVar
 
 from storyline.errors import ConfigError
 
-__all__ = ["BATCHES_PER_ACTOR", "PROBE_SECONDS", "Engine", "check_engine", "ordered_on_ray", "ray_cluster"]
+__all__ = [
+    "BATCHES_PER_ACTOR",
+    "PROBE_SECONDS",
+    "Engine",
+    "check_engine",
+    "limit_threads",
+    "ordered_on_ray",
+    "ray_cluster",
+]
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +42,16 @@ PROBE_SECONDS = 5.0
 
 BatchT = TypeVar("BatchT")
 ResultT = TypeVar("ResultT")
+
+
+def limit_threads(threads: int) -> None:
+    """Let torch in this (worker or actor) process use this many threads, so workers share the CPUs."""
+    try:
+        import torch
+
+        torch.set_num_threads(threads)
+    except ImportError:
+        pass
 
 
 def check_engine(engine: str, address: str | None) -> None:

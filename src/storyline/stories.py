@@ -19,7 +19,7 @@ from typing import Any
 
 from storyline.cluster import Signal, article_day, describe
 from storyline.config import Config
-from storyline.engines import Engine, check_engine, ordered_on_ray, ray_cluster
+from storyline.engines import Engine, check_engine, limit_threads, ordered_on_ray, ray_cluster
 from storyline.errors import ConfigError, ModelLoadError
 from storyline.pipeline import ArticleLike, Pipeline, as_articles
 from storyline.render import summary_from_dict, summary_to_dict
@@ -234,12 +234,7 @@ class _RayDescriber:
     """
 
     def __init__(self, config: Config, threads: int) -> None:
-        try:
-            import torch
-
-            torch.set_num_threads(threads)
-        except ImportError:
-            pass
+        limit_threads(threads)
         self._pipeline = Pipeline(config)
 
     def work(self, batch: _Batch) -> _Prepared | _Fatal:
