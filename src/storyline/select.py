@@ -132,9 +132,19 @@ _DATELINE = re.compile(
 )
 
 
-def dateline_length(text: str) -> int:
-    """How many characters of a sentence's start are a dateline (0 when it opens with none)."""
-    match = _DATELINE.match(text)
+# The same in title case, as many sites print it ("Washington - ", "Washington (CNN) — "): only at
+# an article's start and with a spaced dash, since "Obama - " could open any sentence.
+_TITLE_DATELINE = re.compile(
+    r"^[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2}(?:,\s*[A-Z][A-Za-z.]+(?:\s+[A-Z][A-Za-z.]+)?)?"
+    r"(?:\s*\([A-Za-z0-9 .&/-]{1,30}\))?\s+(?:—|–|--?)\s+(?=[A-Z\"“‘'0-9])"
+)
+
+
+def dateline_length(text: str, *, first: bool = False) -> int:
+    """How many characters of a sentence's start are a dateline (0 when it opens with none).
+
+    ``first``: the sentence opens its article, where a title-case dateline may stand too."""
+    match = _DATELINE.match(text) or (_TITLE_DATELINE.match(text) if first else None)
     if match is None or len(match.group(0).split()) > 8:
         return 0
     return match.end()
@@ -361,7 +371,11 @@ def _signals(alignment: Alignment, vectors: Matrix, weights: SelectionWeights) -
     centrality = vectors @ centroid if len(vectors) else np.zeros(0, dtype=np.float32)
     # A dateline ("PORT WENDELL (FPA) — ") is where the story was filed, not part of its fact: the
     # summary quotes the sentence from just after it (the citation still starts the exact slice).
-    openings = [dateline_length(sentence.text) for sentence in sentences]
+    openings = [
+        dateline_length(sentence.text, first=index == 0)
+        for document in alignment.documents
+        for index, sentence in enumerate(document.sentences)
+    ]
     return _Signals(
         sentences=sentences,
         lengths={document.article.id: len(document.sentences) for document in alignment.documents},

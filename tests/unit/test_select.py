@@ -269,6 +269,21 @@ def test_dateline_is_left_out_of_the_quoted_sentence(text: str, rest: str | None
     assert text[dateline_length(text) :] == (rest or text)
 
 
+@pytest.mark.parametrize(
+    ("text", "rest"),
+    [
+        ("Washington - In a rare outreach, the mayor wrote a letter.", "In a rare outreach, the mayor wrote a letter."),
+        ("Washington (CNN) — The White House said nothing.", "The White House said nothing."),
+        ("Port Wendell, Maine — A ship hit the bridge.", "A ship hit the bridge."),
+        ("Obama-era rules still apply to the port.", None),
+        ("Mayor Brandvold — who closed the bridge — spoke on Friday.", None),
+    ],
+)
+def test_a_title_case_dateline_is_left_out_only_at_an_articles_start(text: str, rest: str | None) -> None:
+    assert text[dateline_length(text, first=True) :] == (rest or text)
+    assert dateline_length(text) == 0
+
+
 def test_summary_quotes_a_sentence_from_after_its_dateline(fake_encoder: HashedBagOfWords) -> None:
     lead = "PORT WENDELL (FPA) — " + SHARED_FACT
     documents = cluster()
