@@ -529,10 +529,29 @@ def _frame_words(sentence: Sentence) -> frozenset[str]:
 _VALUE_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"})
 
 
+def _templated(context: _Context, first: Sentence, second: Sentence) -> bool:
+    """Either article tells the same frame of other names too ("X, 18, of Orrum, is charged with
+    ...", "Y, 23, of Rowland, is charged with ..."): a list of parallel facts, not one fact."""
+    for sentence, other in ((first, second), (second, first)):
+        frame = _frame_words(other)
+        document = next(d for d in context.alignment.documents if d.article.id == sentence.article_id)
+        # (A sentence printed twice, as a caption and in the text, is no list.)
+        if any(
+            _dice(_frame_words(candidate), frame) >= SAME_SENTENCE
+            for candidate in document.sentences
+            if candidate.id != sentence.id and candidate.text != sentence.text
+        ):
+            return True
+    return False
+
+
 def _contradictions(context: _Context) -> tuple[Contradiction, ...]:
     findings: list[_Finding] = []
     for first, second in _candidate_pairs(context):
-        for finding in _compare_pair(context, first, second):
+        found = _compare_pair(context, first, second)
+        if any(finding.kind == "entity" for finding in found) and _templated(context, first, second):
+            continue
+        for finding in found:
             finding.spans = {first.id: context.cite(first), second.id: context.cite(second)}
             findings.append(finding)
     return tuple(_merge_findings(context, findings))

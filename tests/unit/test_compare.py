@@ -475,3 +475,25 @@ def test_one_frame_told_of_two_people_or_places_is_no_contradiction(pipeline: Pi
         ],
     )
     assert comparison.contradictions == ()
+
+
+def test_names_in_a_list_of_parallel_sentences_are_no_contradiction(pipeline: Pipeline) -> None:
+    comparison = compare(
+        pipeline,
+        [
+            article(
+                "ledger",
+                LEAD,
+                "Deckhand Ruben Castellano, 19, of Port Wendell, is charged with reckless endangerment of the crew.",
+                "Deckhand Tomas Birkeland, 23, of Marlow, is charged with reckless endangerment of the crew.",
+                TAIL,
+            ),
+            article(
+                "observer",
+                OTHER_LEAD,
+                "Deckhand Ines Moravec, 31, of Port Wendell, was charged with reckless endangerment of the crew.",
+                OTHER_TAIL,
+            ),
+        ],
+    )
+    assert [c for c in comparison.contradictions if c.kind == "entity"] == []
