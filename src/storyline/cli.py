@@ -343,6 +343,7 @@ def _ingest(args: argparse.Namespace) -> int:
     articles = _read_inputs(args, problems)
     if not articles:
         return EXIT_NOTHING_USABLE
+    existed = args.db.exists()
     store = _open_store(args, create=True)
     if store is None:
         return EXIT_USAGE
@@ -351,22 +352,29 @@ def _ingest(args: argparse.Namespace) -> int:
         from tqdm import tqdm
 
         bar = tqdm(total=len(articles), unit="article", desc="ingest", file=sys.stderr, dynamic_ncols=True)
-    with store:
-        try:
-            counts = ingest(
-                store,
-                Pipeline(_config(args)),
-                articles,
-                problems=problems,
-                progress=bar.update if bar else None,
-                engine=args.engine,
-                address=args.address,
-                workers=args.workers,
-            )
-        finally:
-            if bar is not None:
-                bar.close()
-        stories_total = len(store.stories())
+    try:
+        with store:
+            try:
+                counts = ingest(
+                    store,
+                    Pipeline(_config(args)),
+                    articles,
+                    problems=problems,
+                    progress=bar.update if bar else None,
+                    engine=args.engine,
+                    address=args.address,
+                    workers=args.workers,
+                )
+            finally:
+                if bar is not None:
+                    bar.close()
+            stories_total = len(store.stories())
+    except ConfigError:
+        # Nothing was stored (the engine could not start): leave no empty database behind.
+        if not existed:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{args.db}{suffix}").unlink(missing_ok=True)
+        raise
     _report(problems, args.quiet)
     if not args.quiet:
         print(

@@ -84,6 +84,7 @@ def test_ingest_engine_usage_errors_are_one_line(
     assert code == EXIT_USAGE
     assert words in err and "Traceback" not in err
     assert all(line.startswith("storyline:") for line in err.strip().splitlines())
+    assert not (tmp_path / "stories.db").exists()  # no empty database left behind
 
 
 def test_ingest_without_ray_installed_says_how_to_install_it(
