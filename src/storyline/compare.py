@@ -530,17 +530,19 @@ _VALUE_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "MONEY", "PERCENT", "QUAN
 
 
 def _templated(context: _Context, first: Sentence, second: Sentence) -> bool:
-    """Either article tells the same frame of other names too ("X, 18, of Orrum, is charged with
-    ...", "Y, 23, of Rowland, is charged with ..."): a list of parallel facts, not one fact."""
+    """Either article tells the same frame of other names in two more sentences ("X, 18, of Orrum,
+    is charged with ...", "Y, 23, of Rowland, is charged with ..."): a list of parallel facts."""
     for sentence, other in ((first, second), (second, first)):
         frame = _frame_words(other)
         document = next(d for d in context.alignment.documents if d.article.id == sentence.article_id)
-        # (A sentence printed twice, as a caption and in the text, is no list.)
-        if any(
-            _dice(_frame_words(candidate), frame) >= SAME_SENTENCE
+        # Two more such sentences make a list; one may be the same sentence printed twice (a caption
+        # and the text, a quotation with and without its attribution).
+        siblings = sum(
+            1
             for candidate in document.sentences
-            if candidate.id != sentence.id and candidate.text != sentence.text
-        ):
+            if candidate.id != sentence.id and _dice(_frame_words(candidate), frame) >= SAME_SENTENCE
+        )
+        if siblings >= 2:
             return True
     return False
 

@@ -486,6 +486,7 @@ def test_names_in_a_list_of_parallel_sentences_are_no_contradiction(pipeline: Pi
                 LEAD,
                 "Deckhand Ruben Castellano, 19, of Port Wendell, is charged with reckless endangerment of the crew.",
                 "Deckhand Tomas Birkeland, 23, of Marlow, is charged with reckless endangerment of the crew.",
+                "Deckhand Aino Lehtinen, 27, of Calder, is charged with reckless endangerment of the crew.",
                 TAIL,
             ),
             article(
