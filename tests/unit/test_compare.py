@@ -68,6 +68,11 @@ def compare(pipeline: Pipeline, articles: Sequence[Article]) -> Comparison:
     return comparison
 
 
+def compare_two(pipeline: Pipeline, one: str, other: str) -> Comparison:
+    """Two outlets' reports of the bridge story, told in their own words, differing in one sentence."""
+    return compare(pipeline, [article("ledger", LEAD, one, TAIL), article("observer", OTHER_LEAD, other, OTHER_TAIL)])
+
+
 def cited_text(comparison: Comparison, span: Citation) -> str:
     text = next(a.text for a in comparison.articles if a.id == span.article)
     return text[span.start : span.end]
@@ -336,24 +341,12 @@ def test_names_of_one_place_or_person(first: str, second: str, same: bool) -> No
 
 
 def test_a_person_put_for_another_in_a_reworded_sentence_is_found(pipeline: Pipeline) -> None:
-    comparison = compare(
+    comparison = compare_two(
         pipeline,
-        [
-            article(
-                "ledger",
-                LEAD,
-                "Harbor pilot Marten Oyelaran, a veteran of thirty years on the river, was guiding the ship when "
-                "its engines failed.",
-                TAIL,
-            ),
-            article(
-                "observer",
-                OTHER_LEAD,
-                "The ship was being guided by a veteran harbor pilot of thirty years on the river, Gideon Falkner, "
-                "when its engines failed.",
-                OTHER_TAIL,
-            ),
-        ],
+        "Harbor pilot Marten Oyelaran, a veteran of thirty years on the river, was guiding the ship when "
+        "its engines failed.",
+        "The ship was being guided by a veteran harbor pilot of thirty years on the river, Gideon Falkner, "
+        "when its engines failed.",
     )
     assert [c.kind for c in comparison.contradictions] == ["entity"]
     explanation = comparison.contradictions[0].explanation
@@ -361,93 +354,42 @@ def test_a_person_put_for_another_in_a_reworded_sentence_is_found(pipeline: Pipe
 
 
 def test_two_people_quoted_in_one_frame_are_no_contradiction(pipeline: Pipeline) -> None:
-    comparison = compare(
+    comparison = compare_two(
         pipeline,
-        [
-            article(
-                "ledger",
-                LEAD,
-                "The harbor authority quoted city engineer Dana Whitcombe as saying that the repairs to the damaged "
-                "pier should not be read as a reason to close the port.",
-                TAIL,
-            ),
-            article(
-                "observer",
-                OTHER_LEAD,
-                "The harbor authority quoted transport commissioner Luis Arroyave as saying that the repairs to the "
-                "damaged pier and the channel would take most of the summer.",
-                OTHER_TAIL,
-            ),
-        ],
+        "The harbor authority quoted city engineer Dana Whitcombe as saying that the repairs to the damaged "
+        "pier should not be read as a reason to close the port.",
+        "The harbor authority quoted transport commissioner Luis Arroyave as saying that the repairs to the "
+        "damaged pier and the channel would take most of the summer.",
     )
     assert [c for c in comparison.contradictions if c.kind == "entity"] == []
 
 
 def test_numerals_and_number_words_in_one_quotation_are_the_same_words(pipeline: Pipeline) -> None:
-    comparison = compare(
+    comparison = compare_two(
         pipeline,
-        [
-            article(
-                "ledger",
-                LEAD,
-                '"Seven to 10 times the ship drifted toward that same pier during the night," Mayor Annika '
-                "Brandvold said.",
-                TAIL,
-            ),
-            article(
-                "observer",
-                OTHER_LEAD,
-                '"7-10 times the ship drifted toward that same pier during the night," Mayor Annika Brandvold said.',
-                OTHER_TAIL,
-            ),
-        ],
+        '"Seven to 10 times the ship drifted toward that same pier during the night," Mayor Annika Brandvold said.',
+        '"7-10 times the ship drifted toward that same pier during the night," Mayor Annika Brandvold said.',
     )
     assert [c for c in comparison.contradictions if c.kind == "quote"] == []
     assert len(comparison.quotes) == 1
 
 
 def test_two_events_on_two_days_in_loosely_alike_sentences_are_no_contradiction(pipeline: Pipeline) -> None:
-    comparison = compare(
+    comparison = compare_two(
         pipeline,
-        [
-            article(
-                "ledger",
-                LEAD,
-                "Also on Sunday, a dispute was brewing over the scheduled meeting of the harbor commission during "
-                "the mayor's visit.",
-                TAIL,
-            ),
-            article(
-                "observer",
-                OTHER_LEAD,
-                "The hardest moment of the mayor's visit will be her address on Monday to the harbor commission "
-                "and the pilots' union.",
-                OTHER_TAIL,
-            ),
-        ],
+        "Also on Sunday, a dispute was brewing over the scheduled meeting of the harbor commission during "
+        "the mayor's visit.",
+        "The hardest moment of the mayor's visit will be her address on Monday to the harbor commission "
+        "and the pilots' union.",
     )
     assert [c for c in comparison.contradictions if c.kind == "date"] == []
 
 
 def test_a_day_that_owns_its_event_still_dates_it(pipeline: Pipeline) -> None:
-    comparison = compare(
+    comparison = compare_two(
         pipeline,
-        [
-            article(
-                "ledger",
-                LEAD,
-                "The repair contract for the damaged pier will be signed at Thursday's council meeting in the "
-                "harbor hall.",
-                TAIL,
-            ),
-            article(
-                "observer",
-                OTHER_LEAD,
-                "The repair contract for the damaged pier will be signed in the harbor hall at a council meeting "
-                "on Friday.",
-                OTHER_TAIL,
-            ),
-        ],
+        "The repair contract for the damaged pier will be signed at Thursday's council meeting in the harbor hall.",
+        "The repair contract for the damaged pier will be signed in the harbor hall at a council meeting on Friday.",
     )
     assert [c.kind for c in comparison.contradictions] == ["date"]
     explanation = comparison.contradictions[0].explanation
@@ -455,24 +397,12 @@ def test_a_day_that_owns_its_event_still_dates_it(pipeline: Pipeline) -> None:
 
 
 def test_one_frame_told_of_two_people_or_places_is_no_contradiction(pipeline: Pipeline) -> None:
-    comparison = compare(
+    comparison = compare_two(
         pipeline,
-        [
-            article(
-                "ledger",
-                LEAD,
-                "Deckhand Ruben Castellano, 19, of Port Wendell, is charged with seven counts of reckless "
-                "endangerment and two counts of failing to report a hazard.",
-                TAIL,
-            ),
-            article(
-                "observer",
-                OTHER_LEAD,
-                "Deckhand Tomas Birkeland, 23, of Port Wendell, was charged with five counts of reckless "
-                "endangerment and two counts of failing to report a hazard.",
-                OTHER_TAIL,
-            ),
-        ],
+        "Deckhand Ruben Castellano, 19, of Port Wendell, is charged with seven counts of reckless "
+        "endangerment and two counts of failing to report a hazard.",
+        "Deckhand Tomas Birkeland, 23, of Port Wendell, was charged with five counts of reckless "
+        "endangerment and two counts of failing to report a hazard.",
     )
     assert comparison.contradictions == ()
 
