@@ -287,6 +287,7 @@ class _Context:
         self.names = {document.article.id: person_names(document.sentences) for document in alignment.documents}
         self.people = _People(self.names.values())
         self._facts: dict[str, _Facts] = {}
+        self._frames: dict[str, frozenset[str]] = {}
         self._together: dict[tuple[str, str], bool] = {}
 
     def cite(self, sentence: Sentence) -> Citation:
@@ -318,6 +319,13 @@ class _Context:
             known = any(_mentions(first, s) and _mentions(second, s) for s in self.sentences)
             self._together[key] = known
         return known
+
+    def frame(self, sentence: Sentence) -> frozenset[str]:
+        """The sentence's content words outside its names, numbers and dates (computed once)."""
+        found = self._frames.get(sentence.id)
+        if found is None:
+            found = self._frames[sentence.id] = _frame_words(sentence)
+        return found
 
     def facts(self, sentence: Sentence) -> _Facts:
         found = self._facts.get(sentence.id)
@@ -490,7 +498,7 @@ def _candidate_pairs(context: _Context) -> list[tuple[Sentence, Sentence]]:
     but the alignment's cut-offs were set for summaries; word overlap finds the rest.
     """
     words = {sentence.id: _content_words(sentence.text) for sentence in context.sentences}
-    frames = {sentence.id: _frame_words(sentence) for sentence in context.sentences}
+    frames = {sentence.id: context.frame(sentence) for sentence in context.sentences}
     # Fragments ("graf 19 pvs", a dateline) share their few words with anything.
     short = {sentence.id for sentence in context.sentences if _claim_words(sentence.text) < MIN_CLAIM_WORDS}
     pairs: dict[tuple[str, str], tuple[Sentence, Sentence]] = {}
@@ -533,14 +541,14 @@ def _templated(context: _Context, first: Sentence, second: Sentence) -> bool:
     """Either article tells the same frame of other names in two more sentences ("X, 18, of Orrum,
     is charged with ...", "Y, 23, of Rowland, is charged with ..."): a list of parallel facts."""
     for sentence, other in ((first, second), (second, first)):
-        frame = _frame_words(other)
+        frame = context.frame(other)
         document = next(d for d in context.alignment.documents if d.article.id == sentence.article_id)
         # Two more such sentences make a list; one may be the same sentence printed twice (a caption
         # and the text, a quotation with and without its attribution).
         siblings = sum(
             1
             for candidate in document.sentences
-            if candidate.id != sentence.id and _dice(_frame_words(candidate), frame) >= SAME_SENTENCE
+            if candidate.id != sentence.id and _dice(context.frame(candidate), frame) >= SAME_SENTENCE
         )
         if siblings >= 2:
             return True
@@ -1029,7 +1037,7 @@ def _name_conflict(context: _Context, pair: _Pair, ea: list[Entity], eb: list[En
             and not (_speaker(first, x) or _speaker(second, y))
             and not context.together(x, y)
             and context.people.canonical(x.text) != context.people.canonical(y.text)
-            and _dice(_frame_words(first), _frame_words(second)) >= SAME_ROLE
+            and _dice(context.frame(first), context.frame(second)) >= SAME_ROLE
         ):
             return _name_finding(first, x.text, second, y.text, "person")
     # A name spaCy did not label, put for one it did ("Khalid said" against "Mr Wilson said").
