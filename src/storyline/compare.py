@@ -672,15 +672,14 @@ def _compare_pair(context: _Context, first: Sentence, second: Sentence) -> list[
         )
         if finding is not None
     ]
-    # Sentences this different in wording tell different facts, except a count against a vague
-    # amount ("at least the fourth time", "multiple times"), which is only ever worded differently.
-    # What the two sentences say besides the disputed words must be mostly the same.
-    # A count against a vague amount must at least be the same statement by meaning.
+    # What the two sentences say besides the disputed words must be mostly the same, except for a
+    # count against a vague amount ("at least the fourth time", "multiple times"), which is only
+    # ever worded differently: that pair must be the same statement by meaning.
     similar = context.similarity(first.id, second.id) >= PAIR_SIMILARITY
     found = [
         finding
         for finding in found
-        if (similar if finding.note == VAGUE_NOTE else _frame_dice(first, second, finding) >= MIN_FACT_DICE)
+        if (similar if finding.note == VAGUE_NOTE else _dice_besides(first, second, finding) >= MIN_FACT_DICE)
     ]
     if len(found) > 1 and pair.dice < SAME_SENTENCE:
         return []
@@ -718,7 +717,7 @@ def _other_parties(context: _Context, first: Sentence, second: Sentence, finding
     return bool(strangers(first, second) & strangers(second, first))
 
 
-def _frame_dice(first: Sentence, second: Sentence, finding: _Finding) -> float:
+def _dice_besides(first: Sentence, second: Sentence, finding: _Finding) -> float:
     """The content-word overlap (Dice) of two sentences outside the words they disagree on."""
     words_a = _content_words(first.text) - _content_words(finding.sides.get(first.id, ""))
     words_b = _content_words(second.text) - _content_words(finding.sides.get(second.id, ""))
