@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from storyline.config import Config
-from storyline.engines import Engine, check_engine, limit_threads, ordered_on_ray, ray_cluster
+from storyline.engines import Engine, Fatal, check_engine, limit_threads, ordered_on_ray, ray_cluster
 from storyline.errors import ConfigError, InputError, ModelLoadError
 from storyline.pipeline import Pipeline
 from storyline.render import summary_to_dict
@@ -92,13 +92,6 @@ class _Task:
     documents: tuple[dict[str, str], ...] = ()
     problems: tuple[Problem, ...] = ()
     result: RecordResult | None = None  # set when no summarizing is needed (bad record, resumed)
-
-
-@dataclass(frozen=True, slots=True)
-class _Fatal:
-    """A worker could not load its models: the whole batch stops."""
-
-    message: str
 
 
 def run_batch(
@@ -274,7 +267,7 @@ def _results(
     try:
         for outcome in pool.imap(_work, _tasks(records, done_ids, done_lines, gate), chunksize):
             gate.leave()
-            if isinstance(outcome, _Fatal):
+            if isinstance(outcome, Fatal):
                 raise ModelLoadError(outcome.message)
             yield outcome
     except BaseException:
@@ -480,14 +473,14 @@ def _start_worker(config: Config, workers: int) -> None:
     _worker_pipeline = Pipeline(config)
 
 
-def _work(task: _Task) -> RecordResult | _Fatal:
+def _work(task: _Task) -> RecordResult | Fatal:
     if task.result is not None:
         return task.result
     assert _worker_pipeline is not None, "the pool's initializer builds the pipeline"
     try:
         return _summarize(task, _worker_pipeline)
     except ModelLoadError as error:
-        return _Fatal(str(error))
+        return Fatal(str(error))
 
 
 class _RayWorker:
@@ -501,9 +494,9 @@ class _RayWorker:
         limit_threads(threads)
         self._pipeline = Pipeline(config)
 
-    def work(self, tasks: list[_Task]) -> list[RecordResult | _Fatal]:
+    def work(self, tasks: list[_Task]) -> list[RecordResult | Fatal]:
         """Summarize a batch of records, in order; stops at a model that cannot load."""
-        outcomes: list[RecordResult | _Fatal] = []
+        outcomes: list[RecordResult | Fatal] = []
         for task in tasks:
             if task.result is not None:
                 outcomes.append(task.result)
@@ -511,7 +504,7 @@ class _RayWorker:
             try:
                 outcomes.append(_summarize(task, self._pipeline))
             except ModelLoadError as error:
-                outcomes.append(_Fatal(str(error)))
+                outcomes.append(Fatal(str(error)))
                 break
         return outcomes
 
@@ -546,7 +539,7 @@ def _ray_results(
         with closing(outcomes):
             for batch in outcomes:
                 for outcome in batch:
-                    if isinstance(outcome, _Fatal):
+                    if isinstance(outcome, Fatal):
                         raise ModelLoadError(outcome.message)
                     yield outcome
 
@@ -562,7 +555,7 @@ def _chunks(tasks: Iterable[_Task], size: int) -> Iterator[list[_Task]]:
         yield batch
 
 
-def _known_results(batch: list[_Task]) -> list[RecordResult | _Fatal] | None:
+def _known_results(batch: list[_Task]) -> list[RecordResult | Fatal] | None:
     """The results of a batch of bad or resumed records only (no actor needed), else None."""
     if all(task.result is not None for task in batch):
         return [task.result for task in batch if task.result is not None]

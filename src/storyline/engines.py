@@ -15,6 +15,7 @@ import socket
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
 from storyline.errors import ConfigError
@@ -23,6 +24,7 @@ __all__ = [
     "BATCHES_PER_ACTOR",
     "PROBE_SECONDS",
     "Engine",
+    "Fatal",
     "check_engine",
     "limit_threads",
     "ordered_on_ray",
@@ -42,6 +44,14 @@ PROBE_SECONDS = 5.0
 
 BatchT = TypeVar("BatchT")
 ResultT = TypeVar("ResultT")
+
+
+@dataclass(frozen=True, slots=True)
+class Fatal:
+    """A worker or actor could not load its models: sent back in place of a result, it stops the
+    whole job (the caller raises ModelLoadError with the message)."""
+
+    message: str
 
 
 def limit_threads(threads: int) -> None:

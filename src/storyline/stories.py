@@ -19,7 +19,7 @@ from typing import Any
 
 from storyline.cluster import Signal, article_day, describe
 from storyline.config import Config
-from storyline.engines import Engine, check_engine, limit_threads, ordered_on_ray, ray_cluster
+from storyline.engines import Engine, Fatal, check_engine, limit_threads, ordered_on_ray, ray_cluster
 from storyline.errors import ConfigError, ModelLoadError
 from storyline.pipeline import ArticleLike, Pipeline, as_articles
 from storyline.render import summary_from_dict, summary_to_dict
@@ -133,7 +133,7 @@ def ingest(
             sent = (
                 _Batch(tuple(batch), frozenset(store.stored_ids(article.id for article in batch))) for batch in batches
             )
-            outcomes: Generator[_Prepared | _Fatal, None, None] = ordered_on_ray(
+            outcomes: Generator[_Prepared | Fatal, None, None] = ordered_on_ray(
                 ray, _RayDescriber, (pipeline.config, 1), sent, workers=workers, label="ingest"
             )
             prepared = _checked(stack.enter_context(contextlib.closing(outcomes)))
@@ -172,13 +172,6 @@ class _Batch:
 
     articles: tuple[Article, ...]
     stored: frozenset[str]
-
-
-@dataclass(frozen=True, slots=True)
-class _Fatal:
-    """An actor could not load its models: the whole ingest stops."""
-
-    message: str
 
 
 def _prepare(pipeline: Pipeline, batch: Sequence[Article]) -> _Prepared:
@@ -220,9 +213,9 @@ def _store(store: Store, pipeline: Pipeline, ready: _Prepared, counts: IngestCou
         counts.count(known.get(article.id) or stored[article.id])
 
 
-def _checked(outcomes: Iterable[_Prepared | _Fatal]) -> Iterator[_Prepared]:
+def _checked(outcomes: Iterable[_Prepared | Fatal]) -> Iterator[_Prepared]:
     for outcome in outcomes:
-        if isinstance(outcome, _Fatal):
+        if isinstance(outcome, Fatal):
             raise ModelLoadError(outcome.message)
         yield outcome
 
@@ -237,14 +230,14 @@ class _RayDescriber:
         limit_threads(threads)
         self._pipeline = Pipeline(config)
 
-    def work(self, batch: _Batch) -> _Prepared | _Fatal:
+    def work(self, batch: _Batch) -> _Prepared | Fatal:
         """Clean and check a batch, and describe its usable articles that are not stored yet."""
         ready = _prepare(self._pipeline, batch.articles)
         wanted = [index for index, article in enumerate(ready.usable) if article.id not in batch.stored]
         try:
             made = _describe(self._pipeline, [ready.usable[i] for i in wanted], [ready.days[i] for i in wanted])
         except ModelLoadError as error:
-            return _Fatal(str(error))
+            return Fatal(str(error))
         signals: list[Signal | None] = [None] * len(ready.usable)
         for index, signal in zip(wanted, made, strict=True):
             signals[index] = signal
