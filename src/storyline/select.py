@@ -101,8 +101,13 @@ class SelectionWeights:
 
 
 def word_count(text: str) -> int:
-    """Number of whitespace-separated words (the unit of every budget)."""
-    return len(text.split())
+    """Number of words (the unit of every budget): whitespace-separated tokens holding a letter or a digit.
+
+    A dash, a bracket or a quotation mark standing alone ("--", "(", "``") is no word, as a reader
+    and ROUGE count them; counting them would leave part of the budget unused on texts that space out
+    their punctuation (Multi-News: about 3% of the tokens, on 600 val clusters).
+    """
+    return sum(1 for token in text.split() if any(character.isalnum() for character in token))
 
 
 def stands_alone(text: str) -> bool:

@@ -139,6 +139,19 @@ def test_select_with_a_budget_below_every_sentence_is_empty(fake_encoder: Hashed
     assert summarize(fake_encoder, words=5).sentences == ()
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The bridge -- closed since Tuesday -- reopens on Friday .", 8),
+        ("``We will rebuild,'' she said _ and left .", 7),
+        ("( us$ 61.1 million )", 3),
+        ("", 0),
+    ],
+)
+def test_word_count_leaves_out_tokens_without_a_letter_or_digit(text: str, expected: int) -> None:
+    assert word_count(text) == expected
+
+
 @pytest.mark.parametrize("max_sentences", [1, 2, 3])
 def test_select_respects_max_sentences(fake_encoder: HashedBagOfWords, max_sentences: int) -> None:
     summary = summarize(fake_encoder, words=1000, max_sentences=max_sentences)
