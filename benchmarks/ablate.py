@@ -23,7 +23,9 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(0, str(REPO / "benchmarks"))
 
+from rouge import truncate_words  # noqa: E402
 from storyline import Config, Pipeline  # noqa: E402
 from storyline.align import align  # noqa: E402
 from storyline.errors import InputError  # noqa: E402
@@ -84,24 +86,19 @@ def prepare(clusters: list[dict[str, Any]], cache: Path) -> list[tuple[Any, Any,
 
 
 def truncate(sentences: list[str], words: int) -> str:
-    """The first ``words`` words, sentence per line, lower-cased."""
-    kept: list[str] = []
-    left = words
-    for sentence in sentences:
-        tokens = sentence.split()
-        if left <= 0:
-            break
-        kept.append(" ".join(tokens[:left]))
-        left -= len(tokens)
-    return "\n".join(kept).lower()
+    """The first ``words`` words (as rouge.py counts and cuts them), sentence per line, lower-cased."""
+    return "\n".join(truncate_words(sentences, words)).lower()
 
 
 Variant = Callable[[Any, Any, int], list[str]]
 
 
-def selection_variant(solver: str = "greedy", value_model: str | None = None, **changes: Any) -> Variant:
-    """A variant that runs select() with a solver, some SelectionWeights changed and optionally a
-    learned value model (a name of src/storyline/weights/*.json, see benchmarks/learn_value.py)."""
+def selection_variant(
+    solver: str = "greedy", value_model: str | None = None, fill: bool = False, **changes: Any
+) -> Variant:
+    """A variant that runs select() with a solver, some SelectionWeights changed, optionally a
+    learned value model (a name of src/storyline/weights/*.json, see benchmarks/learn_value.py)
+    and optionally ``fill`` (one last sentence past the budget, cut by the scoring)."""
     weights = dataclasses.replace(SelectionWeights(), **changes)
 
     def run(documents: Any, vectors: Any, budget: int = BUDGET) -> list[str]:
@@ -114,6 +111,7 @@ def selection_variant(solver: str = "greedy", value_model: str | None = None, **
             weights=weights,
             solver=solver,
             value_model=load_model(value_model) if value_model else None,
+            fill=fill,
         )
         return [sentence.text for sentence in summary.sentences]
 
@@ -138,6 +136,7 @@ VARIANTS: dict[str, Variant] = {
     "ilp_sentence_0": selection_variant("ilp", ilp_sentence=0.0),
     "ilp_sentence_3": selection_variant("ilp", ilp_sentence=3.0),
     "ilp_min_weight_2": selection_variant("ilp", ilp_min_weight=2.0),
+    "ilp_fill": selection_variant("ilp", fill=True),
     # The learned sentence value (benchmarks/learn_value.py, fitted on val clusters 1000-1999),
     # added to the hand-set value or replacing it; "ilp_value_only_1.0" is coverage.v3.
     **{

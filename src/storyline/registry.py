@@ -24,7 +24,13 @@ class Selector(Protocol):
     """Chooses, orders and cites summary sentences."""
 
     def __call__(
-        self, alignment: Alignment, vectors: npt.NDArray[np.float32], *, words: int, max_sentences: int | None
+        self,
+        alignment: Alignment,
+        vectors: npt.NDArray[np.float32],
+        *,
+        words: int,
+        max_sentences: int | None,
+        fill: bool = False,
     ) -> Summary: ...
 
 

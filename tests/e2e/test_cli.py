@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from storyline.cli import EXIT_NOTHING_USABLE, EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, main
+from storyline.select import word_count
 from tests.conftest import BAD, EXAMPLE
 
 pytestmark = pytest.mark.model
@@ -60,6 +61,19 @@ def test_sentences_cap(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "summarize", str(EXAMPLE), "--sentences", "2", "--format", "json")
     assert code == EXIT_OK
     assert len(json.loads(out)["sentences"]) == 2
+
+
+def test_fill_runs_one_last_sentence_past_the_budget(capsys: pytest.CaptureFixture[str]) -> None:
+    words = 23  # the example's sentences fill 19 of 23 words, no more
+    code, out, _ = run(capsys, "summarize", str(EXAMPLE), "--words", str(words), "--format", "json")
+    assert code == EXIT_OK
+    within = json.loads(out)["sentences"]
+    code, out, _ = run(capsys, "summarize", str(EXAMPLE), "--words", str(words), "--fill", "--format", "json")
+    assert code == EXIT_OK
+    filled = json.loads(out)["sentences"]
+    assert sum(word_count(s["text"]) for s in within) < words
+    assert filled[:-1] == within
+    assert words < sum(word_count(s["text"]) for s in filled)
 
 
 def _expect_skip(capsys: pytest.CaptureFixture[str], bad: Path, words: str) -> str:

@@ -152,6 +152,32 @@ def test_word_count_leaves_out_tokens_without_a_letter_or_digit(text: str, expec
     assert word_count(text) == expected
 
 
+@pytest.mark.parametrize("words", [20, 35, 60])
+def test_fill_adds_one_last_sentence_past_a_budget_left_partly_unused(
+    fake_encoder: HashedBagOfWords, words: int
+) -> None:
+    within = summarize(fake_encoder, words=words)
+    filled = summarize(fake_encoder, words=words, fill=True)  # type: ignore[arg-type]
+    used = sum(word_count(sentence.text) for sentence in within.sentences)
+    assert used < words  # these budgets leave a gap no whole sentence fits into
+    assert filled.sentences[:-1] == within.sentences
+    extra = filled.sentences[-1]
+    assert extra not in within.sentences and stands_alone(extra.text)
+    assert used + word_count(extra.text) > words  # it runs past the budget: the first `words` words hold no gap
+
+
+def test_fill_never_repeats_a_chosen_fact(fake_encoder: HashedBagOfWords) -> None:
+    """SHARED_FACT is told by two outlets: the sentence added past the budget is never its other copy."""
+    for words in range(15, 90, 5):
+        texts = [sentence.text for sentence in summarize(fake_encoder, words=words, fill=True).sentences]  # type: ignore[arg-type]
+        assert texts.count(SHARED_FACT) <= 1
+
+
+def test_fill_adds_nothing_when_the_budget_is_used_up(fake_encoder: HashedBagOfWords) -> None:
+    within = summarize(fake_encoder, words=1000)
+    assert summarize(fake_encoder, words=1000, fill=True).sentences == within.sentences  # type: ignore[arg-type]
+
+
 @pytest.mark.parametrize("max_sentences", [1, 2, 3])
 def test_select_respects_max_sentences(fake_encoder: HashedBagOfWords, max_sentences: int) -> None:
     summary = summarize(fake_encoder, words=1000, max_sentences=max_sentences)
