@@ -112,7 +112,8 @@ def word_count(text: str) -> int:
 
 def stands_alone(text: str) -> bool:
     """Whether a sentence reads on its own (no dangling pronoun, connective or quote fragment)."""
-    stripped = text.strip()
+    # Newswire archives (AP, NYT) write quotation marks ``TeX-style'': read them as plain ones.
+    stripped = text.strip().replace("``", '"').replace("''", '"')
     if not stripped or not (stripped[0].isupper() or stripped[0].isdigit() or stripped[0] in "\"“‘'"):
         return False
     words = _WORD.findall(stripped)

@@ -104,6 +104,19 @@ def test_quote_followed_by_attribution_stays_one_sentence(nlp: Language) -> None
     assert not any(sentence.lower() == "he said." for sentence in texts)
 
 
+def test_a_sentence_opening_with_a_tex_style_quote_is_its_own(nlp: Language) -> None:
+    """AP and NYT archives (DUC 2004) open quotations with ``: such a sentence is not glued to the last one."""
+    text = (
+        "Hun Sen, however, rejected the proposal for talks abroad. ``I would like to make it clear that all "
+        "meetings must be held in Cambodia,'' Hun Sen told reporters on Friday. The opposition leaders stayed "
+        "in Bangkok."
+    )
+    document = segment(Article(id="q", text=text, source="x"), nlp)
+    texts = [sentence.text for sentence in document.sentences]
+    assert "Hun Sen, however, rejected the proposal for talks abroad." in texts
+    assert any(sentence.startswith("``I would like") for sentence in texts)
+
+
 def test_segment_many_keeps_articles_apart(nlp: Language) -> None:
     first = Article(id="a", text="The bridge was closed on Tuesday after the crash.", source="a")
     second = Article(

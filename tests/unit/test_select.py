@@ -104,6 +104,10 @@ def summarize(encoder: HashedBagOfWords, **options: int | None) -> Summary:
         ("The mayor gave three reasons for the closure:", False),
         ("The bridge was closed in both directions on Tuesday", False),
         ("", False),
+        ("``We will rebuild this bridge stronger than before,'' Mayor Ana Ruiz said on Tuesday.", True),
+        ("``We will rebuild this bridge stronger than before,'' he said.", False),
+        ("``We will rebuild.''", False),
+        ("The mayor said ``we will rebuild the bridge stronger than before.", False),
     ],
     ids=[
         "news-sentence",
@@ -123,6 +127,10 @@ def summarize(encoder: HashedBagOfWords, **options: int | None) -> Summary:
         "ends-with-colon",
         "no-final-punctuation",
         "empty",
+        "tex-quote-attributed-to-named-person",
+        "tex-quote-pronoun-attribution",
+        "tex-bare-quote",
+        "tex-unbalanced-quotes",
     ],
 )
 def test_stands_alone(text: str, expected: bool) -> None:

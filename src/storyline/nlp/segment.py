@@ -27,6 +27,9 @@ log = logging.getLogger(__name__)
 _NEEDED = ("tok2vec", "parser", "ner")
 _PARAGRAPH = re.compile(r"\n\s*\n")
 _MIN_SENTENCE_CHARS = 12
+#: Characters a sentence may open with besides letters and digits: quotation marks (straight,
+#: typographic, and the ``TeX-style'' pair of AP/NYT newswire archives) and a bracket.
+_OPENERS = "\"“‘'`«„("
 
 
 @functools.lru_cache(maxsize=4)
@@ -94,9 +97,10 @@ def segment_many(
             start, end = _trim(text, offset + sent.start_char, offset + sent.end_char)
             if end <= start:
                 continue
-            # spaCy sometimes cuts off a closing quote or a tiny tail ("he said."): glue it back.
+            # spaCy sometimes cuts off a closing quote or a tiny tail ("he said."): glue it back. A
+            # sentence may open with a quotation mark, including newswire's ``TeX-style'' one.
             if pieces and (
-                end - start < _MIN_SENTENCE_CHARS or (not text[start].isalnum() and text[start] not in "\"“‘'(")
+                end - start < _MIN_SENTENCE_CHARS or (not text[start].isalnum() and text[start] not in _OPENERS)
             ):
                 pieces[-1][1] = end
             else:
