@@ -98,6 +98,11 @@ class SelectionWeights:
     ilp_min_weight: float = 1.0  # solver "ilp": concepts lighter than this are left out of the program
     ilp_seconds: float = 5.0  # solver "ilp": time limit, then the best solution found (or greedy)
     learned: float = 0.0  # with a value model: weight of its score in each sentence's value
+    # With a value model: > 0 standardises its scores within the cluster, over the sentences that may be
+    # chosen, to 1 + learned_spread * z. Then the sentence term keeps one scale beside the concept
+    # coverage whatever the cluster's size (a raw score shifts with cluster-wide features such as the
+    # number of articles, which tips that balance on inputs unlike the training data). 0: raw score.
+    learned_spread: float = 0.0
 
 
 def word_count(text: str) -> int:
@@ -220,11 +225,12 @@ def select(
         + weights.position / (1.0 + sentence.index) ** 0.5
         for i, sentence in enumerate(sentences)
     ]
-    if value_model is not None and weights.learned:
-        scores = value_model.predict(_sentence_matrix(signals, value_model.features))
-        base = [value + weights.learned * float(score) for value, score in zip(base, scores, strict=True)]
-
     eligible = [i for i in range(len(sentences)) if weights.min_words <= sizes[i] <= weights.max_words]
+    if value_model is not None and weights.learned:
+        scores = value_model.predict(_sentence_matrix(signals, value_model.features), vectors)
+        if weights.learned_spread > 0:
+            scores = _standardise(scores, eligible or list(range(len(sentences))), weights.learned_spread)
+        base = [value + weights.learned * float(score) for value, score in zip(base, scores, strict=True)]
     standalone = {i for i in eligible if signals.standalone[i]}
     # A sentence that leans on the one before it (a pronoun, a connective, a quotation going
     # on) may follow that sentence once it is chosen: it is then printed right after it.
@@ -282,7 +288,11 @@ def select(
 class LinearModel:
     """A linear model over named features, fitted on Multi-News val by benchmarks/learn_value.py.
 
-    Features are standardised (``(x - mean) / scale``) before the weights apply.
+    Features are standardised (``(x - mean) / scale``) before the weights apply; with ``lower`` and
+    ``upper`` (the range seen in training, standardised) each is first held inside that range, so an
+    input unlike the training data (a 60-sentence article where training saw 15) does not push a
+    score past anything the fit has seen. ``vector_coef``, when given, weighs the sentence's vector
+    too (what kind of statement it is), and ``encoder`` names the embedding model those weights read.
     """
 
     features: tuple[str, ...]
@@ -290,24 +300,59 @@ class LinearModel:
     scale: tuple[float, ...]
     coef: tuple[float, ...]
     intercept: float
+    lower: tuple[float, ...] = ()
+    upper: tuple[float, ...] = ()
+    vector_coef: tuple[float, ...] = ()
+    encoder: str | None = None
 
-    def predict(self, matrix: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-        """One score per row of ``matrix`` (columns in the order of ``features``)."""
+    def predict(
+        self, matrix: npt.NDArray[np.float64], vectors: npt.NDArray[np.float32] | None = None
+    ) -> npt.NDArray[np.float64]:
+        """One score per row of ``matrix`` (columns in the order of ``features``).
+
+        ``vectors`` (one row per sentence) are needed when the model weighs them (``vector_coef``).
+
+        Raises:
+            ConfigError: the model weighs vectors and none, or ones of another dimension, are given.
+        """
         if len(matrix) == 0:
             return np.zeros(0)
         standard = (matrix - np.asarray(self.mean)) / np.asarray(self.scale)
+        if self.lower:
+            standard = np.clip(standard, np.asarray(self.lower), np.asarray(self.upper))
         result: npt.NDArray[np.float64] = standard @ np.asarray(self.coef) + self.intercept
+        if self.vector_coef:
+            if vectors is None or vectors.shape != (len(matrix), len(self.vector_coef)):
+                got = "none" if vectors is None else f"shape {vectors.shape}"
+                raise ConfigError(
+                    f"this selection model weighs {len(self.vector_coef)}-dimensional sentence vectors of "
+                    f"{self.encoder or 'its encoder'}, got {got}; use that embedding model or selector coverage.v2"
+                )
+            result = result + vectors.astype(np.float64) @ np.asarray(self.vector_coef)
         return result
 
     def to_json(self) -> dict[str, object]:
         """The model as plain JSON values (what :func:`load_model` reads)."""
-        return {
+        data: dict[str, object] = {
             "features": list(self.features),
             "mean": list(self.mean),
             "scale": list(self.scale),
             "coef": list(self.coef),
             "intercept": self.intercept,
         }
+        if self.lower:
+            data["lower"], data["upper"] = list(self.lower), list(self.upper)
+        if self.vector_coef:
+            data["vector_coef"], data["encoder"] = list(self.vector_coef), self.encoder
+        return data
+
+
+def _standardise(scores: npt.NDArray[np.float64], among: Sequence[int], spread: float) -> npt.NDArray[np.float64]:
+    """``1 + spread * z``, with z the scores standardised by their mean and spread ``among`` those rows."""
+    reference = scores[list(among)]
+    deviation = float(reference.std())
+    result: npt.NDArray[np.float64] = 1.0 + spread * (scores - float(reference.mean())) / (deviation or 1.0)
+    return result
 
 
 def load_model(name: str) -> LinearModel:
@@ -334,6 +379,10 @@ def _load_model(name: str) -> LinearModel:
             tuple(float(value) for value in data["scale"]),
             tuple(float(value) for value in data["coef"]),
             float(data["intercept"]),
+            tuple(float(value) for value in data.get("lower", ())),
+            tuple(float(value) for value in data.get("upper", ())),
+            tuple(float(value) for value in data.get("vector_coef", ())),
+            data.get("encoder"),
         )
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise ConfigError(
@@ -341,6 +390,8 @@ def _load_model(name: str) -> LinearModel:
         ) from error
     if not len(model.mean) == len(model.scale) == len(model.coef) == len(features):
         raise ConfigError(f"selection model '{name}': features, mean, scale and coef differ in length")
+    if model.lower and not len(model.lower) == len(model.upper) == len(features):
+        raise ConfigError(f"selection model '{name}': lower and upper must give one bound per feature")
     return model
 
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import functools
+import json
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+import storyline.select as select_module
 from storyline.align import align
 from storyline.errors import ConfigError
 from storyline.select import (
@@ -368,6 +371,53 @@ def test_linear_model_standardises_then_weighs() -> None:
     model = LinearModel(("a", "b"), (1.0, 0.0), (2.0, 1.0), (1.0, -1.0), 0.5)
     scores = model.predict(np.array([[3.0, 1.0], [1.0, 0.0], [5.0, 0.0]]))
     assert scores.tolist() == pytest.approx([0.5, 0.5, 2.5])
+
+
+def test_linear_model_holds_each_feature_to_its_training_range() -> None:
+    """A value far outside what the fit saw (standardised 10 where training went up to 2) counts as 2."""
+    model = LinearModel(("a",), (0.0,), (1.0,), (1.0,), 0.0, lower=(-1.0,), upper=(2.0,))
+    assert model.predict(np.array([[10.0], [1.5], [-7.0]])).tolist() == pytest.approx([2.0, 1.5, -1.0])
+
+
+def test_linear_model_weighs_the_sentence_vectors_too() -> None:
+    model = LinearModel(("a",), (0.0,), (1.0,), (1.0,), 0.0, vector_coef=(2.0, -1.0), encoder="some-encoder")
+    vectors = np.array([[1.0, 0.0], [0.0, 1.0]], dtype=np.float32)
+    assert model.predict(np.array([[0.5], [0.5]]), vectors).tolist() == pytest.approx([2.5, -0.5])
+
+
+@pytest.mark.parametrize("shape", [None, (2, 3), (3, 2)])
+def test_linear_model_with_vector_weights_refuses_missing_or_other_vectors(shape: tuple[int, int] | None) -> None:
+    model = LinearModel(("a",), (0.0,), (1.0,), (1.0,), 0.0, vector_coef=(2.0, -1.0), encoder="some-encoder")
+    vectors = None if shape is None else np.zeros(shape, dtype=np.float32)
+    with pytest.raises(ConfigError, match="some-encoder"):
+        model.predict(np.array([[0.5], [0.5]]), vectors)
+
+
+def test_a_standardised_value_keeps_its_scale_whatever_the_raw_scores(fake_encoder: HashedBagOfWords) -> None:
+    """With learned_spread, a value model's scores shifted or stretched as a whole choose the same summary:
+    only how a sentence compares with the others of its cluster counts."""
+    alignment, vectors = build(fake_encoder)
+    weights = SelectionWeights(centrality=0.0, support=0.0, position=0.0, learned=1.0, learned_spread=1.0)
+    chosen = []
+    for coef, intercept in ((1.0, 0.0), (40.0, 0.0), (1.0, 25.0)):
+        model = LinearModel(("relative_position",), (0.0,), (1.0,), (coef,), intercept)
+        summary = select_any(alignment, vectors, words=40, weights=weights, solver="ilp", value_model=model)
+        chosen.append([sentence.text for sentence in summary.sentences])
+    assert chosen[0] == chosen[1] == chosen[2]
+
+
+def test_a_model_round_trips_through_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    model = LinearModel(
+        ("lead", "words"), (0.1, 2.0), (0.3, 0.5), (0.2, -0.1), 0.01, (-2.0, -3.0), (2.5, 3.0), (0.5, -0.5), "enc"
+    )
+    (tmp_path / "weights").mkdir()
+    (tmp_path / "weights" / "round-trip.json").write_text(json.dumps(model.to_json()), encoding="utf-8")
+    monkeypatch.setattr("storyline.select.resources.files", lambda package: tmp_path)
+    select_module._load_model.cache_clear()
+    try:
+        assert load_model("round-trip") == model
+    finally:
+        select_module._load_model.cache_clear()
 
 
 def test_the_shipped_value_model_loads_and_scores_every_sentence(fake_encoder: HashedBagOfWords) -> None:
