@@ -156,16 +156,33 @@ VARIANTS: dict[str, Variant] = {
 
 
 def variant_named(name: str) -> Variant:
-    """A listed variant, or ``value:MODEL:MODE``: the ILP with another learned value model
-    (src/storyline/weights/MODEL.json), its score added to the hand-set value (MODE "add") or
-    replacing it ("only")."""
+    """A listed variant, or ``value:MODEL:MODE[:SPREAD[:SENTENCE]][:fill]``: the ILP with a learned
+    value model (src/storyline/weights/MODEL.json), its score added to the hand-set value (MODE
+    "add") or replacing it ("only"), optionally standardised within each cluster to 1 + SPREAD * z
+    (SelectionWeights.learned_spread) and with ``ilp_sentence`` SENTENCE (default 1.0 for "only")."""
     if name in VARIANTS:
         return VARIANTS[name]
     parts = name.split(":")
-    if len(parts) != 3 or parts[0] != "value" or parts[2] not in ("add", "only"):
-        raise SystemExit(f"ablate: unknown variant {name!r}; known: {', '.join(VARIANTS)} or value:MODEL:add|only")
-    replaced = {"centrality": 0.0, "support": 0.0, "position": 0.0, "ilp_sentence": 1.0} if parts[2] == "only" else {}
-    return selection_variant("ilp", parts[1], learned=1.0, **replaced)
+    fill = parts[-1] == "fill"
+    if fill:
+        parts = parts[:-1]
+    usage = (
+        f"ablate: unknown variant {name!r}; known: {', '.join(VARIANTS)} or value:MODEL:add|only[:SPREAD[:SENTENCE]]"
+    )
+    if not 3 <= len(parts) <= 5 or parts[0] != "value" or parts[2] not in ("add", "only"):
+        raise SystemExit(usage)
+    try:
+        numbers = [float(part) for part in parts[3:]]
+    except ValueError:
+        raise SystemExit(usage) from None
+    changes: dict[str, float] = {"learned": 1.0}
+    if parts[2] == "only":
+        changes.update(centrality=0.0, support=0.0, position=0.0, ilp_sentence=1.0)
+    if numbers:
+        changes["learned_spread"] = numbers[0]
+    if len(numbers) > 1:
+        changes["ilp_sentence"] = numbers[1]
+    return selection_variant("ilp", parts[1], fill=fill, **changes)
 
 
 def main(argv: list[str] | None = None) -> int:
