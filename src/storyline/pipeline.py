@@ -22,9 +22,9 @@ from storyline.config import Config
 from storyline.errors import InputError
 from storyline.ingest.check import check_article, clean_article, find_duplicates
 from storyline.nlp.dates import find_dateline
-from storyline.nlp.embed import Encoder, load_encoder
+from storyline.nlp.embed import Encoder, load_encoder, resolve_model
 from storyline.nlp.segment import load_spacy, segment_many
-from storyline.registry import get_selector
+from storyline.registry import get_selector, selector_encoder
 from storyline.types import Alignment, Article, Comparison, Problem, Summary
 
 if TYPE_CHECKING:
@@ -33,6 +33,10 @@ if TYPE_CHECKING:
 __all__ = ["ArticleLike", "Pipeline", "as_articles", "summarize"]
 
 log = logging.getLogger(__name__)
+
+#: What the default selector falls back to when the configured encoder is not the one its learned
+#: value was fitted on: the same integer program with the hand-set value, which reads no vectors.
+FALLBACK_SELECTOR = "coverage.v2"
 
 ArticleLike = Article | str | Mapping[str, Any]
 OnError = Literal["raise", "skip"]
@@ -82,6 +86,7 @@ class Pipeline:
         self.config = config or Config.from_env()
         self._encoder = encoder
         self._nlp = nlp
+        self._warned_fallback = False
         self.timings: dict[str, float] = {}
 
     @property
@@ -164,7 +169,7 @@ class Pipeline:
         """
         lap = _Lap(self.timings)
         alignment, vectors, datelines = self._align(articles, on_error, problems, lap, purpose="summarize")
-        selector = get_selector(self.config.selector)
+        selector = get_selector(self._selector_name())
         summary = selector(
             alignment,
             vectors,
@@ -178,6 +183,28 @@ class Pipeline:
             lap("compare")
             summary = dataclasses.replace(summary, comparison=comparison)
         return summary
+
+    def _selector_name(self) -> str:
+        """The configured selector, or coverage.v2 when it reads vectors of another encoder.
+
+        A learned value that weighs sentence vectors (coverage.v4, the default) was fitted on one
+        encoder's vectors; with another embedding model those weights mean nothing, so the integer
+        program with the hand-set value is used instead (logged once).
+        """
+        name = self.config.selector
+        needed = selector_encoder(name)
+        if needed is None or resolve_model(needed) == resolve_model(self.encoder.name):
+            return name
+        if not self._warned_fallback:
+            log.warning(
+                "selector %s reads vectors of %s; with %s, %s is used instead",
+                name,
+                needed,
+                self.encoder.name,
+                FALLBACK_SELECTOR,
+            )
+            self._warned_fallback = True
+        return FALLBACK_SELECTOR
 
     def compare(
         self,

@@ -17,7 +17,7 @@ from storyline.errors import ConfigError
 from storyline.select import SelectionWeights, load_model, select
 from storyline.types import Alignment, Summary
 
-__all__ = ["SELECTORS", "Selector", "get_selector"]
+__all__ = ["SELECTORS", "Selector", "get_selector", "selector_encoder"]
 
 
 class Selector(Protocol):
@@ -45,11 +45,36 @@ def _learned_ilp() -> Selector:
     return functools.partial(select, solver="ilp", weights=weights, value_model=load_model("sentence-value.v1"))
 
 
+def _learned_ilp_with_vectors() -> Selector:
+    """The integer program with each sentence's own value learned on Multi-News val from its
+    features and its vector (storyline/weights/sentence-value.v2.json, benchmarks/learn_value.py),
+    standardised within the cluster so the sentence term keeps one scale beside the concept coverage
+    on any input. The spread and the sentence weight were chosen on val clusters 600-1199
+    (benchmarks/ablate.py ``value:sentence-value.v2:only:SPREAD:SENTENCE``), which the fit never saw.
+    """
+    weights = SelectionWeights(
+        centrality=0.0, support=0.0, position=0.0, learned=1.0, learned_spread=0.75, ilp_sentence=0.35
+    )
+    value_model = load_model(_VECTOR_MODELS["coverage.v4"])
+    return functools.partial(select, solver="ilp", weights=weights, value_model=value_model)
+
+
 SELECTORS: dict[str, Callable[[], Selector]] = {
     "coverage.v1": lambda: select,
     "coverage.v2": lambda: functools.partial(select, solver="ilp"),
     "coverage.v3": _learned_ilp,
+    "coverage.v4": _learned_ilp_with_vectors,
 }
+
+
+#: Selectors whose value model weighs sentence vectors, by name -> the model file (storyline/weights).
+_VECTOR_MODELS = {"coverage.v4": "sentence-value.v2"}
+
+
+def selector_encoder(name: str) -> str | None:
+    """The embedding model whose vectors the selector's learned value reads (None: it reads none)."""
+    model = _VECTOR_MODELS.get(name)
+    return load_model(model).encoder if model else None
 
 
 def get_selector(name: str) -> Selector:
