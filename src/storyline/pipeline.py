@@ -7,6 +7,7 @@ config and the (lazily loaded, per-process cached) models.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import time
 from collections.abc import Iterable, Mapping, Sequence
@@ -24,7 +25,7 @@ from storyline.ingest.check import check_article, clean_article, find_duplicates
 from storyline.nlp.dates import find_dateline
 from storyline.nlp.embed import Encoder, load_encoder, resolve_model
 from storyline.nlp.segment import load_spacy, segment_many
-from storyline.registry import get_selector, selector_encoder
+from storyline.registry import Selector, get_selector, selector_encoder
 from storyline.types import Alignment, Article, Comparison, Problem, Summary
 
 if TYPE_CHECKING:
@@ -86,7 +87,6 @@ class Pipeline:
         self.config = config or Config.from_env()
         self._encoder = encoder
         self._nlp = nlp
-        self._warned_fallback = False
         self.timings: dict[str, float] = {}
 
     @property
@@ -169,8 +169,7 @@ class Pipeline:
         """
         lap = _Lap(self.timings)
         alignment, vectors, datelines = self._align(articles, on_error, problems, lap, purpose="summarize")
-        selector = get_selector(self._selector_name())
-        summary = selector(
+        summary = self._selector(
             alignment,
             vectors,
             words=words or self.config.words,
@@ -184,18 +183,17 @@ class Pipeline:
             summary = dataclasses.replace(summary, comparison=comparison)
         return summary
 
-    def _selector_name(self) -> str:
+    @functools.cached_property
+    def _selector(self) -> Selector:
         """The configured selector, or coverage.v2 when it reads vectors of another encoder.
 
         A learned value that weighs sentence vectors (coverage.v4) was fitted on one
         encoder's vectors; with another embedding model those weights mean nothing, so the integer
-        program with the hand-set value is used instead (logged once).
+        program with the hand-set value is used instead (logged once, when first needed).
         """
         name = self.config.selector
         needed = selector_encoder(name)
-        if needed is None or resolve_model(needed) == resolve_model(self.encoder.name):
-            return name
-        if not self._warned_fallback:
+        if needed is not None and resolve_model(needed) != resolve_model(self.encoder.name):
             log.warning(
                 "selector %s reads vectors of %s; with %s, %s is used instead",
                 name,
@@ -203,8 +201,8 @@ class Pipeline:
                 self.encoder.name,
                 FALLBACK_SELECTOR,
             )
-            self._warned_fallback = True
-        return FALLBACK_SELECTOR
+            name = FALLBACK_SELECTOR
+        return get_selector(name)
 
     def compare(
         self,

@@ -45,6 +45,10 @@ def _learned_ilp() -> Selector:
     return functools.partial(select, solver="ilp", weights=weights, value_model=load_model("sentence-value.v1"))
 
 
+#: Selectors whose value model weighs sentence vectors, by name -> the model file (storyline/weights).
+_VECTOR_MODELS = {"coverage.v4": "sentence-value.v2"}
+
+
 #: The longest article the learned value of coverage.v4 was fitted on: Multi-News val clusters
 #: 1200-2499 hold 3,611 articles of 149 words at the median, 99% under 393, none over 435 (the
 #: dataset cuts its texts). Past that the value model guesses: it never saw a sentence so far from
@@ -91,10 +95,6 @@ SELECTORS: dict[str, Callable[[], Selector]] = {
     "coverage.v3": _learned_ilp,
     "coverage.v4": _learned_ilp_with_vectors,
 }
-
-
-#: Selectors whose value model weighs sentence vectors, by name -> the model file (storyline/weights).
-_VECTOR_MODELS = {"coverage.v4": "sentence-value.v2"}
 
 
 def selector_encoder(name: str) -> str | None:
