@@ -38,6 +38,7 @@ import numpy as np
 import numpy.typing as npt
 
 from storyline.errors import ConfigError
+from storyline.nlp.segment import dateline_length
 from storyline.types import Alignment, Citation, Sentence, Summary, SummarySentence
 
 __all__ = [
@@ -133,32 +134,6 @@ def stands_alone(text: str) -> bool:
     if _BARE_QUOTE.match(stripped):
         return False  # a quotation with no speaker: the attribution is in another sentence
     return not _PRONOUN_ATTRIBUTION.search(stripped)
-
-
-# An upper-case place (a few words, maybe with its state or country after a comma), maybe the
-# agency in brackets, then a dash: "WASHINGTON (AP) —", "PORT WENDELL (FPA) --", "BEIJING, China -".
-_DATELINE = re.compile(
-    r"^[A-Z][A-Z.'’-]+(?:\s+[A-Z][A-Z.'’-]+){0,3}(?:,\s*[A-Z][A-Za-z.]+(?:\s+[A-Z][A-Za-z.]+)?)?"
-    r"\s*(?:\([A-Za-z0-9 .&/-]{1,30}\))?\s*(?:—|–|--?|_)\s+(?=[A-Z\"“‘'0-9])"
-)
-
-
-# The same in title case, as many sites print it ("Washington - ", "Washington (CNN) — "): only at
-# an article's start and with a spaced dash, since "Obama - " could open any sentence.
-_TITLE_DATELINE = re.compile(
-    r"^[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2}(?:,\s*[A-Z][A-Za-z.]+(?:\s+[A-Z][A-Za-z.]+)?)?"
-    r"(?:\s*\([A-Za-z0-9 .&/-]{1,30}\))?\s+(?:—|–|--?)\s+(?=[A-Z\"“‘'0-9])"
-)
-
-
-def dateline_length(text: str, *, first: bool = False) -> int:
-    """How many characters of a sentence's start are a dateline (0 when it opens with none).
-
-    ``first``: the sentence opens its article, where a title-case dateline may stand too."""
-    match = _DATELINE.match(text) or (_TITLE_DATELINE.match(text) if first else None)
-    if match is None or len(match.group(0).split()) > 8:
-        return 0
-    return match.end()
 
 
 def _stem(word: str) -> str:

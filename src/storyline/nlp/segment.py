@@ -18,7 +18,7 @@ from storyline.types import Article, Document, Entity, Sentence
 if TYPE_CHECKING:
     from spacy.language import Language
 
-__all__ = ["load_spacy", "segment", "segment_many"]
+__all__ = ["dateline_length", "load_spacy", "segment", "segment_many"]
 
 log = logging.getLogger(__name__)
 
@@ -129,3 +129,29 @@ def segment_many(
         documents.append(Document(article, sentences))
     log.debug("segmented %d articles into %d sentences", len(articles), sum(len(d.sentences) for d in documents))
     return documents
+
+
+# An upper-case place (a few words, maybe with its state or country after a comma), maybe the
+# agency in brackets, then a dash: "WASHINGTON (AP) —", "PORT WENDELL (FPA) --", "BEIJING, China -".
+_DATELINE = re.compile(
+    r"^[A-Z][A-Z.'’-]+(?:\s+[A-Z][A-Z.'’-]+){0,3}(?:,\s*[A-Z][A-Za-z.]+(?:\s+[A-Z][A-Za-z.]+)?)?"
+    r"\s*(?:\([A-Za-z0-9 .&/-]{1,30}\))?\s*(?:—|–|--?|_)\s+(?=[A-Z\"“‘'0-9])"
+)
+
+
+# The same in title case, as many sites print it ("Washington - ", "Washington (CNN) — "): only at
+# an article's start and with a spaced dash, since "Obama - " could open any sentence.
+_TITLE_DATELINE = re.compile(
+    r"^[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2}(?:,\s*[A-Z][A-Za-z.]+(?:\s+[A-Z][A-Za-z.]+)?)?"
+    r"(?:\s*\([A-Za-z0-9 .&/-]{1,30}\))?\s+(?:—|–|--?)\s+(?=[A-Z\"“‘'0-9])"
+)
+
+
+def dateline_length(text: str, *, first: bool = False) -> int:
+    """How many characters of a sentence's start are a dateline (0 when it opens with none).
+
+    ``first``: the sentence opens its article, where a title-case dateline may stand too."""
+    match = _DATELINE.match(text) or (_TITLE_DATELINE.match(text) if first else None)
+    if match is None or len(match.group(0).split()) > 8:
+        return 0
+    return match.end()
