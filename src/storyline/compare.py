@@ -33,6 +33,7 @@ import numpy.typing as npt
 from storyline.nlp.dates import When, parse_iso_date, resolve_date
 from storyline.nlp.quantities import Quantity, comparable, compatible, find_quantities
 from storyline.nlp.quotes import PersonNames, Quotation, clean_name, find_quotations, person_names
+from storyline.nlp.segment import dateline_length
 from storyline.types import (
     Alignment,
     Article,
@@ -86,6 +87,9 @@ MIN_FACT_DICE = 0.45
 #: Two sentences that each name one person the other does not, and share this share of their other
 #: content words (Dice, names, numbers and dates left out), tell one fact of two different people.
 SAME_ROLE = 0.5
+#: Figures of ten or more this many times apart count different things (see _far_apart). The
+#: figures that outlets report differently (60 and 65 dead, $316 and $341.2 million) lie well inside.
+FAR_APART = 5.0
 #: A sentence naming this many people (or places) lists them: none of them is the fact.
 LIST_NAMES = 4
 #: Names this alike (difflib ratio) are one name spelt two ways ("Kazakhstan", "Kazakstan").
@@ -207,6 +211,9 @@ class _Finding:
     values: dict[str, str]  # sentence id -> normalised value (to group sentences that say the same)
     note: str = ""
     spans: dict[str, Citation] = field(default_factory=dict)
+    # sentence id -> what to look for in the other outlets' articles (see _each_knows_the_other):
+    # a number with its unit, or a name.
+    keys: dict[str, str] = field(default_factory=dict)
 
 
 def reference_dates(articles: Sequence[Article], datelines: Mapping[str, date] | None = None) -> dict[str, _Reference]:
@@ -289,6 +296,7 @@ class _Context:
         self._facts: dict[str, _Facts] = {}
         self._frames: dict[str, frozenset[str]] = {}
         self._together: dict[tuple[str, str], bool] = {}
+        self._known: dict[tuple[str, str], set[str]] = {}
 
     def cite(self, sentence: Sentence) -> Citation:
         return Citation(sentence.article_id, sentence.start, sentence.end)
@@ -326,6 +334,24 @@ class _Context:
         if found is None:
             found = self._frames[sentence.id] = _frame_words(sentence)
         return found
+
+    def knows(self, article_id: str, kind: str, key: str) -> bool:
+        """Whether an article states this value anywhere: a number with its unit, or a name."""
+        if kind == "entity":
+            name = Entity(key, "PERSON", 0, 0)
+            return any(_mentions(name, sentence) for sentence in self._article_sentences(article_id))
+        known = self._known.get((article_id, kind))
+        if known is None:
+            known = set()
+            for sentence in self._article_sentences(article_id):
+                facts = self.facts(sentence)
+                if kind == "number":
+                    known.update(_number_key(quantity) for quantity in facts.quantities)
+            self._known[(article_id, kind)] = known
+        return key in known
+
+    def _article_sentences(self, article_id: str) -> list[Sentence]:
+        return [sentence for sentence in self.sentences if sentence.article_id == article_id]
 
     def facts(self, sentence: Sentence) -> _Facts:
         found = self._facts.get(sentence.id)
@@ -461,7 +487,9 @@ def _sentence_facts(sentence: Sentence, reference: _Reference) -> _Facts:
         if event:
             events.add(len(dates))
         dates.append((entity, when))
-    names = [e for e in sentence.entities if e.label in _NAMES]
+    # The place of a dateline ("WASHINGTON —") is where the story was filed, not a fact of it.
+    opening = sentence.start + dateline_length(sentence.text, first=sentence.index == 0)
+    names = [e for e in sentence.entities if e.label in _NAMES and e.start >= opening]
     return _Facts(quantities, dates, events, names)
 
 
@@ -562,9 +590,37 @@ def _contradictions(context: _Context) -> tuple[Contradiction, ...]:
         if any(finding.kind == "entity" for finding in found) and _templated(context, first, second):
             continue
         for finding in found:
+            if _each_knows_the_other(context, first, second, finding):
+                continue
             finding.spans = {first.id: context.cite(first), second.id: context.cite(second)}
             findings.append(finding)
     return tuple(_merge_findings(context, findings))
+
+
+def _each_knows_the_other(context: _Context, first: Sentence, second: Sentence, finding: _Finding) -> bool:
+    """Both values belong to the story: each of the two articles states the other's value too,
+    somewhere, or a third article states both. Then the two sentences tell two facts, or one at two
+    scales ("a shooting in Aberdeen", "in Harford County, Maryland"), not one fact told two ways. An
+    outlet whose figure or name no other article knows, where another outlet gives its own, is the
+    disagreement. Dates are left out: a weekday or a year recurs for other events of the story."""
+    if not finding.keys or finding.kind == "date":
+        return False  # "Tuesday", "2010": a day or year recurs for other events; it tells nothing here
+    key_a, key_b = finding.keys.get(first.id), finding.keys.get(second.id)
+    if key_a is None or key_b is None:
+        return False
+    kind = finding.kind
+    if context.knows(second.article_id, kind, key_a) and context.knows(first.article_id, kind, key_b):
+        return True
+    return any(
+        context.knows(article_id, kind, key_a) and context.knows(article_id, kind, key_b)
+        for article_id in context.articles
+        if article_id not in (first.article_id, second.article_id)
+    )
+
+
+def _number_key(quantity: Quantity) -> str:
+    """A figure with what it counts ("60 people"): a bare "three" recurs for too many things."""
+    return f"{quantity.value:g} {quantity.unit[0] if quantity.unit else ''}".strip()
 
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
@@ -679,7 +735,7 @@ def _compare_pair(context: _Context, first: Sentence, second: Sentence) -> list[
     found = [
         finding
         for finding in found
-        if (similar if finding.note == VAGUE_NOTE else _dice_besides(first, second, finding) >= MIN_FACT_DICE)
+        if (similar or finding.note != VAGUE_NOTE) and _dice_besides(first, second, finding) >= MIN_FACT_DICE
     ]
     if len(found) > 1 and pair.dice < SAME_SENTENCE:
         return []
@@ -691,10 +747,29 @@ def _compare_pair(context: _Context, first: Sentence, second: Sentence) -> list[
     # in November"): each sentence names someone the other does not.
     if found and _other_parties(context, first, second, found[0]):
         return []
-    loose_name = bool(found) and found[0].kind == "entity" and found[0].note != "substitution"
-    if loose_name and _negations(first.text) != _negations(second.text):
+    # One sentence denies of one person what the other states of another ("De Kock has applied for
+    # amnesty", "De Klerk has not applied"): two facts, not one told twice. (A figure keeps its
+    # meaning beside a denial: "four hurt, no one killed" and "six injured, none seriously".)
+    if found and found[0].kind == "entity" and _negations(first.text) != _negations(second.text):
+        return []
+    # Two names and two dates ("X was reported missing on Nov. 18", "Y was reported missing in May"):
+    # the same frame told of two people, whatever the dates' own finding was.
+    if found and found[0].kind == "entity" and _dates_disagree(context, pair):
         return []
     return found
+
+
+def _dates_disagree(context: _Context, pair: _Pair) -> bool:
+    """Both sentences date something in the same place ("reported missing on Nov. 18", "reported
+    missing in May"), and no date of one overlaps a date of the other."""
+    dates_a = [(entity, when) for entity, when in context.facts(pair.first).dates if when is not None]
+    dates_b = [(entity, when) for entity, when in context.facts(pair.second).dates if when is not None]
+    if not dates_a or not dates_b or any(x.overlaps(y) for _, x in dates_a for _, y in dates_b):
+        return False
+    return any(
+        pair.same_slot(*spans) or pair.same_neighbour(*spans)
+        for spans in (((x.start, x.end), (y.start, y.end)) for x, _ in dates_a for y, _ in dates_b)
+    )
 
 
 def _other_parties(context: _Context, first: Sentence, second: Sentence, finding: _Finding) -> bool:
@@ -784,6 +859,8 @@ def _numbers_one_way(pair: _Pair, qa: list[Quantity], qb: list[Quantity], *, rev
             # "cleared of one murder charge" count different things.
             if pair.dice < SAME_SENTENCE and not (pair.same_neighbour(*spans) or pair.substitution(*spans)):
                 continue
+            if _far_apart(x, y):
+                continue
             return _Finding(
                 "number",
                 sides={
@@ -791,6 +868,7 @@ def _numbers_one_way(pair: _Pair, qa: list[Quantity], qb: list[Quantity], *, rev
                     second.id: _phrase(second, *span(second, y), len(y.unit)),
                 },
                 values={first.id: f"{x.low}-{x.high}", second.id: f"{y.low}-{y.high}"},
+                keys={first.id: _number_key(x), second.id: _number_key(y)},
             )
     # The count of a repeated event against a vague amount ("at least the fourth time" and
     # "multiple times"): both can be true, but the outlets differ in what they claim to know.
@@ -807,6 +885,14 @@ def _numbers_one_way(pair: _Pair, qa: list[Quantity], qb: list[Quantity], *, rev
                     note=VAGUE_NOTE,
                 )
     return None
+
+
+def _far_apart(x: Quantity, y: Quantity) -> bool:
+    """Figures of ten or more, one over FAR_APART times the other ("about 1,500 Kurds" outside the
+    hospital, "some 41 Kurds declared a hunger strike"): counts of different things, not one count
+    two outlets got differently."""
+    low, high = sorted((abs(x.value), abs(y.value)))
+    return low >= 10 and high > FAR_APART * low
 
 
 def _date_conflict(
@@ -861,7 +947,13 @@ def _date_conflict(
                 and all(re.search(r"\b\d{4}\b", e.text) for e in (x[0], y[0]))
             )
             loose = alone and (years or pair.dice >= NEAR_VERBATIM)
-            if not loose and not pair.same_slot((x[0].start, x[0].end), (y[0].start, y[0].end)):
+            spans = ((x[0].start, x[0].end), (y[0].start, y[0].end))
+            if not loose and not pair.same_slot(*spans):
+                continue
+            # A weekday against a month, a day against a year ("scheduled for trial on Monday",
+            # "introduced in June"): dates told at different grains are mostly of different things;
+            # only one put in the other's place, little else changed, is the same date told twice.
+            if _grain(x) != _grain(y) and not pair.substitution(*spans):
                 continue
             return _Finding(
                 "date",
@@ -870,7 +962,7 @@ def _date_conflict(
                     second.id: _phrase(second, y[0].start, y[0].end),
                 },
                 values={first.id: _date_value(x), second.id: _date_value(y)},
-            )
+                )
     return None
 
 
@@ -911,6 +1003,11 @@ def _surface(expression: str) -> tuple[str, str]:
     word = words[0]
     weekdays = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
     return ("weekday" if word in weekdays else "month", word[:3])
+
+
+def _grain(item: tuple[Entity, When | None]) -> str:
+    """How finely a date is told: "day", "month", "year" (resolved) or what it names ("weekday")."""
+    return item[1].granularity if item[1] is not None else _surface(item[0].text)[0]
 
 
 def _date_value(item: tuple[Entity, When | None]) -> str:
@@ -1084,6 +1181,7 @@ def _name_finding(first: Sentence, x: str, second: Sentence, y: str, note: str) 
         sides={first.id: x, second.id: y},
         values={first.id: _normal_name(x), second.id: _normal_name(y)},
         note=note,
+        keys={first.id: x, second.id: y},
     )
 
 
@@ -1320,11 +1418,17 @@ def _reported_speech(context: _Context, main: _QuoteItem, speaker: str | None, c
     return found
 
 
+#: Characters no quoted sentence is written with: left by a wire copy's broken encoding.
+_GARBLED = re.compile(r"[{}|\\^~]")
+
+
 def _quote_conflict(context: _Context, members: list[_QuoteItem]) -> Contradiction | None:
     """Two outlets quoting the same person with words that differ in substance (a number, a "not")."""
     for a, b in combinations(members, 2):
         if a.article_id == b.article_id:
             continue
+        if _GARBLED.search(a.quote.text) or _GARBLED.search(b.quote.text):
+            continue  # a copy mangled in transmission ("more than a 1{ ago"): its words cannot be read
         matcher = SequenceMatcher(None, a.tokens, b.tokens, autojunk=False)
         opcodes = matcher.get_opcodes()
         for number, (tag, i1, i2, j1, j2) in enumerate(opcodes):

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import pytest
 
 from storyline import Article, Config, Pipeline
-from storyline.compare import _is_alias
-from storyline.types import Citation, Comparison
+from storyline.compare import _is_alias, _Reference, _sentence_facts
+from storyline.types import Citation, Comparison, Entity, Sentence
 
 pytestmark = pytest.mark.model
 
@@ -428,3 +428,66 @@ def test_names_in_a_list_of_parallel_sentences_are_no_contradiction(pipeline: Pi
         ],
     )
     assert [c for c in comparison.contradictions if c.kind == "entity"] == []
+
+
+def test_two_places_a_third_outlet_names_together_are_no_contradiction(pipeline: Pipeline) -> None:
+    # Harbor Point lies in Port Wendell: the third outlet says so, so "in Harbor Point" and "in Port
+    # Wendell" are the same story told at two scales, not two outlets disagreeing on where.
+    one = "The damaged ship was towed to an anchorage in Harbor Point on Tuesday afternoon, the harbor master said."
+    other = "The damaged ship was towed to an anchorage in Marlow on Tuesday afternoon, the harbor master said."
+    third = "Harbor Point is the deepest water in the bay. Ferries to Marlow stopped running after the collision."
+    alone = compare(pipeline, [article("ledger", LEAD, one, TAIL), article("observer", OTHER_LEAD, other, OTHER_TAIL)])
+    assert [c.kind for c in alone.contradictions] == ["entity"]  # two outlets alone: they disagree
+    comparison = compare(
+        pipeline,
+        [
+            article("ledger", LEAD, one, TAIL),
+            article("observer", OTHER_LEAD, other, OTHER_TAIL),
+            article(
+                "courier",
+                "Engineers are inspecting the cracked column of the Kestrel Narrows Bridge after a ship hit it.",
+                third,
+                "City officials asked drivers to use the Millrace Tunnel while engineers inspect the cracked column.",
+            ),
+        ],
+    )
+    assert [c for c in comparison.contradictions if c.kind == "entity"] == []
+
+
+def test_one_person_denied_what_another_is_said_to_have_done_is_no_contradiction(pipeline: Pipeline) -> None:
+    comparison = compare_two(
+        pipeline,
+        "Captain Ruben Castellano has applied for a review of the harbor authority's decision.",
+        "Captain Tomas Birkeland has not applied for a review of the harbor authority's decision.",
+    )
+    assert comparison.contradictions == ()
+
+
+def test_a_weekday_against_a_month_in_other_words_is_no_contradiction(pipeline: Pipeline) -> None:
+    comparison = compare_two(
+        pipeline,
+        "The harbor authority filed its claim against the ship's owner in May, and a hearing is set for Monday.",
+        "The harbor authority filed its claim against the ship's owner in May, before a new fender was fitted in June.",
+    )
+    assert [c for c in comparison.contradictions if c.kind == "date"] == []
+
+
+def test_counts_far_apart_count_different_things(pipeline: Pipeline) -> None:
+    comparison = compare_two(
+        pipeline,
+        "About 1,500 commuters gathered outside the closed bridge on Tuesday to protest the closure.",
+        "Some 41 commuters gathered outside city hall on Tuesday to protest the closure.",
+    )
+    assert [c for c in comparison.contradictions if c.kind == "number"] == []
+
+
+def test_a_dateline_place_is_where_the_story_was_filed() -> None:
+    text = "MARLOW — Calder police are searching for a man who stole a harbor pilot's boat on Sunday."
+    entities = (Entity("MARLOW", "GPE", 0, 6), Entity("Calder", "GPE", 9, 15))
+    sentence = Sentence("a:s0", "a", 0, text, 0, len(text), entities=entities)
+    facts = _sentence_facts(sentence, _Reference(None, False))
+    assert [name.text for name in facts.names] == ["Calder"]
+    # Not at the start of the sentence: no dateline, a name like any other.
+    shifted = tuple(Entity(e.text, e.label, e.start + 19, e.end + 19) for e in entities)
+    later = Sentence("a:s3", "a", 3, "Calder police said " + text, 0, len(text) + 19, entities=shifted)
+    assert [name.text for name in _sentence_facts(later, _Reference(None, False)).names] == ["MARLOW", "Calder"]
