@@ -151,6 +151,31 @@ def test_a_new_event_weeks_later_is_a_new_story(tmp_path: Path) -> None:
         assert later.new_story is True
 
 
+def test_a_reopened_store_scores_by_the_members_it_read_back(tmp_path: Path) -> None:
+    from datetime import date
+
+    # A story of two members far apart: the original (topic 0) and its near copy (topic 1, put
+    # there by its words, whatever its vector). Another process's view, rebuilt from the file,
+    # must see both members: an article close to the copy (cosine 0.9) joins, though its cosine
+    # to the story's centroid is only 0.64.
+    original = article("wire-1", words=300)
+    words = original.text.split()
+    words[10] = "changed"
+    copy = Article(id="copy", text=" ".join(words), source="other", origin="copy")
+    path = tmp_path / "s.db"
+    with Store(path) as store:
+        store.add([original, copy], [signal("wire-1", 0, "2020-05-01"), signal("copy", 1, "2020-05-01")])
+    near_copy = (0.9 * topic_vector(1) + np.sqrt(1 - 0.81) * topic_vector(2)).astype(np.float32)
+    with Store(path) as other:
+        (result,) = other.add([article("late")], [Signal("late", near_copy, (), date(2020, 5, 2))])
+        assert result.outcome == "added" and result.new_story is False
+        assert store_rows(other) == [("wire-1", "copy", "late")]
+
+
+def store_rows(store: Store) -> list[tuple[str, ...]]:
+    return [row.articles for row in store.stories()]
+
+
 # -- many processes on one file --------------------------------------------------------------
 
 WRITERS, PER_WRITER, TOPICS, BATCH = 4, 30, 5, 5
