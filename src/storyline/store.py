@@ -34,7 +34,7 @@ from typing import Literal
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
-from storyline.cluster import Signal, StoryIndex, StoryState
+from storyline.cluster import MEMBERS_KEPT, Member, Signal, StoryIndex, StoryState
 from storyline.errors import StorylineError
 from storyline.ingest.check import fingerprint
 from storyline.types import Article
@@ -129,8 +129,21 @@ def _migration_2(connection: sqlite3.Connection) -> None:
     )
 
 
+def _migration_3(connection: sqlite3.Connection) -> None:
+    # Each article's own vector and content words, for the closest-member scores of the
+    # clustering (cluster v2). Articles stored before have NULL here; their stories are then
+    # scored by centroid and word counts, as before, until members with vectors join.
+    _run_script(
+        connection,
+        """
+        ALTER TABLE articles ADD COLUMN vector BLOB;   -- float32, L2-normalised (cluster.Signal.vector)
+        ALTER TABLE articles ADD COLUMN words TEXT      -- JSON [[content word, weight], ...] (Signal.words)
+        """,
+    )
+
+
 #: Ordered migrations: ``MIGRATIONS[n - 1]`` takes the schema from version n - 1 to n. Append, never edit.
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_migration_1, _migration_2)
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_migration_1, _migration_2, _migration_3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 Outcome = Literal["added", "near-duplicate", "duplicate", "unchanged"]
@@ -280,7 +293,12 @@ class Store:
                 "SELECT id, vector_sum, count, entities, first_day, last_day, words FROM stories WHERE seq > ?",
                 (self._clock,),
             )
-            for story_id, blob, count, entities, first_day, last_day, words in rows:
+            for story_id, blob, count, entities, first_day, last_day, words in rows.fetchall():
+                members = self._db.execute(
+                    "SELECT vector, words FROM articles WHERE story_id = ? AND vector IS NOT NULL "
+                    "ORDER BY seq DESC LIMIT ?",
+                    (story_id, MEMBERS_KEPT),
+                ).fetchall()
                 self._index.put(
                     StoryState(
                         int(story_id),
@@ -290,6 +308,13 @@ class Store:
                         date.fromisoformat(first_day) if first_day else None,
                         date.fromisoformat(last_day) if last_day else None,
                         Counter(json.loads(words)),
+                        [
+                            Member(
+                                np.frombuffer(vector, dtype=np.float32).copy(),
+                                tuple((str(word), float(weight)) for word, weight in json.loads(member_words)),
+                            )
+                            for vector, member_words in reversed(members)
+                        ],
                     )
                 )
             self._clock = clock
@@ -413,7 +438,7 @@ class Store:
         )
         db.execute(
             "INSERT INTO articles (id, story_id, fingerprint, near_duplicate_of, source, title, published, url, text, "
-            "origin, minhash, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "origin, minhash, ingested_at, vector, words) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 article.id,
                 story_id,
@@ -427,6 +452,8 @@ class Store:
                 article.origin,
                 _signature_bytes(signature),
                 ingested,
+                np.asarray(signal.vector, dtype=np.float32).tobytes(),
+                json.dumps([[word, weight] for word, weight in signal.words], ensure_ascii=False),
             ),
         )
         self._remember(article.id, signature)

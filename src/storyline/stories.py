@@ -204,9 +204,10 @@ def _store(store: Store, pipeline: Pipeline, ready: _Prepared, counts: IngestCou
     missing = [index for index, signal in zip(fresh, given, strict=True) if signal is None]
     made = iter(_describe(pipeline, [ready.usable[i] for i in missing], [ready.days[i] for i in missing]))
     raw = [signal if signal is not None else next(made) for signal in given]
-    # An article with no date of its own is taken as news of the day it arrives (a live feed).
+    # An article with no date of its own is taken as news of the day it arrives (a live feed),
+    # marked undated: the clustering then asks more of its words (cluster.UNDATED_JOIN_THRESHOLD).
     today = datetime.now(UTC).date()
-    signals = [replace(signal, day=signal.day or today) for signal in raw]
+    signals = [signal if signal.dated else replace(signal, day=signal.day or today, undated=True) for signal in raw]
     articles = [ready.usable[index] for index in fresh]
     stored = {result.article_id: result for result in store.add(articles, signals)} if articles else {}
     for article in ready.usable:

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from storyline.cluster import Signal
-from storyline.store import MIGRATIONS, SCHEMA_VERSION, Store, StoreError
+from storyline.store import MIGRATIONS, SCHEMA_VERSION, Store, StoreError, minhash
 from storyline.types import Article
 
 DIMENSION = 32
@@ -66,6 +66,39 @@ def test_migrates_a_version_1_file_and_keeps_its_stories(tmp_path: Path) -> None
         assert store.cached_summary(1, "key") == "{}"
     with Store(path) as store:
         assert [row.articles for row in store.stories()] == [("a1",)]
+
+
+def test_migrates_a_version_2_file_whose_articles_have_no_vectors(tmp_path: Path) -> None:
+    # A story written by schema 2 (no per-article vectors): after migration 3 it is scored by
+    # its centroid, so an article of its topic still joins it, and a new one is stored with its vector.
+    path = tmp_path / "v2.db"
+    connection = sqlite3.connect(path, isolation_level=None)
+    connection.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+    connection.execute("INSERT INTO schema_version VALUES (2)")
+    MIGRATIONS[0](connection)
+    MIGRATIONS[1](connection)
+    connection.execute(
+        "INSERT INTO stories (id, title, vector_sum, count, entities, words, first_day, last_day, first_seen, "
+        "last_seen, seq) VALUES (1, 'old', ?, 1, '{}', '{}', '2020-05-01', '2020-05-01', '2020-05-01', "
+        "'2020-05-01', 0)",
+        (topic_vector(3).tobytes(),),
+    )
+    connection.execute(
+        "INSERT INTO articles (id, story_id, fingerprint, source, text, minhash, ingested_at) "
+        "VALUES ('old', 1, 'fp-old', 'outlet', 'some old text', ?, '2020-05-01T00:00:00Z')",
+        (minhash("some old text").hashvalues.astype(np.uint64).tobytes(),),
+    )
+    connection.close()
+    with Store(path) as store:
+        assert store.schema_version == SCHEMA_VERSION
+        (result,) = store.add([article("new")], [signal("new", 3, "2020-05-02")])
+        assert (result.outcome, result.story, result.new_story) == ("added", 1, False)
+        assert store_rows(store) == [("old", "new")]
+    connection = sqlite3.connect(path)
+    vectors = dict(connection.execute("SELECT id, vector FROM articles").fetchall())
+    connection.close()
+    assert vectors["old"] is None
+    assert np.allclose(np.frombuffer(vectors["new"], dtype=np.float32), topic_vector(3))
 
 
 def test_refuses_a_newer_schema_and_other_files(tmp_path: Path) -> None:
@@ -149,6 +182,31 @@ def test_a_new_event_weeks_later_is_a_new_story(tmp_path: Path) -> None:
         later = store.add([article("e3")], [Signal("e3", elsewhere, ("third",), date(1998, 12, 9))])[0]
         assert same.new_story is False
         assert later.new_story is True
+
+
+def test_a_reopened_store_scores_by_the_members_it_read_back(tmp_path: Path) -> None:
+    from datetime import date
+
+    # A story of two members far apart: the original (topic 0) and its near copy (topic 1, put
+    # there by its words, whatever its vector). Another process's view, rebuilt from the file,
+    # must see both members: an article close to the copy (cosine 0.9) joins, though its cosine
+    # to the story's centroid is only 0.64.
+    original = article("wire-1", words=300)
+    words = original.text.split()
+    words[10] = "changed"
+    copy = Article(id="copy", text=" ".join(words), source="other", origin="copy")
+    path = tmp_path / "s.db"
+    with Store(path) as store:
+        store.add([original, copy], [signal("wire-1", 0, "2020-05-01"), signal("copy", 1, "2020-05-01")])
+    near_copy = (0.9 * topic_vector(1) + np.sqrt(1 - 0.81) * topic_vector(2)).astype(np.float32)
+    with Store(path) as other:
+        (result,) = other.add([article("late")], [Signal("late", near_copy, (), date(2020, 5, 2))])
+        assert result.outcome == "added" and result.new_story is False
+        assert store_rows(other) == [("wire-1", "copy", "late")]
+
+
+def store_rows(store: Store) -> list[tuple[str, ...]]:
+    return [row.articles for row in store.stories()]
 
 
 # -- many processes on one file --------------------------------------------------------------
