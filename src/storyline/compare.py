@@ -282,6 +282,7 @@ class _Context:
         self.position = {sentence.id: index for index, sentence in enumerate(self.sentences)}
         self.by_id = {sentence.id: sentence for sentence in self.sentences}
         self.articles = {document.article.id: document.article for document in alignment.documents}
+        self.sentences_of = {document.article.id: document.sentences for document in alignment.documents}
         self.vectors = vectors
         if len(vectors):
             centre = vectors.mean(axis=0)
@@ -296,7 +297,7 @@ class _Context:
         self._facts: dict[str, _Facts] = {}
         self._frames: dict[str, frozenset[str]] = {}
         self._together: dict[tuple[str, str], bool] = {}
-        self._known: dict[tuple[str, str], set[str]] = {}
+        self._figures: dict[str, set[str]] = {}
 
     def cite(self, sentence: Sentence) -> Citation:
         return Citation(sentence.article_id, sentence.start, sentence.end)
@@ -336,22 +337,19 @@ class _Context:
         return found
 
     def knows(self, article_id: str, kind: str, key: str) -> bool:
-        """Whether an article states this value anywhere: a number with its unit, or a name."""
+        """Whether an article states this value anywhere: a name (``kind`` "entity") or a number
+        with its unit (``kind`` "number", see :func:`_number_key`)."""
         if kind == "entity":
             name = Entity(key, "PERSON", 0, 0)
-            return any(_mentions(name, sentence) for sentence in self._article_sentences(article_id))
-        known = self._known.get((article_id, kind))
-        if known is None:
-            known = set()
-            for sentence in self._article_sentences(article_id):
-                facts = self.facts(sentence)
-                if kind == "number":
-                    known.update(_number_key(quantity) for quantity in facts.quantities)
-            self._known[(article_id, kind)] = known
-        return key in known
-
-    def _article_sentences(self, article_id: str) -> list[Sentence]:
-        return [sentence for sentence in self.sentences if sentence.article_id == article_id]
+            return any(_mentions(name, sentence) for sentence in self.sentences_of[article_id])
+        figures = self._figures.get(article_id)
+        if figures is None:
+            figures = self._figures[article_id] = {
+                _number_key(quantity)
+                for sentence in self.sentences_of[article_id]
+                for quantity in self.facts(sentence).quantities
+            }
+        return key in figures
 
     def facts(self, sentence: Sentence) -> _Facts:
         found = self._facts.get(sentence.id)
@@ -570,12 +568,11 @@ def _templated(context: _Context, first: Sentence, second: Sentence) -> bool:
     is charged with ...", "Y, 23, of Rowland, is charged with ..."): a list of parallel facts."""
     for sentence, other in ((first, second), (second, first)):
         frame = context.frame(other)
-        document = next(d for d in context.alignment.documents if d.article.id == sentence.article_id)
         # Two more such sentences make a list; one may be the same sentence printed twice (a caption
         # and the text, a quotation with and without its attribution).
         siblings = sum(
             1
-            for candidate in document.sentences
+            for candidate in context.sentences_of[sentence.article_id]
             if candidate.id != sentence.id and _dice(context.frame(candidate), frame) >= SAME_SENTENCE
         )
         if siblings >= 2:
@@ -603,8 +600,8 @@ def _each_knows_the_other(context: _Context, first: Sentence, second: Sentence, 
     scales ("a shooting in Aberdeen", "in Harford County, Maryland"), not one fact told two ways. An
     outlet whose figure or name no other article knows, where another outlet gives its own, is the
     disagreement. Dates are left out: a weekday or a year recurs for other events of the story."""
-    if not finding.keys or finding.kind == "date":
-        return False  # "Tuesday", "2010": a day or year recurs for other events; it tells nothing here
+    if not finding.keys:
+        return False  # a date finding has none: "Tuesday", "2010" recur for other events of a story
     key_a, key_b = finding.keys.get(first.id), finding.keys.get(second.id)
     if key_a is None or key_b is None:
         return False
@@ -962,7 +959,7 @@ def _date_conflict(
                     second.id: _phrase(second, y[0].start, y[0].end),
                 },
                 values={first.id: _date_value(x), second.id: _date_value(y)},
-                )
+            )
     return None
 
 
