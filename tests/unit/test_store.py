@@ -52,13 +52,19 @@ def test_new_store_is_at_the_latest_schema(tmp_path: Path) -> None:
     connection.close()
 
 
-def test_migrates_a_version_1_file_and_keeps_its_stories(tmp_path: Path) -> None:
-    path = tmp_path / "old.db"
+def old_schema(path: Path, version: int) -> sqlite3.Connection:
+    """A store file as Storyline left it at an older schema ``version`` (its first migrations only)."""
     connection = sqlite3.connect(path, isolation_level=None)
     connection.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
-    connection.execute("INSERT INTO schema_version VALUES (1)")
-    MIGRATIONS[0](connection)
-    connection.close()
+    connection.execute("INSERT INTO schema_version VALUES (?)", (version,))
+    for migrate in MIGRATIONS[:version]:
+        migrate(connection)
+    return connection
+
+
+def test_migrates_a_version_1_file_and_keeps_its_stories(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    old_schema(path, 1).close()
     with Store(path) as store:  # a version-1 file takes the later migrations on opening
         assert store.schema_version == SCHEMA_VERSION
         store.add([article("a1")], [signal("a1", 0)])
@@ -72,11 +78,7 @@ def test_migrates_a_version_2_file_whose_articles_have_no_vectors(tmp_path: Path
     # A story written by schema 2 (no per-article vectors): after migration 3 it is scored by
     # its centroid, so an article of its topic still joins it, and a new one is stored with its vector.
     path = tmp_path / "v2.db"
-    connection = sqlite3.connect(path, isolation_level=None)
-    connection.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
-    connection.execute("INSERT INTO schema_version VALUES (2)")
-    MIGRATIONS[0](connection)
-    MIGRATIONS[1](connection)
+    connection = old_schema(path, 2)
     connection.execute(
         "INSERT INTO stories (id, title, vector_sum, count, entities, words, first_day, last_day, first_seen, "
         "last_seen, seq) VALUES (1, 'old', ?, 1, '{}', '{}', '2020-05-01', '2020-05-01', '2020-05-01', "
