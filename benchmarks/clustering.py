@@ -26,6 +26,9 @@ the per-document labels to results/clustering-<set>-assignments.json.
 With ``--engine ray`` the cleaning and describing run on Ray actors as with ``storyline ingest
 --engine ray`` (the cluster is started before the clock, the actors' model loading is timed),
 and the results go to clustering-<set>-ray*.json; with ``--split val`` to clustering-multinews-val*.json.
+
+Exit codes: 0 done; 2 the data of a chosen set is missing (one line names the files; pass
+``--data`` / ``--seeds``).
 """
 
 from __future__ import annotations
@@ -240,6 +243,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--address", default=None, help="with --engine ray: the cluster (default: a local one)")
     parser.add_argument("--workers", type=int, default=None, help="with --engine ray: actors (default: one per CPU)")
     args = parser.parse_args(argv)
+    needed = {
+        "duc2004": [args.data / "duc2004_task2" / "duc2004_task2.jsonl", args.seeds],
+        "multinews": [args.data / "multi_news_plus" / MULTINEWS_FILES[args.split]],
+    }
+    missing = [str(path) for name in args.sets for path in needed[name] if not path.exists()]
+    if missing:
+        print(f"clustering: data missing ({', '.join(missing)}); pass --data / --seeds", file=sys.stderr)
+        return 2
     pipeline = Pipeline()
     if args.engine == "ray":
         # The cluster is started (or joined) before the clock starts, as the models are for the
