@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from storyline import __version__
-from storyline.config import Config, load_config
+from storyline.config import PRECISIONS, Config, load_config
 from storyline.errors import ConfigError, InputError, ModelLoadError, StorylineError
 from storyline.types import Article, Comparison, Problem, Summary
 
@@ -154,6 +154,12 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--no-clean", action="store_true", help="the texts are already clean: skip clutter removal")
         sub.add_argument("--spacy-model", default=None, help="spaCy pipeline name or path")
         sub.add_argument("--embedding-model", default=None, help="sentence-transformers model name or path")
+        sub.add_argument(
+            "--embedding-precision",
+            choices=PRECISIONS,
+            default=None,
+            help="encoder weights' number format (default auto: bfloat16 on a CPU with bfloat16 instructions)",
+        )
         sub.add_argument("-v", "--verbose", action="count", default=0, help="more log messages (-vv: debug)")
         sub.add_argument("-q", "--quiet", action="store_true", help="only errors")
     return parser
@@ -188,6 +194,7 @@ def _config(args: argparse.Namespace) -> Config:
         "max_chars": args.max_chars,
         "spacy_model": args.spacy_model,
         "embedding_model": args.embedding_model,
+        "embedding_precision": args.embedding_precision,
         "clean": False if args.no_clean else None,
     }
     return base.replace(**{key: value for key, value in changes.items() if value is not None})

@@ -101,7 +101,10 @@ class Pipeline:
         """The sentence encoder (loaded on first use)."""
         if self._encoder is None:
             self._encoder = load_encoder(
-                self.config.embedding_model, device=self.config.device, local_files_only=self.config.local_files_only
+                self.config.embedding_model,
+                device=self.config.device,
+                precision=self.config.embedding_precision,
+                local_files_only=self.config.local_files_only,
             )
         return self._encoder
 

