@@ -19,6 +19,7 @@ Knows nothing about summaries or output formats.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -1011,6 +1012,9 @@ def _date_value(item: tuple[Entity, When | None]) -> str:
     return item[1].iso if item[1] is not None else ":".join(_surface(item[0].text))
 
 
+# Pure functions of names, asked about the same few dozen names of a cluster for every sentence
+# (whether some sentence names both of two rivals): cached, they no longer cost most of compare's time.
+@functools.lru_cache(maxsize=65536)
 def _normal_name(text: str) -> str:
     name = clean_name(text).lower().replace(".", "")
     name = " ".join(_WORD.findall(name))  # "Nicole “Snooki” Polizzi" and 'Nicole " Snooki " Polizzi'
@@ -1019,6 +1023,7 @@ def _normal_name(text: str) -> str:
     return _ALIASES.get(name, name)
 
 
+@functools.lru_cache(maxsize=262144)
 def _is_alias(x: str, y: str) -> bool:
     """Two names of one entity: equal, one part of the other ("Obama", "Barack Obama"), spelt a little
     differently ("Kazakhstan", "Kazakstan"), a capital and its country, or an acronym."""
