@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from difflib import SequenceMatcher
-from itertools import combinations
+from itertools import combinations, pairwise
 
 import numpy as np
 import numpy.typing as npt
@@ -72,6 +72,9 @@ MAX_CLAIM_WORDS = 60
 PAIR_SIMILARITY = 0.55
 #: ... or sharing at least this share of their content words (Dice).
 PAIR_DICE = 0.45
+#: ... or this close by plain cosine (the alignment's similarity is centred on the cluster's topic,
+#: which leaves little to two reworded sentences of the topic's own fact).
+PAIR_COSINE = 0.65
 #: Pairs sharing this share of their content words tell one fact: a lone date on each side must
 #: then be the same date, wherever it stands. (At 0.5, "also Sunday, another quarrel was brewing
 #: over the meeting" and "his address Monday to the council" were one fact.)
@@ -91,8 +94,8 @@ SAME_ROLE = 0.5
 #: Figures of ten or more this many times apart count different things (see _far_apart). The
 #: figures that outlets report differently (60 and 65 dead, $316 and $341.2 million) lie well inside.
 FAR_APART = 5.0
-#: A sentence naming this many people (or places) lists them: none of them is the fact.
-LIST_NAMES = 4
+#: This many people (or places) joined by commas and "and" list them: none of them is the fact.
+LIST_NAMES = 3
 #: Names this alike (difflib ratio) are one name spelt two ways ("Kazakhstan", "Kazakstan").
 SAME_SPELLING = 0.9
 
@@ -132,6 +135,7 @@ _FUTURE = re.compile(
 )
 FUTURE_WINDOW = 60
 _EVENT_YEAR_PREPOSITIONS = frozenset({"in", "during", "by", "early", "late", "mid", "until"})
+_OPENING_MARKS = " \"“‘'`«(—–-"
 _PERSON = frozenset({"PERSON"})
 _PLACE = frozenset({"GPE", "LOC", "FAC"})
 # Names whose change is a contradiction. spaCy's small model often labels an unfamiliar person
@@ -298,6 +302,7 @@ class _Context:
         self._facts: dict[str, _Facts] = {}
         self._frames: dict[str, frozenset[str]] = {}
         self._together: dict[tuple[str, str], bool] = {}
+        self._lower_words: set[str] | None = None
         self._figures: dict[str, set[str]] = {}
 
     def cite(self, sentence: Sentence) -> Citation:
@@ -330,6 +335,17 @@ class _Context:
             self._together[key] = known
         return known
 
+    def common_word(self, sentence: Sentence, start: int, word: str) -> bool:
+        """A capitalised word that opens the sentence ("Officials say ...") and is written in lower
+        case elsewhere in the cluster: a common word, capitalised only for its place, not a name."""
+        if sentence.text[: start - sentence.start].strip(_OPENING_MARKS) or " " in word.strip():
+            return False
+        if self._lower_words is None:
+            self._lower_words = {
+                match.group(0) for s in self.sentences for match in _WORD.finditer(s.text) if match.group(0).islower()
+            }
+        return word.strip().lower() in self._lower_words
+
     def frame(self, sentence: Sentence) -> frozenset[str]:
         """The sentence's content words outside its names, numbers and dates (computed once)."""
         found = self._frames.get(sentence.id)
@@ -338,11 +354,13 @@ class _Context:
         return found
 
     def knows(self, article_id: str, kind: str, key: str) -> bool:
-        """Whether an article states this value anywhere: a name (``kind`` "entity") or a number
-        with its unit (``kind`` "number", see :func:`_number_key`)."""
+        """Whether an article states this value anywhere: a name (``kind`` "entity"), a year used as
+        a label (``kind`` "date") or a number with its unit (``kind`` "number", see :func:`_number_key`)."""
         if kind == "entity":
             name = Entity(key, "PERSON", 0, 0)
             return any(_mentions(name, sentence) for sentence in self.sentences_of[article_id])
+        if kind == "date":  # a year used as a label
+            return re.search(rf"(?<!\d){re.escape(key)}(?!\d)", self.articles[article_id].text) is not None
         figures = self._figures.get(article_id)
         if figures is None:
             figures = self._figures[article_id] = {
@@ -488,8 +506,37 @@ def _sentence_facts(sentence: Sentence, reference: _Reference) -> _Facts:
         dates.append((entity, when))
     # The place of a dateline ("WASHINGTON —") is where the story was filed, not a fact of it.
     opening = sentence.start + dateline_length(sentence.text, first=sentence.index == 0)
-    names = [e for e in sentence.entities if e.label in _NAMES and e.start >= opening]
+    # A "name" in lower case where the text is cased ("marijuana") is a common word spaCy took for one.
+    cased = any(character.isupper() for character in sentence.text)
+    names = [
+        e
+        for e in sentence.entities
+        if e.label in _NAMES
+        and e.start >= opening
+        and not _in_compound(sentence, e)
+        and (not cased or any(character.isupper() for character in e.text))
+    ]
+    if _CAPTION.search(sentence.text):
+        dates = []  # when a photo was taken, not when the story's events happened
     return _Facts(quantities, dates, events, names)
+
+
+# A photo caption copied with the article ("FILE - In this Sept. 30, 2003, file photo, ...").
+_CAPTION = re.compile(
+    r"^\W*FILE\b\s*[-–—]|\bfile (?:photo|image|picture)\b|\bin this (?:\w+\s+){0,6}(?:photo|image|picture)\b",
+    re.IGNORECASE,
+)
+
+
+def _in_compound(sentence: Sentence, entity: Entity) -> bool:
+    """The name is part of a hyphenated word ("the Chicago-area woman", "Mar" cut from "Mar-a-Lago"):
+    a modifier or a fragment, not who or where the fact is about."""
+    text, start, end = sentence.text, entity.start - sentence.start, entity.end - sentence.start
+    after = text[end : end + 2]
+    before = text[max(0, start - 2) : start]
+    return (len(after) == 2 and after[0] == "-" and after[1].isalpha()) or (
+        len(before) == 2 and before[1] == "-" and before[0].isalpha()
+    )
 
 
 _DAY_WORDS = re.compile(
@@ -545,6 +592,7 @@ def _candidate_pairs(context: _Context) -> list[tuple[Sentence, Sentence]]:
                     if (
                         _dice(words[first.id], words[second.id]) >= PAIR_DICE
                         or _dice(frames[first.id], frames[second.id]) >= PAIR_DICE
+                        or context.cosine(first.id, second.id) >= PAIR_COSINE
                     ):
                         key = (min(first.id, second.id), max(first.id, second.id))
                         pairs.setdefault(key, (context.by_id[key[0]], context.by_id[key[1]]))
@@ -600,7 +648,8 @@ def _each_knows_the_other(context: _Context, first: Sentence, second: Sentence, 
     somewhere, or a third article states both. Then the two sentences tell two facts, or one at two
     scales ("a shooting in Aberdeen", "in Harford County, Maryland"), not one fact told two ways. An
     outlet whose figure or name no other article knows, where another outlet gives its own, is the
-    disagreement. Dates are left out: a weekday or a year recurs for other events of the story."""
+    disagreement. Dates are left out, but for years used as labels ("the 1996 games"): a weekday or
+    a year recurs for other events of the story."""
     if not finding.keys:
         return False  # a date finding has none: "Tuesday", "2010" recur for other events of a story
     key_a, key_b = finding.keys.get(first.id), finding.keys.get(second.id)
@@ -835,9 +884,14 @@ def _numbers_one_way(pair: _Pair, qa: list[Quantity], qb: list[Quantity], *, rev
 
     def counterpart(x: Quantity, y: Quantity) -> bool:
         """y counts what x counts: the same unit, or put in its place with nothing else changed."""
+        if (x.kind == "vague") != (y.kind == "vague"):
+            # A vague amount against a count ("several lion escapes", "35 lions"): the same fact told
+            # less exactly, or another fact; an outlet that knows less does not contradict one that
+            # knows more (the count of a repeated event is the exception, below).
+            return False
         if comparable(x, y):
             return True
-        same_kind = x.kind == y.kind or {x.kind, y.kind} <= {"count", "vague"}
+        same_kind = x.kind == y.kind
         other_units = bool(x.unit and y.unit and x.unit[0] != y.unit[0])
         spans = (span(second, y), span(first, x)) if reverse else (span(first, x), span(second, y))
         return same_kind and not other_units and pair.substitution(*spans)
@@ -953,6 +1007,9 @@ def _date_conflict(
             # only one put in the other's place, little else changed, is the same date told twice.
             if _grain(x) != _grain(y) and not pair.substitution(*spans):
                 continue
+            # A year used as a label ("the 1996 games", "the 2000 games") names which one, not when;
+            # like a name, it is checked against what the outlets know (see _each_knows_the_other).
+            labels = _label_year(first, x[0]) and _label_year(second, y[0])
             return _Finding(
                 "date",
                 sides={
@@ -960,8 +1017,23 @@ def _date_conflict(
                     second.id: _phrase(second, y[0].start, y[0].end),
                 },
                 values={first.id: _date_value(x), second.id: _date_value(y)},
+                keys={first.id: x[0].text.strip(), second.id: y[0].text.strip()} if labels else {},
             )
     return None
+
+
+def _label_year(sentence: Sentence, entity: Entity) -> bool:
+    """A bare year before a noun, not after a preposition ("the 1996 games", "a 1988 bombing")."""
+    if not re.fullmatch(r"\d{4}", entity.text.strip()):
+        return False
+    local_start, local_end = entity.start - sentence.start, entity.end - sentence.start
+    before = sentence.text[:local_start].split()[-1:]
+    after = re.match(r"\s+([a-z][a-z-]*)", sentence.text[local_end:])
+    return (
+        not (before and before[0].lower() in _EVENT_YEAR_PREPOSITIONS)
+        and after is not None
+        and (after.group(1) not in _STOP)
+    )
 
 
 _REPORTED = re.compile(
@@ -1098,8 +1170,8 @@ def _name_conflict(context: _Context, pair: _Pair, ea: list[Entity], eb: list[En
     """
     first, second = pair.first, pair.second
     # A name in a list ("Australia, Brunei, Canada, Chile, ...") is one of many, not the one fact.
-    ea = [x for x in ea if sum(_family(e) == _family(x) for e in ea) < LIST_NAMES]
-    eb = [y for y in eb if sum(_family(e) == _family(y) for e in eb) < LIST_NAMES]
+    ea = [x for x in ea if x not in _listed(first, ea)]
+    eb = [y for y in eb if y not in _listed(second, eb)]
     for x in ea:
         x_missing = not _mentions(x, second)
         for y in eb:
@@ -1109,6 +1181,9 @@ def _name_conflict(context: _Context, pair: _Pair, ea: list[Entity], eb: list[En
             if _speaker(first, x) and _speaker(second, y) and pair.dice < SAME_SENTENCE:
                 continue  # two people quoted ("X said ...", "Y said ..."): two statements, not one fact
             spans = ((x.start, x.end), (y.start, y.end))
+            people = _family(x) == _family(y) == "PERSON"
+            if people and _speaker(first, x) != _speaker(second, y) and not pair.substitution(*spans):
+                continue  # who said something and who took part ("said Chubais", "Kiriyenko was present")
             # One name put for the other counts whatever labels spaCy gave them; otherwise both
             # must be people (or places) the other sentence lacks, in the same stretch of words.
             # spaCy's small model calls many an unfamiliar person or place an organisation: one
@@ -1149,6 +1224,7 @@ def _name_conflict(context: _Context, pair: _Pair, ea: list[Entity], eb: list[En
                     continue  # labelled names were compared above; "the Kurd leader" is no name
                 if (
                     _capitalised_name(name)
+                    and not context.common_word(other, start, name)
                     and not _is_alias(entity.text, name)
                     and not _mentions(entity, other)
                     and not context.together(entity, Entity(name, entity.label, start, end))
@@ -1157,6 +1233,29 @@ def _name_conflict(context: _Context, pair: _Pair, ea: list[Entity], eb: list[En
                         return _name_finding(other, name, sentence, entity.text, "substitution")
                     return _name_finding(sentence, entity.text, other, name, "substitution")
     return None
+
+
+_LIST_JOINT = re.compile(r"\s*(?:,|;|&|and|or|, and|, or)\s*", re.IGNORECASE)
+
+
+def _listed(sentence: Sentence, names: list[Entity]) -> list[Entity]:
+    """The names of a sentence that stand in a list: LIST_NAMES or more names of one kind joined only
+    by commas and "and"/"or" ("Carly Fiorina, Mike Huckabee, Rand Paul"). Names of one kind
+    elsewhere in the sentence ("from Rio de Janeiro in Brazil to Paris, France") are no list."""
+    ordered = sorted(names, key=lambda entity: entity.start)
+    listed: list[Entity] = []
+    run: list[Entity] = ordered[:1]
+    for previous, entity in pairwise(ordered):
+        between = sentence.text[previous.end - sentence.start : entity.start - sentence.start]
+        if _family(entity) == _family(previous) and _LIST_JOINT.fullmatch(between):
+            run.append(entity)
+            continue
+        if len(run) >= LIST_NAMES:
+            listed.extend(run)
+        run = [entity]
+    if len(run) >= LIST_NAMES:
+        listed.extend(run)
+    return listed
 
 
 _SPEECH_BEFORE = re.compile(r"\b(?:said|says|told|according to|quoted|tweeted|wrote)\s+(?:\S+\s+){0,4}$", re.IGNORECASE)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import pytest
 
 from storyline import Article, Config, Pipeline
-from storyline.compare import _is_alias, _Reference, _sentence_facts
+from storyline.compare import _is_alias, _listed, _Reference, _sentence_facts
 from storyline.types import Citation, Comparison, Entity, Sentence
 
 pytestmark = pytest.mark.model
@@ -491,3 +491,107 @@ def test_a_dateline_place_is_where_the_story_was_filed() -> None:
     shifted = tuple(Entity(e.text, e.label, e.start + 19, e.end + 19) for e in entities)
     later = Sentence("a:s3", "a", 3, "Calder police said " + text, 0, len(text) + 19, entities=shifted)
     assert [name.text for name in _sentence_facts(later, _Reference(None, False)).names] == ["MARLOW", "Calder"]
+
+
+def test_a_name_inside_a_hyphenated_word_is_not_a_fact_of_the_sentence() -> None:
+    text = "The Calder-area pilot was flown to Marlow on Sunday."
+    entities = (Entity("Calder", "GPE", 4, 10), Entity("Marlow", "GPE", 35, 41))
+    sentence = Sentence("a:s2", "a", 2, text, 0, len(text), entities=entities)
+    assert [name.text for name in _sentence_facts(sentence, _Reference(None, False)).names] == ["Marlow"]
+
+
+def test_a_photo_caption_date_dates_the_photo_not_the_story() -> None:
+    text = "FILE - In this Sept. 30, 2003, file photo, the Corvina Bay is loaded at the Port Wendell terminal."
+    entities = (Entity("Sept. 30, 2003", "DATE", 15, 29),)
+    sentence = Sentence("a:s5", "a", 5, text, 0, len(text), entities=entities)
+    assert _sentence_facts(sentence, _Reference(None, False)).dates == []
+    plain = "The Corvina Bay was loaded at the Port Wendell terminal on Sept. 30, 2003."
+    at = plain.index("Sept.")
+    entities = (Entity("Sept. 30, 2003", "DATE", at, at + 14),)
+    sentence = Sentence("a:s5", "a", 5, plain, 0, len(plain), entities=entities)
+    assert len(_sentence_facts(sentence, _Reference(None, False)).dates) == 1
+
+
+def test_a_vague_amount_against_a_count_is_no_contradiction(pipeline: Pipeline) -> None:
+    comparison = compare_two(
+        pipeline,
+        "The Corvina Bay has had several engine failures in the harbor since it was built.",
+        "The Corvina Bay has had 14 engine failures in the harbor since it was built.",
+    )
+    assert [c for c in comparison.contradictions if c.kind == "number"] == []
+    exact = compare_two(
+        pipeline,
+        "The Corvina Bay has had 9 engine failures in the harbor since it was built.",
+        "The Corvina Bay has had 14 engine failures in the harbor since it was built.",
+    )
+    assert [c.kind for c in exact.contradictions] == ["number"]
+
+
+def test_years_that_name_which_one_are_labels_both_outlets_know(pipeline: Pipeline) -> None:
+    """ "The 1996 storm" and "the 2011 collision" name two events when each outlet knows both years;
+    a year that dates an event ("in 1996") is compared as before."""
+    one = "The pier had been rebuilt after the 1996 storm flooded the harbor's eastern terminals."
+    other = "The pier had been rebuilt after the 2011 collision damaged the harbor's eastern terminals."
+    alone = compare_two(pipeline, one, other)
+    assert [c.kind for c in alone.contradictions] == ["date"]  # nothing says both belong to the story
+    comparison = compare(
+        pipeline,
+        [
+            article("ledger", LEAD, one, TAIL, "The 2011 collision closed the bridge for a month."),
+            article("observer", OTHER_LEAD, other, OTHER_TAIL, "The 1996 storm tore the pier's fenders away."),
+        ],
+    )
+    assert [c for c in comparison.contradictions if c.kind == "date"] == []
+    changed = compare_two(
+        pipeline,
+        "The pier had been rebuilt after a storm flooded the harbor's eastern terminals in 1996.",
+        "The pier had been rebuilt after a storm flooded the harbor's eastern terminals in 1998.",
+    )
+    assert [c.kind for c in changed.contradictions] == ["date"]
+
+
+def test_a_common_word_capitalised_at_the_start_of_a_sentence_is_no_name(pipeline: Pipeline) -> None:
+    comparison = compare_two(
+        pipeline,
+        "Texas authorities say the ship's captain radioed for help before the collision.",
+        "Officials say the ship's captain radioed for help before the collision, harbor officials said.",
+    )
+    assert [c for c in comparison.contradictions if c.kind == "entity"] == []
+
+
+def _entities(text: str, names: Sequence[tuple[str, str]]) -> tuple[Entity, ...]:
+    found = []
+    for name, label in names:
+        at = text.index(name)
+        found.append(Entity(name, label, at, at + len(name)))
+    return tuple(found)
+
+
+def test_names_joined_by_commas_and_and_are_a_list_other_names_of_one_kind_are_not() -> None:
+    listed = "Aides to Ana Ruiz, Tom Brandt and Lea Moss are expected at the pier on Sunday."
+    people = _entities(listed, [("Ana Ruiz", "PERSON"), ("Tom Brandt", "PERSON"), ("Lea Moss", "PERSON")])
+    sentence = Sentence("a:s1", "a", 1, listed, 0, len(listed), entities=people)
+    assert [e.text for e in _listed(sentence, list(people))] == ["Ana Ruiz", "Tom Brandt", "Lea Moss"]
+    route = "The ship sailed from Valparaiso in Chile to Lisbon, Portugal, with a crew of 20."
+    places = _entities(route, [("Valparaiso", "GPE"), ("Chile", "GPE"), ("Lisbon", "GPE"), ("Portugal", "GPE")])
+    sentence = Sentence("a:s2", "a", 2, route, 0, len(route), entities=places)
+    assert _listed(sentence, list(places)) == []
+
+
+def test_a_lower_case_name_in_cased_text_is_a_common_word() -> None:
+    text = "Ana Ruiz said marijuana has long been grown on the hills above Port Wendell."
+    entities = _entities(text, [("Ana Ruiz", "PERSON"), ("marijuana", "ORG"), ("Port Wendell", "GPE")])
+    sentence = Sentence("a:s3", "a", 3, text, 0, len(text), entities=entities)
+    assert [e.text for e in _sentence_facts(sentence, _Reference(None, False)).names] == ["Ana Ruiz", "Port Wendell"]
+    lowered = text.lower()  # a corpus written all in lower case keeps its names
+    sentence = Sentence("a:s3", "a", 3, lowered, 0, len(lowered), entities=_entities(lowered, [("marijuana", "ORG")]))
+    assert [e.text for e in _sentence_facts(sentence, _Reference(None, False)).names] == ["marijuana"]
+
+
+def test_who_said_something_and_who_took_part_are_no_rivals(pipeline: Pipeline) -> None:
+    comparison = compare_two(
+        pipeline,
+        "The bridge will stand for another century, said former harbor master John Carter.",
+        "Former harbor master Peter Hughes was also at the bridge on Tuesday.",
+    )
+    assert [c for c in comparison.contradictions if c.kind == "entity"] == []
