@@ -1181,9 +1181,6 @@ def _name_conflict(context: _Context, pair: _Pair, ea: list[Entity], eb: list[En
             if _speaker(first, x) and _speaker(second, y) and pair.dice < SAME_SENTENCE:
                 continue  # two people quoted ("X said ...", "Y said ..."): two statements, not one fact
             spans = ((x.start, x.end), (y.start, y.end))
-            people = _family(x) == _family(y) == "PERSON"
-            if people and _speaker(first, x) != _speaker(second, y) and not pair.substitution(*spans):
-                continue  # who said something and who took part ("said Chubais", "Kiriyenko was present")
             # One name put for the other counts whatever labels spaCy gave them; otherwise both
             # must be people (or places) the other sentence lacks, in the same stretch of words.
             # spaCy's small model calls many an unfamiliar person or place an organisation: one

@@ -586,12 +586,3 @@ def test_a_lower_case_name_in_cased_text_is_a_common_word() -> None:
     lowered = text.lower()  # a corpus written all in lower case keeps its names
     sentence = Sentence("a:s3", "a", 3, lowered, 0, len(lowered), entities=_entities(lowered, [("marijuana", "ORG")]))
     assert [e.text for e in _sentence_facts(sentence, _Reference(None, False)).names] == ["marijuana"]
-
-
-def test_who_said_something_and_who_took_part_are_no_rivals(pipeline: Pipeline) -> None:
-    comparison = compare_two(
-        pipeline,
-        "The bridge will stand for another century, said former harbor master John Carter.",
-        "Former harbor master Peter Hughes was also at the bridge on Tuesday.",
-    )
-    assert [c for c in comparison.contradictions if c.kind == "entity"] == []
