@@ -169,6 +169,12 @@ NOTICES = {
         "This video is not available right now. Please try again later.",
         "not available",
     ),
+    "not-found": (
+        "We are sorry, but the page you asked for was not found. Please check the URL for typing mistakes. "
+        "If you are having trouble finding a story on our site, try visiting our home page, where the latest "
+        "news is listed. You may also find what you want by searching below.",
+        "not available",
+    ),
     "paywall": (
         "Thank you for reading. You have reached the limit of free articles this month. Log in to your "
         "subscriber account to continue reading, or create an account and choose the plan that suits you.",
@@ -177,6 +183,12 @@ NOTICES = {
     "reprint": (
         "This copy is for your personal, non-commercial use only. To order copies for your colleagues or "
         "clients, use the order reprints tool at the foot of any article. All rights reserved.",
+        "reprint or copyright",
+    ),
+    "reprint-terms": (
+        "This copy is for your personal, non-commercial use only. Use and distribution of copies are "
+        "governed by the subscriber agreement and by copyright law. For non-personal use of this text, "
+        "please contact the publisher's licensing desk, whose address is given on every page of the site.",
         "reprint or copyright",
     ),
 }

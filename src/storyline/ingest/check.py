@@ -156,6 +156,14 @@ _NOTICE_KINDS = (
             r"\bskip ad\b|\bad loading\b",
             r"\bno longer available\b",
         ),
+        # What a "page not found" page says next: where else to look.
+        _pattern(
+            r"\bcheck the (?:url|address|link|spelling)\b",
+            r"\bhome ?page\b",
+            r"\btry (?:searching|visiting|again)\b",
+            r"\bsearch(?:ing)? below\b",
+            r"\bhaving trouble (?:locating|finding)\b",
+        ),
     ),
     _NoticeKind(
         "a sign-in or subscription prompt",
@@ -193,6 +201,13 @@ _NOTICE_KINDS = (
             r"\breprints?\b[^.]{0,30}\b(?:tool|copies|permissions?)\b",
             r"\ball rights reserved\b",
             r"\bmay not be (?:published|reproduced|broadcast|rewritten|redistributed)\b",
+        ),
+        # The rest of such a notice: the terms the copy is given under.
+        _pattern(
+            r"\bsubscriber agreement\b",
+            r"\bcopyright law\b",
+            r"\bdistribution and use of this material\b",
+            r"\bnon-?personal use\b",
         ),
     ),
     _NoticeKind(
