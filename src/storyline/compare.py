@@ -217,7 +217,7 @@ class _Finding:
     note: str = ""
     spans: dict[str, Citation] = field(default_factory=dict)
     # sentence id -> what to look for in the other outlets' articles (see _each_knows_the_other):
-    # a number with its unit, or a name.
+    # a number with its unit, a name, or a year used as a label.
     keys: dict[str, str] = field(default_factory=dict)
 
 
@@ -498,9 +498,8 @@ def _sentence_facts(sentence: Sentence, reference: _Reference) -> _Facts:
         if when is None and not _names_a_day(entity.text):
             continue
         if event and when is not None and when.granularity == "year" and re.fullmatch(r"\d{4}", entity.text.strip()):
-            before = sentence.text[:local].split()[-1:]
             # "2001 and 2002 congressional authorizations", "the 1989 protests": a year used as a label.
-            event = bool(before) and before[0].lower() in _EVENT_YEAR_PREPOSITIONS
+            event = _after_preposition(sentence.text[:local])
         if event:
             events.add(len(dates))
         dates.append((entity, when))
@@ -1027,13 +1026,14 @@ def _label_year(sentence: Sentence, entity: Entity) -> bool:
     if not re.fullmatch(r"\d{4}", entity.text.strip()):
         return False
     local_start, local_end = entity.start - sentence.start, entity.end - sentence.start
-    before = sentence.text[:local_start].split()[-1:]
     after = re.match(r"\s+([a-z][a-z-]*)", sentence.text[local_end:])
-    return (
-        not (before and before[0].lower() in _EVENT_YEAR_PREPOSITIONS)
-        and after is not None
-        and (after.group(1) not in _STOP)
-    )
+    return not _after_preposition(sentence.text[:local_start]) and after is not None and after.group(1) not in _STOP
+
+
+def _after_preposition(before: str) -> bool:
+    """The text before a year ends in a preposition that makes it date an event ("in 1996")."""
+    last = before.split()[-1:]
+    return bool(last) and last[0].lower() in _EVENT_YEAR_PREPOSITIONS
 
 
 _REPORTED = re.compile(
@@ -1154,11 +1154,16 @@ def _mentions(name: Entity, sentence: Sentence) -> bool:
     """The sentence names the same person or place (any alias, or a word derived from it: "Iranian")."""
     if any(_is_alias(name.text, other.text) for other in sentence.entities):
         return True
-    normal = _normal_name(name.text)
-    words = [w.lower() for w in _WORD.findall(sentence.text)]
-    parts = normal.split()
+    parts = _normal_name(name.text).split()
     key = parts[-1] if parts else ""
+    words = _lower_words(sentence.text)
     return bool(key) and any(word == key or (len(key) >= 4 and word.startswith(key)) for word in words)
+
+
+@functools.lru_cache(maxsize=4096)
+def _lower_words(text: str) -> tuple[str, ...]:
+    """A sentence's words in lower case (asked for the same sentences once per name checked)."""
+    return tuple(word.lower() for word in _WORD.findall(text))
 
 
 def _name_conflict(context: _Context, pair: _Pair, ea: list[Entity], eb: list[Entity]) -> _Finding | None:
@@ -1170,8 +1175,9 @@ def _name_conflict(context: _Context, pair: _Pair, ea: list[Entity], eb: list[En
     """
     first, second = pair.first, pair.second
     # A name in a list ("Australia, Brunei, Canada, Chile, ...") is one of many, not the one fact.
-    ea = [x for x in ea if x not in _listed(first, ea)]
-    eb = [y for y in eb if y not in _listed(second, eb)]
+    listed_a, listed_b = _listed(first, ea), _listed(second, eb)
+    ea = [x for x in ea if x not in listed_a]
+    eb = [y for y in eb if y not in listed_b]
     for x in ea:
         x_missing = not _mentions(x, second)
         for y in eb:
