@@ -26,6 +26,8 @@ def only(text: str) -> Quantity:
         ("at least the fourth time", 4, 4, math.inf, ("time",)),
         ("multiple times since 2009", 2, 2, math.inf, ("time",)),
         ("dozens of people", 13, 13, 199, ("person",)),
+        ("Eight Israelis were killed", 8, 8, 8, ("israeli",)),  # people of a place, made singular
+        ("two tennis courts", 2, 2, 2, ("tennis", "court")),  # a common word in -is keeps its s
     ],
 )
 def test_values_ranges_and_units(text: str, value: float, low: float, high: float, unit: tuple[str, ...]) -> None:

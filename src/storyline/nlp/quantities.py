@@ -180,6 +180,8 @@ class _Token:
 
 
 def _singular(word: str) -> str:
+    if word[:1].isupper() and word.endswith("is") and len(word) > 4:
+        return word[:-1].lower()  # people of a place: "Israelis", "Iraqis", "Saudis"
     word = word.lower().replace("’", "'")
     if word in ("people", "persons", "person"):
         return "person"
@@ -448,7 +450,7 @@ def _unit(tokens: list[_Token], index: int) -> tuple[str, ...]:
             continue
         if lower in _UNIT_STOP or (token.text[0].isupper() and words):
             break
-        words.append(_singular(lower))
+        words.append(_singular(token.text))
         position += 1
     return tuple(words)
 
