@@ -75,6 +75,10 @@ PAIR_DICE = 0.45
 #: ... or this close by plain cosine (the alignment's similarity is centred on the cluster's topic,
 #: which leaves little to two reworded sentences of the topic's own fact).
 PAIR_COSINE = 0.65
+#: ... or whose words overlap that much when a name or figure filled in on both sides counts as the
+#: same word (its kind), and whose meaning is at least this close (dev split: below it, two people
+#: quoted on one subject, "Robert Litan recalled", "said Charles Rule").
+SLOT_COSINE = 0.4
 #: Pairs sharing this share of their content words tell one fact: a lone date on each side must
 #: then be the same date, wherever it stands. (At 0.5, "also Sunday, another quarrel was brewing
 #: over the meeting" and "his address Monday to the council" were one fact.)
@@ -565,13 +569,15 @@ def _dice(first: frozenset[str], second: frozenset[str]) -> float:
 
 def _candidate_pairs(context: _Context) -> list[tuple[Sentence, Sentence]]:
     """Pairs of sentences of different articles that may state the same fact: aligned by meaning
-    and close enough to compare (PAIR_SIMILARITY), or sharing most of their words (PAIR_DICE).
+    and close enough to compare (PAIR_SIMILARITY), or sharing most of their words (PAIR_DICE), also
+    when a name or figure on each side counts as the same word (SLOT_COSINE).
 
     A changed name, number or date moves a sentence's embedding less than its other words do,
     but the alignment's cut-offs were set for summaries; word overlap finds the rest.
     """
     words = {sentence.id: _content_words(sentence.text) for sentence in context.sentences}
     frames = {sentence.id: context.frame(sentence) for sentence in context.sentences}
+    slots = {sentence.id: words[sentence.id] | _slot_words(sentence) for sentence in context.sentences}
     # Fragments ("graf 19 pvs", a dateline) share their few words with anything.
     short = {sentence.id for sentence in context.sentences if _claim_words(sentence.text) < MIN_CLAIM_WORDS}
     pairs: dict[tuple[str, str], tuple[Sentence, Sentence]] = {}
@@ -591,6 +597,10 @@ def _candidate_pairs(context: _Context) -> list[tuple[Sentence, Sentence]]:
                     if (
                         _dice(words[first.id], words[second.id]) >= PAIR_DICE
                         or _dice(frames[first.id], frames[second.id]) >= PAIR_DICE
+                        or (
+                            _dice(slots[first.id], slots[second.id]) >= PAIR_DICE
+                            and context.cosine(first.id, second.id) >= SLOT_COSINE
+                        )
                         or context.cosine(first.id, second.id) >= PAIR_COSINE
                     ):
                         key = (min(first.id, second.id), max(first.id, second.id))
@@ -609,6 +619,16 @@ def _frame_words(sentence: Sentence) -> frozenset[str]:
 
 
 _VALUE_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"})
+
+
+def _slot_words(sentence: Sentence) -> frozenset[str]:
+    """One word for each kind of name or value a sentence holds ("<PERSON>", "<DATE>"): beside its
+    content words, a slot filled on both sides counts as shared whatever fills it, so two sentences
+    that say the same of two different people (or figures) overlap as much as if it were one."""
+    return frozenset(f"<{_family(e)}>" for e in sentence.entities if e.label in _NAMES or e.label in _VALUE_LABELS)
+
+
+_TIME_LABELS = frozenset({"DATE", "TIME"})
 
 
 def _templated(context: _Context, first: Sentence, second: Sentence) -> bool:
@@ -741,8 +761,11 @@ class _Pair:
 
 def _neighbours(sentence: Sentence, start: int, end: int) -> tuple[str, str]:
     """The nearest content words before and after a span of a sentence (article offsets), not
-    counting words of other names ("Shell Chief Executive Fidel Castro" -> "executive")."""
-    names = [(e.start, e.end) for e in sentence.entities if e.label in _NAMES or e.label == "NORP"]
+    counting words of other names or of dates ("Shell Chief Executive Fidel Castro" -> "executive";
+    "a distribution center Thursday in Harford County" -> "center")."""
+    names = [
+        (e.start, e.end) for e in sentence.entities if e.label in _NAMES or e.label in _TIME_LABELS or e.label == "NORP"
+    ]
     words = [
         (sentence.start + m.start(), _stem(m.group(0)))
         for m in _WORD.finditer(sentence.text)
@@ -821,7 +844,8 @@ def _dates_disagree(context: _Context, pair: _Pair) -> bool:
 def _other_parties(context: _Context, first: Sentence, second: Sentence, finding: _Finding) -> bool:
     """Each sentence names a person (or, for a number or date, a place) the other does not, besides
     the disputed words: "Kenny Caulder Jr. is charged with seven counts" and "Austin Seth Hunt is
-    charged with five counts", "an attack in Kenya killed 213" and "in Tanzania, 11 were killed"."""
+    charged with five counts", "an attack in Kenya killed 213" and "in Tanzania, 11 were killed".
+    Who is quoted ("spokesman James Rubin said U.S. officials ...") is the source, not a party."""
     families = {"PERSON"} if finding.kind == "entity" else {"PERSON", "PLACE"}
 
     def strangers(sentence: Sentence, other: Sentence) -> set[str]:
@@ -831,6 +855,7 @@ def _other_parties(context: _Context, first: Sentence, second: Sentence, finding
             for entity in context.facts(sentence).names
             if _family(entity) in families
             and entity.text not in disputed
+            and not _speaker(sentence, entity)
             and not _mentions(entity, other)
             and not any(_is_alias(entity.text, e.text) for e in context.facts(other).names)
         }
@@ -997,7 +1022,10 @@ def _date_conflict(
                 and x[1].granularity == y[1].granularity
                 and all(re.search(r"\b\d{4}\b", e.text) for e in (x[0], y[0]))
             )
-            loose = alone and (years or pair.dice >= NEAR_VERBATIM)
+            # One date on each side of two sentences that say the same of it in other words
+            # ("placed under arrest in London Friday", "detained ... in the London clinic on Friday").
+            reworded = _grain(x) == _grain(y) and _dice(context.frame(first), context.frame(second)) >= SAME_ROLE
+            loose = alone and (years or reworded or pair.dice >= NEAR_VERBATIM)
             spans = ((x[0].start, x[0].end), (y[0].start, y[0].end))
             if not loose and not pair.same_slot(*spans):
                 continue
@@ -1174,8 +1202,11 @@ def _name_conflict(context: _Context, pair: _Pair, ea: list[Entity], eb: list[En
     neither is named in the other sentence, and they stand in the same changed stretch of words.
     """
     first, second = pair.first, pair.second
-    # A name in a list ("Australia, Brunei, Canada, Chile, ...") is one of many, not the one fact.
+    # A name in a list ("Australia, Brunei, Canada, Chile, ...") is one of many, not the one fact,
+    # unless both sentences list the same names but one.
     listed_a, listed_b = _listed(first, ea), _listed(second, eb)
+    if (odd := _odd_members(first, listed_a, second, listed_b)) is not None:
+        return _name_finding(first, odd[0].text, second, odd[1].text, "list")
     ea = [x for x in ea if x not in listed_a]
     eb = [y for y in eb if y not in listed_b]
     for x in ea:
@@ -1201,12 +1232,15 @@ def _name_conflict(context: _Context, pair: _Pair, ea: list[Entity], eb: list[En
                 return _name_finding(first, x.text, second, y.text, "substitution")
             if kin and placed:
                 return _name_finding(first, x.text, second, y.text, "person" if x.label in _PERSON else "place")
-    # Reworded sentences put the person anywhere ("the death of X, a hairdresser" against "the
-    # hairdresser Y, who was found"): when each names one person the other lacks, and what they
-    # say of them is the same, the two names are rivals for one fact.
-    strangers_a = [x for x in ea if _family(x) == "PERSON" and not _mentions(x, second)]
-    strangers_b = [y for y in eb if _family(y) == "PERSON" and not _mentions(y, first)]
-    if len(strangers_a) == 1 and len(strangers_b) == 1:
+    # Reworded sentences put the person (or place) anywhere ("the death of X, a hairdresser" against
+    # "the hairdresser Y, who was found"): when each names one person the other lacks, and what they
+    # say of them is the same, the two names are rivals for one fact. An "organisation" that reads
+    # like a name may be a person spaCy's small model did not know.
+    for family in ("PERSON", "PLACE"):
+        strangers_a = [x for x in ea if _role_family(x) == family and not _mentions(x, second)]
+        strangers_b = [y for y in eb if _role_family(y) == family and not _mentions(y, first)]
+        if len(strangers_a) != 1 or len(strangers_b) != 1:
+            continue
         x, y = strangers_a[0], strangers_b[0]
         if (
             not _is_alias(x.text, y.text)
@@ -1215,7 +1249,7 @@ def _name_conflict(context: _Context, pair: _Pair, ea: list[Entity], eb: list[En
             and context.people.canonical(x.text) != context.people.canonical(y.text)
             and _dice(context.frame(first), context.frame(second)) >= SAME_ROLE
         ):
-            return _name_finding(first, x.text, second, y.text, "person")
+            return _name_finding(first, x.text, second, y.text, family.lower())
     # A name spaCy did not label, put for one it did ("Khalid said" against "Mr Wilson said").
     for labelled, other, reverse in ((ea, second, False), (eb, first, True)):
         for entity in labelled:
@@ -1261,6 +1295,25 @@ def _listed(sentence: Sentence, names: list[Entity]) -> list[Entity]:
     return listed
 
 
+def _odd_members(
+    first: Sentence, listed_a: list[Entity], second: Sentence, listed_b: list[Entity]
+) -> tuple[Entity, Entity] | None:
+    """The one member of each of two lists the other lacks, when the lists share LIST_NAMES - 1 or
+    more members and differ in that one only, and both are of one kind ("the hostages Peter Kennedy,
+    Darren Hickey and Rudolf Petschi" against "... Darren Hickey and Bill Clinton")."""
+    if not listed_a or not listed_b:
+        return None
+    odd_a = [x for x in listed_a if not _mentions(x, second)]
+    odd_b = [y for y in listed_b if not _mentions(y, first)]
+    shared = len(listed_a) - len(odd_a)
+    if len(odd_a) != 1 or len(odd_b) != 1 or shared < LIST_NAMES - 1:
+        return None
+    x, y = odd_a[0], odd_b[0]
+    if _family(x) != _family(y) or _is_alias(x.text, y.text):
+        return None
+    return x, y
+
+
 _SPEECH_BEFORE = re.compile(r"\b(?:said|says|told|according to|quoted|tweeted|wrote)\s+(?:\S+\s+){0,4}$", re.IGNORECASE)
 _SPEECH_AFTER = re.compile(r"^[\s,]*(?:\S+\s+){0,1}(?:said|says|told|added|tweeted|wrote)\b", re.IGNORECASE)
 
@@ -1291,7 +1344,8 @@ def _name_finding(first: Sentence, x: str, second: Sentence, y: str, note: str) 
 
 _ORGANISATION_WORDS = re.compile(
     r"\b(?:inc|corp|co|ltd|llc|plc|group|party|council|agency|press|association|union|committee|ministry|"
-    r"department|board|bank|university|school|institute|commission|company|news|times|post|journal)\b",
+    r"department|board|bank|university|school|institute|commission|company|news|times|post|journal|"
+    r"hospital|clinic|center|centre|church|museum|airport|court|office|station|club|hotel|college|foundation)\b",
     re.IGNORECASE,
 )
 
@@ -1305,6 +1359,12 @@ def _name_like(entity: Entity) -> bool:
         and all(w[0].isupper() and not w.isupper() for w in words)
         and not _ORGANISATION_WORDS.search(entity.text)
     )
+
+
+def _role_family(entity: Entity) -> str:
+    """A name's family, with an "organisation" that reads like a name taken for a person."""
+    family = _family(entity)
+    return "PERSON" if family == "ORG" and _name_like(entity) else family
 
 
 def _family(entity: Entity) -> str:

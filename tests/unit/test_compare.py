@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import pytest
 
 from storyline import Article, Config, Pipeline
-from storyline.compare import _is_alias, _listed, _Reference, _sentence_facts
+from storyline.compare import _is_alias, _listed, _name_like, _neighbours, _Reference, _sentence_facts
 from storyline.types import Citation, Comparison, Entity, Sentence
 
 pytestmark = pytest.mark.model
@@ -586,3 +586,82 @@ def test_a_lower_case_name_in_cased_text_is_a_common_word() -> None:
     lowered = text.lower()  # a corpus written all in lower case keeps its names
     sentence = Sentence("a:s3", "a", 3, lowered, 0, len(lowered), entities=_entities(lowered, [("marijuana", "ORG")]))
     assert [e.text for e in _sentence_facts(sentence, _Reference(None, False)).names] == ["marijuana"]
+
+
+def test_two_lists_that_differ_in_one_name_disagree_on_it(pipeline: Pipeline) -> None:
+    crew = "The injured crew members {} were taken to Mercy General after the collision."
+    same = "John Carter, Mary Wilson and {}"
+    comparison = compare_two(
+        pipeline, crew.format(same.format("Peter Hughes")), crew.format(same.format("Sarah Collins"))
+    )
+    assert [c.kind for c in comparison.contradictions] == ["entity"]
+    explanation = comparison.contradictions[0].explanation
+    assert "Hughes" in explanation and "Collins" in explanation
+    # Two names apart: two different lists (say, of two days), not one name got wrong.
+    other = "John Carter, Sarah Collins and David Moore"
+    apart = compare_two(pipeline, crew.format(same.format("Peter Hughes")), crew.format(other))
+    assert [c for c in apart.contradictions if c.kind == "entity"] == []
+
+
+def test_who_is_quoted_is_no_other_party_to_the_fact(pipeline: Pipeline) -> None:
+    comparison = compare_two(
+        pipeline,
+        "Harbor spokesman Luis Arroyave said the damaged ship was towed to Boston on Tuesday afternoon.",
+        "The damaged ship was towed to Baltimore on Tuesday afternoon, said harbor engineer Dana Whitcombe.",
+    )
+    assert [c.kind for c in comparison.contradictions] == ["entity"]
+    explanation = comparison.contradictions[0].explanation
+    assert "Boston" in explanation and "Baltimore" in explanation
+
+
+def test_a_place_put_for_another_in_a_reworded_sentence_is_found(pipeline: Pipeline) -> None:
+    comparison = compare_two(
+        pipeline,
+        "Harbor officials are scheduled to meet next week in Baltimore for the annual safety review.",
+        "The mayor is scheduled to travel to Norfolk for the harbor officials' annual safety review.",
+    )
+    assert [c.kind for c in comparison.contradictions] == ["entity"]
+    explanation = comparison.contradictions[0].explanation
+    assert "Baltimore" in explanation and "Norfolk" in explanation
+
+
+def test_one_date_each_in_two_wordings_of_one_fact_disagree(pipeline: Pipeline) -> None:
+    comparison = compare_two(
+        pipeline,
+        "The ship's captain, 54, was placed under arrest in Port Wendell on Friday by harbor police acting on "
+        "a warrant from a federal judge.",
+        "Harbor police, acting on a warrant from federal judge Ellen Marsh, detained the captain on Tuesday in "
+        "a Port Wendell hotel where he had been staying since the collision.",
+    )
+    assert [c.kind for c in comparison.contradictions] == ["date"]
+    explanation = comparison.contradictions[0].explanation
+    assert "Friday" in explanation and "Tuesday" in explanation
+
+
+def test_sentences_alike_but_for_who_they_name_are_compared(pipeline: Pipeline) -> None:
+    # Few words in common (other names, other words): only with each name counted as "a person" do
+    # the two read as one statement, and then the two names are rivals for it.
+    comparison = compare_two(
+        pipeline,
+        "Mary Wilson, 20, and a friend were trying to take pictures from the bridge tower on Tuesday night "
+        "when she fell.",
+        "Police believe John Carter, 20, and a friend had climbed the tower scaffolding on Tuesday night to "
+        "photograph the bridge.",
+    )
+    assert [c.kind for c in comparison.contradictions] == ["entity"]
+    explanation = comparison.contradictions[0].explanation
+    assert "Wilson" in explanation and "Carter" in explanation
+
+
+def test_the_words_next_to_a_name_skip_other_names_and_dates() -> None:
+    text = "She shot herself at a distribution center Thursday in Harford County, Maryland, officials said."
+    entities = _entities(text, [("Thursday", "DATE"), ("Harford County", "GPE"), ("Maryland", "GPE")])
+    sentence = Sentence("a:s4", "a", 4, text, 0, len(text), entities=entities)
+    start = text.index("Harford")
+    assert _neighbours(sentence, start, start + len("Harford County")) == ("center", "official")
+
+
+def test_a_hospital_or_a_court_is_no_unknown_persons_name() -> None:
+    assert _name_like(Entity("Walter Brandt", "ORG", 0, 13))  # a person spaCy's small model did not know
+    for text in ("Christiana Hospital", "Harford County Court", "Shawa Cultural Center"):
+        assert not _name_like(Entity(text, "ORG", 0, len(text)))
