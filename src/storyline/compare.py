@@ -619,6 +619,7 @@ def _frame_words(sentence: Sentence) -> frozenset[str]:
 
 
 _VALUE_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"})
+_TIME_LABELS = frozenset({"DATE", "TIME"})
 
 
 def _slot_words(sentence: Sentence) -> frozenset[str]:
@@ -632,9 +633,6 @@ def _slot_words(sentence: Sentence) -> frozenset[str]:
         for e in sentence.entities
         if e.label in _NAMES or (e.label in _VALUE_LABELS and e.label not in _TIME_LABELS)
     )
-
-
-_TIME_LABELS = frozenset({"DATE", "TIME"})
 
 
 def _templated(context: _Context, first: Sentence, second: Sentence) -> bool:

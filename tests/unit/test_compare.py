@@ -73,6 +73,13 @@ def compare_two(pipeline: Pipeline, one: str, other: str) -> Comparison:
     return compare(pipeline, [article("ledger", LEAD, one, TAIL), article("observer", OTHER_LEAD, other, OTHER_TAIL)])
 
 
+def assert_one_contradiction(comparison: Comparison, kind: str, *sides: str) -> None:
+    """The comparison reports exactly one contradiction, of this kind, naming every side."""
+    assert [c.kind for c in comparison.contradictions] == [kind]
+    explanation = comparison.contradictions[0].explanation
+    assert all(side in explanation for side in sides), explanation
+
+
 def cited_text(comparison: Comparison, span: Citation) -> str:
     text = next(a.text for a in comparison.articles if a.id == span.article)
     return text[span.start : span.end]
@@ -137,9 +144,7 @@ def test_a_different_person_or_place_is_an_entity_contradiction(pipeline: Pipeli
     comparison = compare(
         pipeline, [article("ledger", LEAD, one, TAIL), article("observer", OTHER_LEAD, other, OTHER_TAIL)]
     )
-    assert [c.kind for c in comparison.contradictions] == ["entity"]
-    explanation = comparison.contradictions[0].explanation
-    assert first.split()[-1] in explanation and second.split()[-1] in explanation
+    assert_one_contradiction(comparison, "entity", first.split()[-1], second.split()[-1])
 
 
 def test_a_changed_quotation_is_a_quote_contradiction(pipeline: Pipeline) -> None:
@@ -348,9 +353,7 @@ def test_a_person_put_for_another_in_a_reworded_sentence_is_found(pipeline: Pipe
         "The ship was being guided by a veteran harbor pilot of thirty years on the river, Gideon Falkner, "
         "when its engines failed.",
     )
-    assert [c.kind for c in comparison.contradictions] == ["entity"]
-    explanation = comparison.contradictions[0].explanation
-    assert "Oyelaran" in explanation and "Falkner" in explanation
+    assert_one_contradiction(comparison, "entity", "Oyelaran", "Falkner")
 
 
 def test_two_people_quoted_in_one_frame_are_no_contradiction(pipeline: Pipeline) -> None:
@@ -391,9 +394,7 @@ def test_a_day_that_owns_its_event_still_dates_it(pipeline: Pipeline) -> None:
         "The repair contract for the damaged pier will be signed at Thursday's council meeting in the harbor hall.",
         "The repair contract for the damaged pier will be signed in the harbor hall at a council meeting on Friday.",
     )
-    assert [c.kind for c in comparison.contradictions] == ["date"]
-    explanation = comparison.contradictions[0].explanation
-    assert "Thursday" in explanation and "Friday" in explanation
+    assert_one_contradiction(comparison, "date", "Thursday", "Friday")
 
 
 def test_one_frame_told_of_two_people_or_places_is_no_contradiction(pipeline: Pipeline) -> None:
@@ -594,9 +595,7 @@ def test_two_lists_that_differ_in_one_name_disagree_on_it(pipeline: Pipeline) ->
     comparison = compare_two(
         pipeline, crew.format(same.format("Peter Hughes")), crew.format(same.format("Sarah Collins"))
     )
-    assert [c.kind for c in comparison.contradictions] == ["entity"]
-    explanation = comparison.contradictions[0].explanation
-    assert "Hughes" in explanation and "Collins" in explanation
+    assert_one_contradiction(comparison, "entity", "Hughes", "Collins")
     # Two names apart: two different lists (say, of two days), not one name got wrong.
     other = "John Carter, Sarah Collins and David Moore"
     apart = compare_two(pipeline, crew.format(same.format("Peter Hughes")), crew.format(other))
@@ -609,9 +608,7 @@ def test_who_is_quoted_is_no_other_party_to_the_fact(pipeline: Pipeline) -> None
         "Harbor spokesman Luis Arroyave said the damaged ship was towed to Boston on Tuesday afternoon.",
         "The damaged ship was towed to Baltimore on Tuesday afternoon, said harbor engineer Dana Whitcombe.",
     )
-    assert [c.kind for c in comparison.contradictions] == ["entity"]
-    explanation = comparison.contradictions[0].explanation
-    assert "Boston" in explanation and "Baltimore" in explanation
+    assert_one_contradiction(comparison, "entity", "Boston", "Baltimore")
 
 
 def test_a_place_put_for_another_in_a_reworded_sentence_is_found(pipeline: Pipeline) -> None:
@@ -620,9 +617,7 @@ def test_a_place_put_for_another_in_a_reworded_sentence_is_found(pipeline: Pipel
         "Harbor officials are scheduled to meet next week in Baltimore for the annual safety review.",
         "The mayor is scheduled to travel to Norfolk for the harbor officials' annual safety review.",
     )
-    assert [c.kind for c in comparison.contradictions] == ["entity"]
-    explanation = comparison.contradictions[0].explanation
-    assert "Baltimore" in explanation and "Norfolk" in explanation
+    assert_one_contradiction(comparison, "entity", "Baltimore", "Norfolk")
 
 
 def test_sentences_alike_but_for_who_they_name_are_compared(pipeline: Pipeline) -> None:
@@ -635,9 +630,7 @@ def test_sentences_alike_but_for_who_they_name_are_compared(pipeline: Pipeline) 
         "Police believe John Carter, 20, and a friend had climbed the tower scaffolding on Tuesday night to "
         "photograph the bridge.",
     )
-    assert [c.kind for c in comparison.contradictions] == ["entity"]
-    explanation = comparison.contradictions[0].explanation
-    assert "Wilson" in explanation and "Carter" in explanation
+    assert_one_contradiction(comparison, "entity", "Wilson", "Carter")
 
 
 def test_the_words_next_to_a_name_skip_other_names_and_dates() -> None:
