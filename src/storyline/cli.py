@@ -50,6 +50,8 @@ def _positive(value: str) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for documentation and tests)."""
+    from storyline.batch import CHUNK
+
     parser = _Parser(prog="storyline", description="Turn many news articles about one event into one cited summary.")
     parser.add_argument("--version", action="version", version=f"storyline {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -79,6 +81,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     batch.add_argument(
         "--resume", action="store_true", help="skip the ids already in OUT and append the rest (after a killed run)"
+    )
+    batch.add_argument(
+        "--chunk",
+        type=_positive,
+        default=CHUNK,
+        metavar="N",
+        help=f"records summarized together, one encoder pass (default {CHUNK}); the output does not depend on it",
     )
 
     compare = commands.add_parser(
@@ -298,6 +307,7 @@ def _batch(args: argparse.Namespace) -> int:
                 workers=args.workers,
                 resume=args.resume,
                 progress=progress,
+                chunksize=args.chunk,
                 engine=args.engine,
                 address=args.address,
             )

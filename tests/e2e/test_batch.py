@@ -186,3 +186,26 @@ def test_batch_two_workers_write_what_one_worker_writes(capsys: pytest.CaptureFi
     assert code == EXIT_SKIPPED, err
     assert parallel.read_bytes() == serial.read_bytes()
     assert [r["id"] for r in read_output(parallel)] == ["one", None, "two", "three"]
+
+
+def test_the_output_is_the_same_whatever_the_chunk(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    # Records of a chunk share one spaCy stream and one encoder call; a bad record inside a chunk
+    # fails alone, and each summary is the one its record gives on its own.
+    source = write_input(
+        tmp_path,
+        record("a", LEDGER, COURIER),
+        record("german", GERMAN),
+        record("b", FENMORE, LEDGER, COURIER),
+        record("c", COURIER, FENMORE),
+    )
+    outputs = []
+    for chunk in ("1", "3", "16"):
+        out = tmp_path / f"out-{chunk}.jsonl"
+        code, err = run(capsys, str(source), "-o", str(out), "--chunk", chunk)
+        assert code == EXIT_SKIPPED, err
+        assert "3 summarized, 1 failed" in err
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1] == outputs[2]
+    lines = read_output(tmp_path / "out-16.jsonl")
+    assert [line["id"] for line in lines] == ["a", "german", "b", "c"]
+    assert "error" in lines[1] and all("summary" in lines[i] for i in (0, 2, 3))
