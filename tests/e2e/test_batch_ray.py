@@ -94,7 +94,9 @@ def test_ray_resumes_after_a_killed_run(capsys: pytest.CaptureFixture[str], tmp_
     local, distributed = tmp_path / "local.jsonl", tmp_path / "ray.jsonl"
     assert _local(capsys, source, local) == 0
     run = subprocess.Popen(
-        _ray_command(source, distributed, ray_address, "--workers", "1", "--chunk", "2", "-q"), stderr=subprocess.PIPE, env=RAY_ENV
+        _ray_command(source, distributed, ray_address, "--workers", "1", "--chunk", "2", "-q"),
+        stderr=subprocess.PIPE,
+        env=RAY_ENV,
     )
     deadline = time.monotonic() + 240
     while not (distributed.exists() and distributed.read_bytes().count(b"\n") >= 1):
