@@ -15,7 +15,8 @@ from start to exit (imports, model loading, reading and writing included):
 Figures: clusters per second, seconds per cluster, peak memory (the sum of the resident
 memory of the run's process and all its descendants, sampled every 0.2 s; for LexRank its
 process's own peak), and seconds per stage per cluster from one in-process
-``Pipeline.summarize(compare=True)`` pass over the same clusters (``--no-stages`` skips it).
+``Pipeline.summarize_many`` pass (comparisons on, in the chunks ``storyline batch`` makes) over
+the same clusters (``--no-stages`` skips it).
 The batch input files are written to a temporary directory, never into the repository.
 Writes results/throughput.json and prints a Markdown table.
 """
@@ -23,7 +24,6 @@ Writes results/throughput.json and prints a Markdown table.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import multiprocessing
 import os
@@ -166,18 +166,19 @@ def _own_peak() -> int:
 
 
 def stage_seconds(clusters: list[Cluster], words: int) -> dict[str, Any]:
-    """Seconds per stage per cluster of Pipeline.summarize(compare=True), models loaded up front."""
+    """Seconds per stage per cluster of summaries with comparisons, models loaded up front, chunked as in batch."""
     from storyline import Config, Pipeline
-    from storyline.errors import StorylineError
+    from storyline.batch import CHUNK, CHUNK_CHARS, chunked
 
     pipeline = Pipeline(Config(words=words, compare=True))
     started = time.perf_counter()
     _ = pipeline.nlp, pipeline.encoder
     load = time.perf_counter() - started
     started = time.perf_counter()
-    for cluster in clusters:
-        with contextlib.suppress(StorylineError):  # a cluster with no usable article, as in batch
-            pipeline.summarize(list(cluster.documents), on_error="skip")
+    # In chunks, as storyline batch summarizes them (Pipeline.summarize_many); a cluster with no
+    # usable article gives its error and the others go on, as in batch.
+    for chunk in chunked(clusters, CHUNK, CHUNK_CHARS, lambda cluster: sum(map(len, cluster.documents))):
+        pipeline.summarize_many([list(cluster.documents) for cluster in chunk], on_error="skip")
     total = time.perf_counter() - started
     count = max(1, len(clusters))
     return {

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from storyline.batch import RecordResult, _documents, read_done, run_batch
+from storyline.batch import RecordResult, _documents, chunked, read_done, run_batch
 from storyline.errors import ConfigError, InputError
 
 GOOD_ID_NO_DOCS = json.dumps({"id": "c1", "documents": []})
@@ -158,3 +158,13 @@ def test_resume_skips_done_ids_and_id_less_failures(tmp_path: Path) -> None:
 def test_workers_below_one_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="workers"):
         run_batch([], tmp_path / "out.jsonl", workers=0)
+
+
+def test_chunks_close_at_their_size_or_their_characters() -> None:
+
+    texts = ["a" * 10, "b" * 10, "c" * 40, "d" * 5, "e" * 5, "f" * 5, "g" * 5]
+    chunks = list(chunked(texts, 3, 50, len))
+    # 10+10+40 reaches 50 at the third; then three short ones fill the size; the last is left over.
+    assert chunks == [texts[:3], texts[3:6], texts[6:]]
+    assert list(chunked([], 3, 50, len)) == []
+    assert list(chunked(["x" * 99], 3, 50, len)) == [["x" * 99]]
