@@ -43,7 +43,7 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -106,6 +106,15 @@ def load_multinews(
                 articles.append(Article(identifier, text, identifier, origin=identifier))
                 gold[identifier] = str(record["idx"])
     return articles, gold
+
+
+def missing_data(data: Path, seeds: Path, sets: Sequence[str], split: str) -> list[str]:
+    """The files (or the seed folder) the chosen streams need and cannot find."""
+    needed = {
+        "duc2004": [data / "duc2004_task2" / "duc2004_task2.jsonl", seeds],
+        "multinews": [data / "multi_news_plus" / MULTINEWS_FILES[split]],
+    }
+    return [str(path) for name in sets for path in needed[name] if not path.exists()]
 
 
 def bcubed(predicted: Mapping[str, object], gold: Mapping[str, object]) -> tuple[float, float, float]:
@@ -243,11 +252,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--address", default=None, help="with --engine ray: the cluster (default: a local one)")
     parser.add_argument("--workers", type=int, default=None, help="with --engine ray: actors (default: one per CPU)")
     args = parser.parse_args(argv)
-    needed = {
-        "duc2004": [args.data / "duc2004_task2" / "duc2004_task2.jsonl", args.seeds],
-        "multinews": [args.data / "multi_news_plus" / MULTINEWS_FILES[args.split]],
-    }
-    missing = [str(path) for name in args.sets for path in needed[name] if not path.exists()]
+    missing = missing_data(args.data, args.seeds, args.sets, args.split)
     if missing:
         print(f"clustering: data missing ({', '.join(missing)}); pass --data / --seeds", file=sys.stderr)
         return 2

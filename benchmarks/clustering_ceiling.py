@@ -42,7 +42,7 @@ from scipy.sparse import csr_matrix
 from scipy.spatial.distance import squareform
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from clustering import MULTINEWS_FILES, SHARED, _commit, bcubed, load_duc, load_multinews
+from clustering import MULTINEWS_FILES, SHARED, _commit, bcubed, load_duc, load_multinews, missing_data
 from storyline.cluster import WORD_WEIGHT, Signal, describe
 from storyline.ingest.clean import STOPWORDS
 from storyline.pipeline import Pipeline
@@ -206,14 +206,15 @@ def run(name: str, articles: list[Article], gold: dict[str, str], pipeline: Pipe
     words = word_similarity(found)
     tfidf = tfidf_similarity(texts)
     whole = whole_text_vectors(pipeline, texts)
+    whole_similarity = whole @ whole.T
     representations = {
         "lead vector": lead_similarity,
         "content words": words,
         "lead vector + 1.25 content words (the online score's parts)": lead_similarity + WORD_WEIGHT * words,
         "TF-IDF words and pairs": tfidf,
         "TF-IDF + 0.5 lead vector": tfidf + 0.5 * lead_similarity,
-        "whole-text vector": whole @ whole.T,
-        "TF-IDF + 0.5 whole-text vector": tfidf + 0.5 * (whole @ whole.T),
+        "whole-text vector": whole_similarity,
+        "TF-IDF + 0.5 whole-text vector": tfidf + 0.5 * whole_similarity,
     }
     result: dict[str, Any] = {"set": name, "articles": len(stream), "kept": len(kept), "ceilings": {}}
     for label, similarity in representations.items():
@@ -236,11 +237,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0, help="shuffle seed (as clustering.py)")
     parser.add_argument("--out", type=Path, default=REPO / "results")
     args = parser.parse_args(argv)
-    needed = {
-        "duc2004": [args.data / "duc2004_task2" / "duc2004_task2.jsonl", args.seeds],
-        "multinews": [args.data / "multi_news_plus" / MULTINEWS_FILES[args.split]],
-    }
-    missing = [str(path) for name in args.sets for path in needed[name] if not path.exists()]
+    missing = missing_data(args.data, args.seeds, args.sets, args.split)
     if missing:
         print(f"clustering_ceiling: data missing ({', '.join(missing)}); pass --data / --seeds", file=sys.stderr)
         return 2

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 import sys
@@ -10,6 +9,8 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+
+from tests.benchmarks import load_benchmark
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = REPO_ROOT / "benchmarks" / "cleaning.py"
@@ -20,12 +21,7 @@ CLEANER = REPO_ROOT / "src" / "storyline" / "ingest" / "clean.py"
 @pytest.fixture(scope="module")
 def bench() -> ModuleType:
     """Import benchmarks/cleaning.py as a module (benchmarks/ is not a package)."""
-    spec = importlib.util.spec_from_file_location("cleaning_benchmark", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark("cleaning.py", "cleaning_benchmark")
 
 
 PAGE = """<!DOCTYPE html>

@@ -2,29 +2,19 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
 from types import ModuleType
 
 import numpy as np
 import pytest
 
 from storyline.types import Article
-
-SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "clustering_ceiling.py"
+from tests.benchmarks import load_benchmark
 
 
 @pytest.fixture(scope="module")
 def bench() -> ModuleType:
-    """Import benchmarks/clustering_ceiling.py as a module (benchmarks/ is not a package)."""
-    sys.path.insert(0, str(SCRIPT.parent))
-    spec = importlib.util.spec_from_file_location("clustering_ceiling_benchmark", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    """benchmarks/clustering_ceiling.py as a module."""
+    return load_benchmark("clustering_ceiling.py", "clustering_ceiling_benchmark")
 
 
 def _stream(*labels: str) -> tuple[list[Article], dict[str, str]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import subprocess
@@ -12,18 +11,15 @@ from types import ModuleType
 
 import pytest
 
+from tests.benchmarks import load_benchmark
+
 SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "throughput.py"
 
 
 @pytest.fixture(scope="module")
 def bench() -> ModuleType:
     """Import benchmarks/throughput.py as a module (benchmarks/ is not a package)."""
-    spec = importlib.util.spec_from_file_location("throughput_benchmark", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark("throughput.py", "throughput_benchmark")
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
