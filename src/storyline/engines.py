@@ -55,13 +55,17 @@ class Fatal:
 
 
 def limit_threads(threads: int) -> None:
-    """Let torch in this (worker or actor) process use this many threads, so workers share the CPUs."""
+    """Let torch and the BLAS (spaCy's matrix products, see nlp/blas.py) in this worker or actor
+    process use this many threads, so workers share the CPUs."""
     try:
         import torch
 
         torch.set_num_threads(threads)
     except ImportError:
         pass
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=threads, user_api="blas")
 
 
 def check_engine(engine: str, address: str | None) -> None:
