@@ -555,9 +555,12 @@ def _solve_ilp(problem: _Problem, words: int, max_sentences: int | None, weights
     if not candidates:
         return []
     column = {sentence: k for k, sentence in enumerate(candidates)}
+    # Concepts are sets of strings, whose order changes from one process to the next (hash
+    # seeds): numbered in sorted order, the program is the same in every process, and so is the
+    # solver's pick among equally good summaries (copies of one wire sentence in two outlets).
     concept_ids: dict[str, int] = {}
     for i in candidates:
-        for concept in problem.concepts[i]:
+        for concept in sorted(problem.concepts[i]):
             if problem.concept_weight.get(concept, 0.0) >= weights.ilp_min_weight:
                 concept_ids.setdefault(concept, len(concept_ids))
     n, m = len(candidates), len(concept_ids)
@@ -587,7 +590,7 @@ def _solve_ilp(problem: _Problem, words: int, max_sentences: int | None, weights
         constrain([(column[i], 1.0) for i in candidates], 0.0, float(max_sentences))
     holders: dict[int, list[int]] = {}
     for i in candidates:
-        for concept in problem.concepts[i]:
+        for concept in sorted(problem.concepts[i]):
             if concept in concept_ids:
                 holders.setdefault(concept_ids[concept], []).append(column[i])
     for k, held_by in holders.items():  # a concept counts only when a chosen sentence holds it
@@ -634,7 +637,7 @@ def _overflow(
         if chosen and float(np.max(problem.vectors[chosen] @ problem.vectors[i])) >= weights.redundancy:
             continue
         kept = " ".join(_first_words(texts[i], left))
-        gained = sum(problem.concept_weight.get(concept, 0.0) for concept in _concepts(kept) - covered)
+        gained = sum(problem.concept_weight.get(concept, 0.0) for concept in sorted(_concepts(kept) - covered))
         key = (gained, problem.base[i])
         if key > best_key:
             best, best_key = i, key
