@@ -105,6 +105,20 @@ def test_support_lists_at_most_one_sentence_per_other_article_best_first() -> No
         assert sentence_id.rsplit(":", 1)[0] not in articles
 
 
+def test_copies_that_tie_but_for_the_last_bits_are_cited_in_document_order() -> None:
+    # One wire sentence run by three outlets: its copies' similarities differ only in bits that
+    # depend on how the BLAS split the product, which must not decide the order of citations.
+    documents = [
+        make_document("a", "The bridge was closed on Wednesday."),
+        make_document("b", "The bridge was closed on Wednesday."),
+        make_document("c", "The bridge was closed on Wednesday."),
+    ]
+    for nudged in (1, 2):
+        vectors = stack(unit(0), unit(0), unit(0))
+        vectors[nudged] = at_cosine(1.0 - 1e-6)
+        assert align(documents, vectors).support["a:s0"] == ("b:s0", "c:s0")
+
+
 def test_moderate_similarity_is_aligned_only_with_a_shared_rare_term() -> None:
     # Raw cosine 0.65: above the low threshold (0.6) but below the high one (0.72) for small
     # clusters, so a shared number decides.
