@@ -559,10 +559,12 @@ def _solve_ilp(problem: _Problem, words: int, max_sentences: int | None, weights
     # seeds): numbered in sorted order, the program is the same in every process, and so is the
     # solver's pick among equally good summaries (copies of one wire sentence in two outlets).
     concept_ids: dict[str, int] = {}
+    holders: dict[int, list[int]] = {}  # concept -> the columns of the sentences that hold it
     for i in candidates:
         for concept in sorted(problem.concepts[i]):
             if problem.concept_weight.get(concept, 0.0) >= weights.ilp_min_weight:
-                concept_ids.setdefault(concept, len(concept_ids))
+                k = concept_ids.setdefault(concept, len(concept_ids))
+                holders.setdefault(k, []).append(column[i])
     n, m = len(candidates), len(concept_ids)
     total_weight = sum(problem.concept_weight[concept] for concept in concept_ids) or 1.0
     objective = np.zeros(n + m)
@@ -588,11 +590,6 @@ def _solve_ilp(problem: _Problem, words: int, max_sentences: int | None, weights
     constrain([(column[i], float(problem.sizes[i])) for i in candidates], 0.0, float(words))
     if max_sentences is not None:
         constrain([(column[i], 1.0) for i in candidates], 0.0, float(max_sentences))
-    holders: dict[int, list[int]] = {}
-    for i in candidates:
-        for concept in sorted(problem.concepts[i]):
-            if concept in concept_ids:
-                holders.setdefault(concept_ids[concept], []).append(column[i])
     for k, held_by in holders.items():  # a concept counts only when a chosen sentence holds it
         constrain([(n + k, 1.0)] + [(col, -1.0) for col in held_by], -np.inf, 0.0)
     for i in candidates:
