@@ -159,8 +159,8 @@ def align(documents: Sequence[Document], vectors: Matrix) -> Alignment:
             if other not in best or score > best[other][0]:
                 best[other] = (score, match)
         # Most similar first, to 4 decimals, then in document order: copies of one sentence in
-        # several articles tie, and their last bits depend on how the BLAS split the product
-        # (its thread count), which must not reorder the citations.
+        # several articles tie, or differ only by float rounding, which must not decide the order
+        # of the citations.
         ranked = sorted(best.values(), key=lambda item: (-round(item[0], 4), item[1]))
         support[sentence.id] = tuple(sentences[match].id for _, match in ranked)
         for score, j in ranked:

@@ -106,8 +106,8 @@ def test_support_lists_at_most_one_sentence_per_other_article_best_first() -> No
 
 
 def test_copies_that_tie_but_for_the_last_bits_are_cited_in_document_order() -> None:
-    # One wire sentence run by three outlets: its copies' similarities differ only in bits that
-    # depend on how the BLAS split the product, which must not decide the order of citations.
+    # One wire sentence run by three outlets: its copies' similarities differ only by float
+    # rounding, which must not decide the order of citations.
     documents = [
         make_document("a", "The bridge was closed on Wednesday."),
         make_document("b", "The bridge was closed on Wednesday."),

@@ -5,7 +5,7 @@ library. On the development machine's AMD EPYC (Zen 4) blis 1.3 ran those produc
 a half of the speed numpy's bundled OpenBLAS reached on one thread (tok2vec and ner shapes, e.g.
 4000 x 96 times 96 x 288: 25 against 49 GFLOP/s), and they were almost half of the spaCy stage.
 The products are the same; only the order of the additions inside them may differ, which left
-every sentence boundary and entity of 330 Multi-News documents as it was.
+every sentence boundary and entity of 548 Multi-News paragraphs as it was.
 
 Imported only when a spaCy pipeline is loaded (it needs thinc, which comes with spaCy).
 """
