@@ -23,6 +23,7 @@ from storyline.errors import ConfigError
 __all__ = [
     "BATCHES_PER_ACTOR",
     "PROBE_SECONDS",
+    "WINDOW_PER_ACTOR",
     "Engine",
     "Fatal",
     "check_engine",
@@ -38,6 +39,10 @@ Engine = Literal["local", "ray"]
 #: Batches waiting at or running on each Ray actor. Two keep an actor busy while the driver
 #: handles the previous batch's results and sends the next one.
 BATCHES_PER_ACTOR = 2
+
+#: Batches sent and not yet handed back, per actor: finished batches wait here for an earlier,
+#: slower one, while the actors go on with the next (as the local engine's pool does).
+WINDOW_PER_ACTOR = 4
 
 #: How long to wait for a Ray cluster's port to answer before saying it cannot be reached.
 PROBE_SECONDS = 5.0
@@ -161,11 +166,12 @@ def ordered_on_ray(
     """The result of ``body(*arguments).work(batch)`` for every batch, in the order of ``batches``.
 
     One actor per worker (one CPU each) is built from ``body``; each batch goes to the actor with
-    the fewest batches in hand, and the results are taken back in the order the batches were
-    made, however the actors are spread over the cluster. About :data:`BATCHES_PER_ACTOR`
-    batches per actor (one more in all) are in flight, so ``batches`` is read only as fast as
-    the actors work: a big input is never held in memory at once. The actors are killed when the
-    generator ends (or is closed).
+    the fewest unfinished batches as soon as one has fewer than :data:`BATCHES_PER_ACTOR`, and
+    the results are handed back in the order the batches were made, however the actors are
+    spread over the cluster. A finished batch waits for an earlier, slower one while the actors
+    go on, up to :data:`WINDOW_PER_ACTOR` batches per actor not handed back; so ``batches`` is
+    read only as fast as the actors work and a big input is never held in memory at once. The
+    actors are killed when the generator ends (or is closed).
 
     Args:
         ray: the module, as :func:`ray_cluster` yields it.
@@ -188,25 +194,46 @@ def ordered_on_ray(
         remote = ray.remote(num_cpus=1, max_restarts=1, max_task_retries=1)(body)
         actors = [remote.remote(*arguments) for _ in range(count)]
         log.info("%s: %d Ray actors", label, count)
-        in_hand = [0] * count
-        pending: deque[tuple[int, Any]] = deque()  # (actor index, ObjectRef) or (-1, the result)
+        busy = [0] * count  # batches sent to each actor and not finished yet
+        running: dict[Any, int] = {}  # ObjectRef of an unfinished batch -> its actor
+        pending: deque[tuple[bool, Any]] = deque()  # (True, ObjectRef) or (False, the result), in order
+
+        def settle(block: bool) -> None:
+            """Note the batches that have finished (waiting for one at least when ``block``)."""
+            if not running:
+                return
+            if block:
+                ray.wait(list(running), num_returns=1)
+            done, _ = ray.wait(list(running), num_returns=len(running), timeout=0)
+            for handle in done:
+                busy[running.pop(handle)] -= 1
+
+        def ready() -> bool:
+            remote_result, handle = pending[0]
+            return not remote_result or handle not in running
 
         def take() -> ResultT:
-            index, handle = pending.popleft()
-            if index < 0:
+            remote_result, handle = pending.popleft()
+            if not remote_result:
                 return handle  # type: ignore[no-any-return]
-            in_hand[index] -= 1
+            if handle in running:
+                busy[running.pop(handle)] -= 1
             return ray.get(handle)  # type: ignore[no-any-return]
 
         for batch in batches:
             result = in_place(batch) if in_place is not None else None
             if result is not None:
-                pending.append((-1, result))
+                pending.append((False, result))
             else:
-                index = min(range(count), key=in_hand.__getitem__)
-                in_hand[index] += 1
-                pending.append((index, actors[index].work.remote(batch)))
-            while len(pending) > BATCHES_PER_ACTOR * count:
+                while min(busy) >= BATCHES_PER_ACTOR:
+                    settle(block=True)
+                index = min(range(count), key=busy.__getitem__)
+                handle = actors[index].work.remote(batch)
+                busy[index] += 1
+                running[handle] = index
+                pending.append((True, handle))
+            settle(block=False)
+            while pending and (len(pending) > WINDOW_PER_ACTOR * count or ready()):
                 yield take()
         while pending:
             yield take()
