@@ -52,8 +52,9 @@ def test_an_unknown_precision_is_refused_with_the_choices() -> None:
 @pytest.mark.parametrize("precision", ["float32", "bfloat16"])
 def test_a_text_gets_the_same_vector_whatever_is_encoded_with_it(precision: str) -> None:
     # Padded to the longest text of its batch, a short sentence batched with a long one came out
-    # different in the third decimal (bfloat16) from the same sentence alone; padded to a multiple
-    # of PAD_MULTIPLE tokens it comes out the same, so clusters can share the encoder's batches.
+    # different in the third decimal (bfloat16) from the same sentence alone; encoded among texts
+    # of its own padded length (PAD_MULTIPLE) it comes out the same, so clusters can share the
+    # encoder's batches. Without the grouping this fails in both precisions.
     encoder = load_encoder(DEFAULT_EMBEDDING_MODEL, precision=precision)
     texts = [
         *dict.fromkeys(SENTENCES),
