@@ -192,10 +192,10 @@ class Pipeline:
         """Summarize several clusters at once: what :meth:`summarize` gives for each, faster.
 
         The articles of all clusters go through spaCy as one stream and their sentences through
-        the encoder in one call, sorted by length across clusters, so batches are fuller and
-        padded less (on Multi-News, 160 clusters encoded together took 0.55 of the time of one
-        by one). The vectors do not depend on the batching (``embed.PAD_MULTIPLE``), so each
-        summary is the one :meth:`summarize` makes of its cluster alone.
+        the encoder in one call, grouped by padded length across clusters, so batches are fuller
+        (on Multi-News, 160 clusters encoded together took 0.55 of the time of one by one). The
+        vectors do not depend on the batching (``embed.PAD_MULTIPLE``), so each summary is the
+        one :meth:`summarize` makes of its cluster alone.
 
         Args:
             clusters: the articles of each cluster, as for :meth:`summarize`.
