@@ -194,19 +194,25 @@ def ordered_on_ray(
         remote = ray.remote(num_cpus=1, max_restarts=1, max_task_retries=1)(body)
         actors = [remote.remote(*arguments) for _ in range(count)]
         log.info("%s: %d Ray actors", label, count)
-        busy = [0] * count  # batches sent to each actor and not finished yet
         running: dict[Any, int] = {}  # ObjectRef of an unfinished batch -> its actor
         pending: deque[tuple[bool, Any]] = deque()  # (True, ObjectRef) or (False, the result), in order
 
+        def unfinished() -> list[int]:
+            """Batches each actor has been sent and not finished."""
+            counts = [0] * count
+            for owner in running.values():
+                counts[owner] += 1
+            return counts
+
         def settle(block: bool) -> None:
-            """Note the batches that have finished (waiting for one at least when ``block``)."""
+            """Forget the batches that have finished (waiting for one at least when ``block``)."""
             if not running:
                 return
             if block:
                 ray.wait(list(running), num_returns=1)
             done, _ = ray.wait(list(running), num_returns=len(running), timeout=0)
             for handle in done:
-                busy[running.pop(handle)] -= 1
+                del running[handle]
 
         def ready() -> bool:
             remote_result, handle = pending[0]
@@ -216,8 +222,7 @@ def ordered_on_ray(
             remote_result, handle = pending.popleft()
             if not remote_result:
                 return handle  # type: ignore[no-any-return]
-            if handle in running:
-                busy[running.pop(handle)] -= 1
+            running.pop(handle, None)
             return ray.get(handle)  # type: ignore[no-any-return]
 
         for batch in batches:
@@ -225,11 +230,10 @@ def ordered_on_ray(
             if result is not None:
                 pending.append((False, result))
             else:
-                while min(busy) >= BATCHES_PER_ACTOR:
+                while min(load := unfinished()) >= BATCHES_PER_ACTOR:
                     settle(block=True)
-                index = min(range(count), key=busy.__getitem__)
+                index = min(range(count), key=load.__getitem__)
                 handle = actors[index].work.remote(batch)
-                busy[index] += 1
                 running[handle] = index
                 pending.append((True, handle))
             settle(block=False)
