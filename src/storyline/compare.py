@@ -170,6 +170,10 @@ _ALIASES = {
 }
 
 
+# A country's parts stand for the country in news ("support to England during its 1982 war", "support
+# Britain in its 1982 war"): the same place at two scales. Two parts are still two places.
+_PARTS = {"england": "uk", "scotland": "uk", "wales": "uk", "northern ireland": "uk"}
+
 # A capital stands for its country in news ("Damascus accused Turkey"); naming one in one outlet
 # and the other in another is no contradiction.
 _CAPITALS = dict(
@@ -1127,11 +1131,12 @@ def _normal_name(text: str) -> str:
 @functools.lru_cache(maxsize=262144)
 def _is_alias(x: str, y: str) -> bool:
     """Two names of one entity: equal, one part of the other ("Obama", "Barack Obama"), spelt a little
-    differently ("Kazakhstan", "Kazakstan"), a capital and its country, or an acronym."""
+    differently ("Kazakhstan", "Kazakstan"), a capital and its country, a country and one of its
+    parts ("England", "Britain"), or an acronym."""
     a, b = _normal_name(x), _normal_name(y)
     if not a or not b:
         return False
-    if a == b or _CAPITALS.get(a, a) == _CAPITALS.get(b, b):
+    if a == b or _CAPITALS.get(a, a) == _CAPITALS.get(b, b) or _PARTS.get(a) == b or _PARTS.get(b) == a:
         return True
     ta, tb = a.split(), b.split()
     if set(ta) <= set(tb) or set(tb) <= set(ta):

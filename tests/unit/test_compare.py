@@ -336,6 +336,8 @@ def test_how_things_stood_when_each_was_written_is_no_contradiction(pipeline: Pi
         ("Barack Obama", "Obama", True),
         ("Va.", "Virginia", True),  # a state's AP abbreviation
         ("Gadhafi", "Gadhadi", True),  # one letter mistyped
+        ("England", "Britain", True),  # a part of a country for the country
+        ("England", "Scotland", False),  # two parts are two places
         ("Iran", "Iraq", False),
         ("Austria", "Australia", False),
         ("Moscow", "Geneva", False),
