@@ -309,7 +309,7 @@ class _Context:
         self.people = _People(self.names.values())
         self._facts: dict[str, _Facts] = {}
         self._frames: dict[str, frozenset[str]] = {}
-        self._together: dict[tuple[str, str], bool] = {}
+        self._together: dict[tuple[str, str], tuple[Sentence, ...]] = {}
         self._lower_words: set[str] | None = None
         self._figures: dict[str, set[str]] = {}
 
@@ -333,15 +333,21 @@ class _Context:
         support = self.alignment.support
         return second in support.get(first, ()) or first in support.get(second, ())
 
-    def together(self, first: Entity, second: Entity) -> bool:
+    def together(self, first: Entity, second: Entity, compared: tuple[Sentence, Sentence]) -> bool:
         """Some sentence of the cluster names both ("Laramie, Wyo.", "Exxon and Mobil"): they are two
-        parts of the story (a town and its state, two companies, two people), not one fact's rivals."""
+        parts of the story (a town and its state, two companies, two people), not one fact's rivals.
+
+        The two sentences being compared count only where they name the two side by side: "fought
+        for the United States, while the U.S. government ..." against "... while the Iran government"
+        names the United States in the words the two share, not as Iran's partner.
+        """
         key = (first.text, second.text)
-        known = self._together.get(key)
-        if known is None:
-            known = any(_mentions(first, s) and _mentions(second, s) for s in self.sentences)
-            self._together[key] = known
-        return known
+        naming = self._together.get(key)
+        if naming is None:
+            naming = tuple(s for s in self.sentences if _mentions(first, s) and _mentions(second, s))
+            self._together[key] = naming
+        compared_ids = (compared[0].id, compared[1].id)
+        return any(s.id not in compared_ids or _side_by_side(s, first, second) for s in naming)
 
     def common_word(self, sentence: Sentence, start: int, word: str) -> bool:
         """A capitalised word that opens the sentence ("Officials say ...") and is written in lower
@@ -1194,6 +1200,39 @@ def _mentions(name: Entity, sentence: Sentence) -> bool:
     return bool(key) and any(word == key or (len(key) >= 4 and word.startswith(key)) for word in words)
 
 
+# What may stand between two names told as one ("Laramie, Wyo.", "Aberdeen in Harford County", "Exxon
+# and Mobil", "Det Con Tim Bird"): punctuation, one joining word, and capitalised words of a title.
+_SIDE_BY_SIDE = re.compile(r"[\W_]*(?:(?:and|or|of|in|at|near|outside|s)[\W_]+)?(?:[A-Z][\w.'’-]*[\W_]+)*")
+
+
+def _name_spans(sentence: Sentence, name: Entity) -> list[tuple[int, int]]:
+    """Where a sentence names a person or place (article offsets): the name itself, a name of the
+    same one, or a word derived from its last word ("Iranian"), as :func:`_mentions` finds them."""
+    own = sentence.text[name.start - sentence.start : name.end - sentence.start] == name.text  # offsets are per article
+    spans = [(name.start, name.end)] if own and sentence.start <= name.start else []
+    spans += [(e.start, e.end) for e in sentence.entities if _is_alias(name.text, e.text)]
+    parts = _normal_name(name.text).split()
+    key = parts[-1] if parts else ""
+    if key:
+        for match in _WORD.finditer(sentence.text):
+            word = match.group(0).lower()
+            if word == key or (len(key) >= 4 and word.startswith(key)):
+                spans.append((sentence.start + match.start(), sentence.start + match.end()))
+    return spans
+
+
+def _side_by_side(sentence: Sentence, first: Entity, second: Entity) -> bool:
+    """The sentence names the two next to each other, as parts of one name or place."""
+    for a in _name_spans(sentence, first):
+        for b in _name_spans(sentence, second):
+            (_, low_end), (high_start, _) = sorted((a, b))
+            if low_end <= high_start and _SIDE_BY_SIDE.fullmatch(
+                sentence.text[low_end - sentence.start : high_start - sentence.start]
+            ):
+                return True
+    return False
+
+
 @functools.lru_cache(maxsize=4096)
 def _lower_words(text: str) -> tuple[str, ...]:
     """A sentence's words in lower case (asked for the same sentences once per name checked)."""
@@ -1219,7 +1258,7 @@ def _name_conflict(context: _Context, pair: _Pair, ea: list[Entity], eb: list[En
         x_missing = not _mentions(x, second)
         for y in eb:
             y_missing = not _mentions(y, first)
-            if _is_alias(x.text, y.text) or not (x_missing or y_missing) or context.together(x, y):
+            if _is_alias(x.text, y.text) or not (x_missing or y_missing) or context.together(x, y, (first, second)):
                 continue
             if _speaker(first, x) and _speaker(second, y) and pair.dice < SAME_SENTENCE:
                 continue  # two people quoted ("X said ...", "Y said ..."): two statements, not one fact
@@ -1251,7 +1290,7 @@ def _name_conflict(context: _Context, pair: _Pair, ea: list[Entity], eb: list[En
         if (
             not _is_alias(x.text, y.text)
             and not (_speaker(first, x) or _speaker(second, y))
-            and not context.together(x, y)
+            and not context.together(x, y, (first, second))
             and context.people.canonical(x.text) != context.people.canonical(y.text)
             and _dice(context.frame(first), context.frame(second)) >= SAME_ROLE
         ):
@@ -1270,7 +1309,7 @@ def _name_conflict(context: _Context, pair: _Pair, ea: list[Entity], eb: list[En
                     and not context.common_word(other, start, name)
                     and not _is_alias(entity.text, name)
                     and not _mentions(entity, other)
-                    and not context.together(entity, Entity(name, entity.label, start, end))
+                    and not context.together(entity, Entity(name, entity.label, start, end), (first, second))
                 ):
                     if reverse:
                         return _name_finding(other, name, sentence, entity.text, "substitution")

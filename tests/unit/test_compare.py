@@ -12,7 +12,15 @@ from collections.abc import Sequence
 import pytest
 
 from storyline import Article, Config, Pipeline
-from storyline.compare import _is_alias, _listed, _name_like, _neighbours, _Reference, _sentence_facts
+from storyline.compare import (
+    _is_alias,
+    _listed,
+    _name_like,
+    _neighbours,
+    _Reference,
+    _sentence_facts,
+    _side_by_side,
+)
 from storyline.types import Citation, Comparison, Entity, Sentence
 
 pytestmark = pytest.mark.model
@@ -647,3 +655,34 @@ def test_a_hospital_or_a_court_is_no_unknown_persons_name() -> None:
     assert _name_like(Entity("Walter Brandt", "ORG", 0, 13))  # a person spaCy's small model did not know
     for text in ("Christiana Hospital", "Harford County Court", "Shawa Cultural Center"):
         assert not _name_like(Entity(text, "ORG", 0, len(text)))
+
+
+def test_a_rival_name_the_sentence_also_tells_elsewhere_is_still_a_rival(pipeline: Pipeline) -> None:
+    # The observer names Denmark too, but in the words both outlets share: Denmark is not told as a
+    # part of Portugal, so where the crew flies home is still in dispute.
+    comparison = compare_two(
+        pipeline,
+        "The ship's owner, a shipping company based in Denmark, said the crew would fly home to Denmark on Friday.",
+        "The ship's owner, a shipping company based in Denmark, said the crew would fly home to Portugal on Friday.",
+    )
+    assert_one_contradiction(comparison, "entity", "Denmark", "Portugal")
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "second", "expected"),
+    [
+        ("The crew was taken to a clinic in Laramie, Wyo., on Friday.", "Laramie", "Wyo.", True),
+        ("Det Con Tim Bird told the inquest the route had changed.", "Det", "Tim Bird", True),
+        ("A shooting in Aberdeen in Harford County left three dead.", "Aberdeen", "Harford County", True),
+        ("They fought for the United States, while the Iran government held their families.", "Iran", "U.S.", False),
+    ],
+)
+def test_two_names_side_by_side_are_told_as_one(text: str, first: str, second: str, expected: bool) -> None:
+    labels = {"Laramie": "GPE", "Wyo.": "GPE", "Det": "PERSON", "Tim Bird": "PERSON", "Aberdeen": "GPE"}
+    labels |= {"Harford County": "GPE", "Iran": "GPE", "the United States": "GPE"}
+    names = [(name, label) for name, label in labels.items() if name in text]
+    sentence = Sentence("a:s2", "a", 2, text, 0, len(text), entities=_entities(text, names))
+    one = next(e for e in sentence.entities if e.text == first)
+    other = next((e for e in sentence.entities if e.text == second), Entity(second, "GPE", 0, 0))
+    assert _side_by_side(sentence, one, other) is expected
+
