@@ -95,6 +95,8 @@ MIN_FACT_DICE = 0.45
 #: Two sentences that each name one person the other does not, and share this share of their other
 #: content words (Dice, names, numbers and dates left out), tell one fact of two different people.
 SAME_ROLE = 0.5
+#: How near the disputed name a denial must stand to be of that person (words on either side).
+DENIAL_WINDOW = 4
 #: Figures of ten or more this many times apart count different things (see _far_apart). The
 #: figures that outlets report differently (60 and 65 dead, $316 and $341.2 million) lie well inside.
 FAR_APART = 5.0
@@ -831,9 +833,16 @@ def _compare_pair(context: _Context, first: Sentence, second: Sentence) -> list[
     if found and _other_parties(context, first, second, found[0]):
         return []
     # One sentence denies of one person what the other states of another ("De Kock has applied for
-    # amnesty", "De Klerk has not applied"): two facts, not one told twice. (A figure keeps its
-    # meaning beside a denial: "four hurt, no one killed" and "six injured, none seriously".)
-    if found and found[0].kind == "entity" and _negations(first.text) != _negations(second.text):
+    # amnesty", "De Klerk has not applied"): two facts, not one told twice. The denial is of that
+    # person when it stands next to the name; "the lawyer for Chaney and Stokes, who could not
+    # discuss the case" denies something else. (A figure keeps its meaning beside a denial: "four
+    # hurt, no one killed" and "six injured, none seriously".)
+    if (
+        found
+        and found[0].kind == "entity"
+        and _negations(first.text) != _negations(second.text)
+        and any(_denied(sentence, found[0].sides.get(sentence.id, "")) for sentence in (first, second))
+    ):
         return []
     # Two names and two dates ("X was reported missing on Nov. 18", "Y was reported missing in May"):
     # the same frame told of two people, whatever the dates' own finding was.
@@ -891,6 +900,17 @@ def _negations(text: str) -> int:
     """How many words deny something ("not only ... but also", "no-confidence" deny nothing)."""
     text = re.sub(r"\bnot only\b", " ", text.lower().replace("n't", " not"))
     return len(_NEGATION.findall(text))
+
+
+def _denied(sentence: Sentence, name: str) -> bool:
+    """A denial within DENIAL_WINDOW words after the name ("Birkeland has not applied") or before it
+    ("police did not name Birkeland"); True when the name is not found as written."""
+    at = sentence.text.find(name) if name else -1
+    if at < 0:
+        return True
+    before = _WORD.findall(sentence.text[:at].lower().replace("n't", " not"))[-DENIAL_WINDOW:]
+    after = _WORD.findall(sentence.text[at + len(name) :].lower().replace("n't", " not"))[:DENIAL_WINDOW]
+    return any(word in _NEGATIONS for word in (*before, *after))
 
 
 def _phrase(sentence: Sentence, start: int, end: int, words_after: int = 0) -> str:

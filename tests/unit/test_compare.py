@@ -686,3 +686,15 @@ def test_two_names_side_by_side_are_told_as_one(text: str, first: str, second: s
     other = next((e for e in sentence.entities if e.text == second), Entity(second, "GPE", 0, 0))
     assert _side_by_side(sentence, one, other) is expected
 
+
+def test_a_denial_away_from_the_rival_names_does_not_part_them(pipeline: Pipeline) -> None:
+    # "could not get a line aboard" denies something of the crew, not of the pilot: who piloted the
+    # tug is still in dispute (a denial next to the name would part them, as for Birkeland above).
+    comparison = compare_two(
+        pipeline,
+        "The tug that reached the ship first was piloted by Ruth Okafor, and its crew of four could not get a "
+        "line aboard before noon.",
+        "The tug that reached the ship first was piloted by Ellen Vance, and its crew of four got a line aboard "
+        "before noon.",
+    )
+    assert_one_contradiction(comparison, "entity", "Okafor", "Vance")
