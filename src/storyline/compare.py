@@ -311,7 +311,8 @@ class _Context:
         self.people = _People(self.names.values())
         self._facts: dict[str, _Facts] = {}
         self._frames: dict[str, frozenset[str]] = {}
-        self._together: dict[tuple[str, str], tuple[Sentence, ...]] = {}
+        self._together: dict[tuple[str, str], tuple[str, ...]] = {}
+        self._mentioned: dict[str, frozenset[str]] = {}
         self._lower_words: set[str] | None = None
         self._figures: dict[str, set[str]] = {}
 
@@ -346,10 +347,16 @@ class _Context:
         key = (first.text, second.text)
         naming = self._together.get(key)
         if naming is None:
-            naming = tuple(s for s in self.sentences if _mentions(first, s) and _mentions(second, s))
-            self._together[key] = naming
+            naming = self._together[key] = tuple(self.mentioned_in(first) & self.mentioned_in(second))
         compared_ids = (compared[0].id, compared[1].id)
-        return any(s.id not in compared_ids or _side_by_side(s, first, second) for s in naming)
+        return any(s not in compared_ids or _side_by_side(self.by_id[s], first, second) for s in naming)
+
+    def mentioned_in(self, name: Entity) -> frozenset[str]:
+        """The ids of the sentences that name this person or place (see :func:`_mentions`)."""
+        found = self._mentioned.get(name.text)
+        if found is None:
+            found = self._mentioned[name.text] = frozenset(s.id for s in self.sentences if _mentions(name, s))
+        return found
 
     def common_word(self, sentence: Sentence, start: int, word: str) -> bool:
         """A capitalised word that opens the sentence ("Officials say ...") and is written in lower
