@@ -313,6 +313,7 @@ class _Context:
         self._frames: dict[str, frozenset[str]] = {}
         self._together: dict[tuple[str, str], tuple[str, ...]] = {}
         self._mentioned: dict[str, frozenset[str]] = {}
+        self._named_by: tuple[dict[str, set[str]], dict[str, set[str]]] | None = None
         self._lower_words: set[str] | None = None
         self._figures: dict[str, set[str]] = {}
 
@@ -355,7 +356,24 @@ class _Context:
         """The ids of the sentences that name this person or place (see :func:`_mentions`)."""
         found = self._mentioned.get(name.text)
         if found is None:
-            found = self._mentioned[name.text] = frozenset(s.id for s in self.sentences if _mentions(name, s))
+            if self._named_by is None:  # where each name and each word stands, looked up by every name
+                by_name: dict[str, set[str]] = {}
+                by_word: dict[str, set[str]] = {}
+                for sentence in self.sentences:
+                    for entity in sentence.entities:
+                        by_name.setdefault(entity.text, set()).add(sentence.id)
+                    for word in _lower_words(sentence.text):
+                        by_word.setdefault(word, set()).add(sentence.id)
+                self._named_by = (by_name, by_word)
+            by_name, by_word = self._named_by
+            ids = set().union(*(where for text, where in by_name.items() if _is_alias(name.text, text)))
+            parts = _normal_name(name.text).split()
+            key = parts[-1] if parts else ""
+            if key:
+                ids.update(
+                    *(w for word, w in by_word.items() if word == key or (len(key) >= 4 and word.startswith(key)))
+                )
+            found = self._mentioned[name.text] = frozenset(ids)
         return found
 
     def common_word(self, sentence: Sentence, start: int, word: str) -> bool:
