@@ -367,12 +367,8 @@ class _Context:
                 self._named_by = (by_name, by_word)
             by_name, by_word = self._named_by
             ids = set().union(*(where for text, where in by_name.items() if _is_alias(name.text, text)))
-            parts = _normal_name(name.text).split()
-            key = parts[-1] if parts else ""
-            if key:
-                ids.update(
-                    *(w for word, w in by_word.items() if word == key or (len(key) >= 4 and word.startswith(key)))
-                )
+            key = _key_word(name.text)
+            ids.update(*(where for word, where in by_word.items() if _says_key(word, key)))
             found = self._mentioned[name.text] = frozenset(ids)
         return found
 
@@ -398,8 +394,7 @@ class _Context:
         """Whether an article states this value anywhere: a name (``kind`` "entity"), a year used as
         a label (``kind`` "date") or a number with its unit (``kind`` "number", see :func:`_number_key`)."""
         if kind == "entity":
-            name = Entity(key, "PERSON", 0, 0)
-            return any(_mentions(name, sentence) for sentence in self.sentences_of[article_id])
+            return any(self.by_id[s].article_id == article_id for s in self.mentioned_in(Entity(key, "PERSON", 0, 0)))
         if kind == "date":  # a year used as a label
             return re.search(rf"(?<!\d){re.escape(key)}(?!\d)", self.articles[article_id].text) is not None
         figures = self._figures.get(article_id)
@@ -1239,10 +1234,19 @@ def _mentions(name: Entity, sentence: Sentence) -> bool:
     """The sentence names the same person or place (any alias, or a word derived from it: "Iranian")."""
     if any(_is_alias(name.text, other.text) for other in sentence.entities):
         return True
-    parts = _normal_name(name.text).split()
-    key = parts[-1] if parts else ""
-    words = _lower_words(sentence.text)
-    return bool(key) and any(word == key or (len(key) >= 4 and word.startswith(key)) for word in words)
+    key = _key_word(name.text)
+    return any(_says_key(word, key) for word in _lower_words(sentence.text))
+
+
+def _key_word(name: str) -> str:
+    """The word a name is known by in other words: the last of its normal form ("iran", "obama")."""
+    parts = _normal_name(name).split()
+    return parts[-1] if parts else ""
+
+
+def _says_key(word: str, key: str) -> bool:
+    """A lower-case word is a name's key word, or derived from it when that is long enough ("iranian")."""
+    return bool(key) and (word == key or (len(key) >= 4 and word.startswith(key)))
 
 
 # What may stand between two names told as one ("Laramie, Wyo.", "Aberdeen in Harford County", "Exxon
@@ -1256,13 +1260,12 @@ def _name_spans(sentence: Sentence, name: Entity) -> list[tuple[int, int]]:
     own = sentence.text[name.start - sentence.start : name.end - sentence.start] == name.text  # offsets are per article
     spans = [(name.start, name.end)] if own and sentence.start <= name.start else []
     spans += [(e.start, e.end) for e in sentence.entities if _is_alias(name.text, e.text)]
-    parts = _normal_name(name.text).split()
-    key = parts[-1] if parts else ""
-    if key:
-        for match in _WORD.finditer(sentence.text):
-            word = match.group(0).lower()
-            if word == key or (len(key) >= 4 and word.startswith(key)):
-                spans.append((sentence.start + match.start(), sentence.start + match.end()))
+    key = _key_word(name.text)
+    spans += [
+        (sentence.start + match.start(), sentence.start + match.end())
+        for match in _WORD.finditer(sentence.text)
+        if _says_key(match.group(0).lower(), key)
+    ]
     return spans
 
 
