@@ -32,6 +32,7 @@ import numpy as np
 import numpy.typing as npt
 
 from storyline.nlp.dates import When, parse_iso_date, resolve_date
+from storyline.nlp.places import within
 from storyline.nlp.quantities import Quantity, comparable, compatible, find_quantities
 from storyline.nlp.quotes import PersonNames, Quotation, clean_name, find_quotations, person_names
 from storyline.nlp.segment import dateline_length
@@ -1200,6 +1201,26 @@ def _is_alias(x: str, y: str) -> bool:
     return (len(ta) == 1 and a == initials_b) or (len(tb) == 1 and b == initials_a)
 
 
+_WHERE = re.compile(
+    r"\b(?:in|at|near|outside|across|throughout|around|from|to|into|inside|within)\s+(?:the\s+)?$", re.IGNORECASE
+)
+
+
+def _nested(first: Sentence, x: Entity, second: Sentence, y: Entity) -> bool:
+    """Two places where something happened, one inside the other by the gazetteer ("in Minneapolis"
+    and "in Minnesota"): one place told at two scales, as "October" and "mid-October" are one time.
+    Only where each says where ("in", "at", "near", ...): a place that acts or owns ("U.S. officials",
+    "Chicago officials") is a party, and the city is not the country. Neither may be a person
+    ("Jackson" is also a city in Mississippi)."""
+    if "PERSON" in (_family(x), _family(y)):
+        return False
+    where_x = _WHERE.search(first.text[: x.start - first.start])
+    if not (where_x and _WHERE.search(second.text[: y.start - second.start])):
+        return False
+    a, b = clean_name(x.text), clean_name(y.text)
+    return within(a, b) or within(b, a)
+
+
 def _one_letter_apart(a: str, b: str) -> bool:
     """One long name with one letter mistyped ("Gadhafi", "Gadhadi")."""
     return len(a) == len(b) >= 6 and sum(x != y for x, y in zip(a, b, strict=True)) == 1
@@ -1306,7 +1327,12 @@ def _name_conflict(context: _Context, pair: _Pair, ea: list[Entity], eb: list[En
         x_missing = not _mentions(x, second)
         for y in eb:
             y_missing = not _mentions(y, first)
-            if _is_alias(x.text, y.text) or not (x_missing or y_missing) or context.together(x, y, (first, second)):
+            if (
+                _is_alias(x.text, y.text)
+                or _nested(first, x, second, y)
+                or not (x_missing or y_missing)
+                or context.together(x, y, (first, second))
+            ):
                 continue
             if _speaker(first, x) and _speaker(second, y) and pair.dice < SAME_SENTENCE:
                 continue  # two people quoted ("X said ...", "Y said ..."): two statements, not one fact
@@ -1337,6 +1363,7 @@ def _name_conflict(context: _Context, pair: _Pair, ea: list[Entity], eb: list[En
         x, y = strangers_a[0], strangers_b[0]
         if (
             not _is_alias(x.text, y.text)
+            and not _nested(first, x, second, y)
             and not (_speaker(first, x) or _speaker(second, y))
             and not context.together(x, y, (first, second))
             and context.people.canonical(x.text) != context.people.canonical(y.text)
@@ -1356,6 +1383,7 @@ def _name_conflict(context: _Context, pair: _Pair, ea: list[Entity], eb: list[En
                     _capitalised_name(name)
                     and not context.common_word(other, start, name)
                     and not _is_alias(entity.text, name)
+                    and not _nested(sentence, entity, other, Entity(name, entity.label, start, end))
                     and not _mentions(entity, other)
                     and not context.together(entity, Entity(name, entity.label, start, end), (first, second))
                 ):

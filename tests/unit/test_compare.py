@@ -465,6 +465,23 @@ def test_two_places_a_third_outlet_names_together_are_no_contradiction(pipeline:
     assert [c for c in comparison.contradictions if c.kind == "entity"] == []
 
 
+@pytest.mark.parametrize(("inner", "outer"), [("Minneapolis", "Minnesota"), ("Baltimore", "Maryland")])
+def test_a_place_and_the_place_it_lies_in_are_no_contradiction(pipeline: Pipeline, inner: str, outer: str) -> None:
+    # One event told at two scales ("in Minneapolis", "in Minnesota") is a refinement, as "October"
+    # and "mid-October" are; a place outside the other (Boston, Minnesota) is still a rival.
+    base = "The damaged ship was towed to a dry dock in {} on Tuesday afternoon, the harbor master said."
+    for first, second, rivals in ((inner, outer, False), (outer, inner, False), ("Boston", outer, True)):
+        comparison = compare_two(pipeline, base.format(first), base.format(second))
+        assert [c.kind for c in comparison.contradictions] == (["entity"] if rivals else []), (first, second)
+
+
+def test_a_place_that_acts_is_a_party_even_inside_the_other(pipeline: Pipeline) -> None:
+    # "U.S. officials" and "Chicago officials" are two parties, though Chicago lies in the U.S.
+    base = "{} officials conveyed their concerns to the shipping company and urged it to pay for the repairs."
+    comparison = compare_two(pipeline, base.format("Maryland"), base.format("Baltimore"))
+    assert [c.kind for c in comparison.contradictions] == ["entity"]
+
+
 def test_one_person_denied_what_another_is_said_to_have_done_is_no_contradiction(pipeline: Pipeline) -> None:
     comparison = compare_two(
         pipeline,
