@@ -843,6 +843,9 @@ def _compare_pair(context: _Context, first: Sentence, second: Sentence) -> list[
         for finding in found
         if (similar or finding.note != VAGUE_NOTE) and _dice_besides(first, second, finding) >= MIN_FACT_DICE
     ]
+    # Figures or names inside two different quotations ("We've found four big parts", "the discovery
+    # of the two big objects"): two things said, perhaps hours apart, not one fact told two ways.
+    found = [finding for finding in found if not _two_statements(first, second, finding)]
     if len(found) > 1 and pair.dice < SAME_SENTENCE:
         return []
     # Another person (or place) and other figures: one frame told of two people ("X, 18, is charged
@@ -905,6 +908,30 @@ def _other_parties(context: _Context, first: Sentence, second: Sentence, finding
         }
 
     return bool(strangers(first, second) & strangers(second, first))
+
+
+# A quotation: curly, straight or newswire (``...'') marks; one left open runs to the sentence's end.
+_QUOTATION = re.compile(r"(?:“|\"|``)(.*?)(?:”|\"|''|$)")
+
+
+def _quotation_around(sentence: Sentence, phrase: str) -> str | None:
+    """The words of the quotation the phrase stands in, or None when it stands outside any."""
+    at = sentence.text.find(phrase) if phrase else -1
+    if at < 0:
+        return None
+    for match in _QUOTATION.finditer(sentence.text):
+        if match.start(1) <= at and at + len(phrase) <= match.end(1):
+            return match.group(1)
+    return None
+
+
+def _two_statements(first: Sentence, second: Sentence, finding: _Finding) -> bool:
+    """Both disputed phrases stand inside quotations, and the quotations are not one (QUOTE_SIMILARITY)."""
+    quoted_a = _quotation_around(first, finding.sides.get(first.id, ""))
+    quoted_b = _quotation_around(second, finding.sides.get(second.id, ""))
+    if quoted_a is None or quoted_b is None:
+        return False
+    return _dice(_content_words(quoted_a), _content_words(quoted_b)) < QUOTE_SIMILARITY
 
 
 def _dice_besides(first: Sentence, second: Sentence, finding: _Finding) -> float:

@@ -475,6 +475,18 @@ def test_a_place_and_the_place_it_lies_in_are_no_contradiction(pipeline: Pipelin
         assert [c.kind for c in comparison.contradictions] == (["entity"] if rivals else []), (first, second)
 
 
+def test_figures_in_two_different_quotations_are_two_statements(pipeline: Pipeline) -> None:
+    # The harbor master said two things, perhaps hours apart; only the same quotation with another
+    # figure in it disagrees.
+    said = "the harbor master told reporters on Tuesday."
+    one = f'"Divers have found four pieces of the broken hull near the pier," {said}'
+    seen = "With the fuel slick we saw and the discovery of two pieces of the broken hull"
+    other = f'"{seen}, I can confirm it is the ship," {said}'
+    assert compare_two(pipeline, one, other).contradictions == ()
+    changed = compare_two(pipeline, one, one.replace("four", "two"))
+    assert sorted(c.kind for c in changed.contradictions) == ["number", "quote"]
+
+
 def test_a_place_that_acts_is_a_party_even_inside_the_other(pipeline: Pipeline) -> None:
     # "U.S. officials" and "Chicago officials" are two parties, though Chicago lies in the U.S.
     base = "{} officials conveyed their concerns to the shipping company and urged it to pay for the repairs."
