@@ -1239,13 +1239,15 @@ def _nested(first: Sentence, x: Entity, second: Sentence, y: Entity) -> bool:
     Only where each says where ("in", "at", "near", ...): a place that acts or owns ("U.S. officials",
     "Chicago officials") is a party, and the city is not the country. Neither may be a person
     ("Jackson" is also a city in Mississippi)."""
-    if "PERSON" in (_family(x), _family(y)):
-        return False
-    where_x = _WHERE.search(first.text[: x.start - first.start])
-    if not (where_x and _WHERE.search(second.text[: y.start - second.start])):
+    if "PERSON" in (_family(x), _family(y)) or not (_says_where(first, x) and _says_where(second, y)):
         return False
     a, b = clean_name(x.text), clean_name(y.text)
     return within(a, b) or within(b, a)
+
+
+def _says_where(sentence: Sentence, place: Entity) -> bool:
+    """The place follows a preposition of place ("in Minnesota", "near the Gaza Strip")."""
+    return bool(_WHERE.search(sentence.text[: place.start - sentence.start]))
 
 
 def _one_letter_apart(a: str, b: str) -> bool:
@@ -1356,8 +1358,8 @@ def _name_conflict(context: _Context, pair: _Pair, ea: list[Entity], eb: list[En
             y_missing = not _mentions(y, first)
             if (
                 _is_alias(x.text, y.text)
-                or _nested(first, x, second, y)
                 or not (x_missing or y_missing)
+                or _nested(first, x, second, y)
                 or context.together(x, y, (first, second))
             ):
                 continue

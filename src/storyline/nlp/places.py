@@ -112,5 +112,8 @@ def within(inner: str, outer: str) -> bool:
     if not around:  # only a country or a US state holds other places here
         return False
     key = place_key(inner)
-    inside = _regions().get(key) or ((_cities()[key],) if key in _cities() else ())
+    inside = _regions().get(key)
+    if inside is None:
+        city = _cities().get(key)
+        inside = (city,) if city is not None else ()
     return any(_contains(o, i) for o in around for i in inside)
