@@ -1215,7 +1215,7 @@ def _is_alias(x: str, y: str) -> bool:
     ta, tb = a.split(), b.split()
     if set(ta) <= set(tb) or set(tb) <= set(ta):
         return True
-    if SequenceMatcher(None, a, b).ratio() >= SAME_SPELLING or _one_letter_apart(a, b):
+    if _spelt_alike(a, b) or _one_letter_apart(a, b):
         return True
     if _STATES.get(a.removesuffix("."), a) == _STATES.get(b.removesuffix("."), b):
         return True  # "Chesterfield, Va." and "Chesterfield, Virginia"
@@ -1226,6 +1226,16 @@ def _is_alias(x: str, y: str) -> bool:
     initials_a = "".join(word[0] for word in ta if word not in ("of", "and", "the"))
     initials_b = "".join(word[0] for word in tb if word not in ("of", "and", "the"))
     return (len(ta) == 1 and a == initials_b) or (len(tb) == 1 and b == initials_a)
+
+
+def _spelt_alike(a: str, b: str) -> bool:
+    """Two spellings of one name (SAME_SPELLING). The ratio's cheap upper bounds, from the lengths
+    (difflib's real_quick_ratio) and then the letters, rule out most of the cluster's name pairs
+    before the full match is computed."""
+    if 2.0 * min(len(a), len(b)) / (len(a) + len(b)) < SAME_SPELLING:
+        return False
+    matcher = SequenceMatcher(None, a, b)
+    return matcher.quick_ratio() >= SAME_SPELLING and matcher.ratio() >= SAME_SPELLING
 
 
 _WHERE = re.compile(
