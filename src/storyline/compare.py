@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -315,6 +316,7 @@ class _Context:
         self._together: dict[tuple[str, str], tuple[str, ...]] = {}
         self._mentioned: dict[str, frozenset[str]] = {}
         self._named_by: tuple[dict[str, set[str]], dict[str, set[str]]] | None = None
+        self._words_in_order: list[str] = []
         self._lower_words: set[str] | None = None
         self._figures: dict[str, set[str]] = {}
 
@@ -366,11 +368,24 @@ class _Context:
                     for word in _lower_words(sentence.text):
                         by_word.setdefault(word, set()).add(sentence.id)
                 self._named_by = (by_name, by_word)
+                self._words_in_order = sorted(by_word)
             by_name, by_word = self._named_by
             ids = set().union(*(where for text, where in by_name.items() if _is_alias(name.text, text)))
-            key = _key_word(name.text)
-            ids.update(*(where for word, where in by_word.items() if _says_key(word, key)))
+            ids.update(*(by_word[word] for word in self._key_words(_key_word(name.text))))
             found = self._mentioned[name.text] = frozenset(ids)
+        return found
+
+    def _key_words(self, key: str) -> list[str]:
+        """The cluster's lower-case words that say this key word (:func:`_says_key`): the word itself
+        and, for a key of four letters or more, the words it begins, found by bisection."""
+        if len(key) < 4:
+            return [key] if self._named_by is not None and key in self._named_by[1] else []
+        words = self._words_in_order
+        found = []
+        for index in range(bisect_left(words, key), len(words)):
+            if not words[index].startswith(key):
+                break
+            found.append(words[index])
         return found
 
     def common_word(self, sentence: Sentence, start: int, word: str) -> bool:
