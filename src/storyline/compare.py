@@ -371,15 +371,15 @@ class _Context:
                 self._words_in_order = sorted(by_word)
             by_name, by_word = self._named_by
             ids = set().union(*(where for text, where in by_name.items() if _is_alias(name.text, text)))
-            ids.update(*(by_word[word] for word in self._key_words(_key_word(name.text))))
+            ids.update(*(by_word[word] for word in self._key_words(_key_word(name.text), by_word)))
             found = self._mentioned[name.text] = frozenset(ids)
         return found
 
-    def _key_words(self, key: str) -> list[str]:
+    def _key_words(self, key: str, by_word: Mapping[str, set[str]]) -> list[str]:
         """The cluster's lower-case words that say this key word (:func:`_says_key`): the word itself
         and, for a key of four letters or more, the words it begins, found by bisection."""
         if len(key) < 4:
-            return [key] if self._named_by is not None and key in self._named_by[1] else []
+            return [key] if key in by_word else []
         words = self._words_in_order
         found = []
         for index in range(bisect_left(words, key), len(words)):
