@@ -75,6 +75,16 @@ def _bigrams(tokens: list[str]) -> list[tuple[str, str]]:
     return list(itertools.pairwise(tokens))
 
 
+def value_label(tokens: list[str], unigrams: set[str], bigrams: set[tuple[str, str]]) -> float:
+    """A sentence's value per word: the mean of the shares of its stemmed tokens and of its token
+    pairs that are in the reference (``unigrams``, ``bigrams``), i.e. its ROUGE-1 and ROUGE-2
+    precision averaged (0 for a sentence with no token)."""
+    if not tokens:
+        return 0.0
+    found = sum(token in unigrams for token in tokens) + sum(pair in bigrams for pair in _bigrams(tokens))
+    return found / (2 * len(tokens))
+
+
 def sentence_rows(prepared: list[tuple[Any, Any, str]]) -> Rows:
     """Features, vectors and labels of every sentence a selector may choose (of min_words..max_words).
 
@@ -103,10 +113,9 @@ def sentence_rows(prepared: list[tuple[Any, Any, str]]) -> Rows:
             tokens = tokenizer.tokenize(sentence.text.lower())
             if not tokens:
                 continue
-            found = sum(token in unigrams for token in tokens) + sum(pair in bigrams for pair in _bigrams(tokens))
             features.append(row)
             vectors.append(vector)
-            labels.append(found / (2 * len(tokens)))
+            labels.append(value_label(tokens, unigrams, bigrams))
             cluster.append(number)
     return Rows(np.array(features), np.array(vectors, dtype=np.float64), np.array(labels), np.array(cluster))
 

@@ -17,7 +17,15 @@ from storyline.errors import ConfigError
 from storyline.select import SelectionWeights, load_model, select, word_count
 from storyline.types import Alignment, Summary
 
-__all__ = ["LEARNED_ARTICLE_WORDS", "SELECTORS", "Selector", "get_selector", "selector_encoder", "within_learned_range"]
+__all__ = [
+    "LEARNED_ARTICLE_WORDS",
+    "LEARNED_WEIGHTS",
+    "SELECTORS",
+    "Selector",
+    "get_selector",
+    "selector_encoder",
+    "within_learned_range",
+]
 
 
 class Selector(Protocol):
@@ -56,6 +64,14 @@ _VECTOR_MODELS = {"coverage.v4": "sentence-value.v2"}
 LEARNED_ARTICLE_WORDS = 435
 
 
+#: How coverage.v4 mixes its learned value into the integer program: the value alone (no hand-set
+#: centrality, support or position), standardised within the cluster to 1 + 0.75 z, with
+#: ``ilp_sentence`` 0.35 (chosen on Multi-News val clusters 600-1199, docs/learned-selection.md).
+LEARNED_WEIGHTS = SelectionWeights(
+    centrality=0.0, support=0.0, position=0.0, learned=1.0, learned_spread=0.75, ilp_sentence=0.35
+)
+
+
 def within_learned_range(alignment: Alignment) -> bool:
     """Whether the cluster's articles are, on average, no longer than those the value was fitted on."""
     lengths = [sum(word_count(sentence.text) for sentence in document.sentences) for document in alignment.documents]
@@ -74,11 +90,8 @@ def _learned_ilp_with_vectors() -> Selector:
     value, which weighs closeness to the lead (on DUC 2004 the learned value lost 1.1 R-1 and 0.4 R-2,
     docs/learned-selection.md).
     """
-    weights = SelectionWeights(
-        centrality=0.0, support=0.0, position=0.0, learned=1.0, learned_spread=0.75, ilp_sentence=0.35
-    )
     learned = functools.partial(
-        select, solver="ilp", weights=weights, value_model=load_model(_VECTOR_MODELS["coverage.v4"])
+        select, solver="ilp", weights=LEARNED_WEIGHTS, value_model=load_model(_VECTOR_MODELS["coverage.v4"])
     )
     hand_set = functools.partial(select, solver="ilp")
 
