@@ -1,0 +1,191 @@
+"""How good must a sentence's learned value be for the Multi-News targets of issue 3?
+
+``coverage.v4`` chooses sentences by an integer program over concept coverage plus each sentence's
+own value, learned on Multi-News val (``benchmarks/learn_value.py``). This script asks two things,
+on val clusters 0..599 (as ``ablate.py`` scores them: 250-word F1 and 100-word recall with fill,
+rouge-score-rs with the stemmer, both sides lower-cased):
+
+- *value ceilings*: the same program, mixed as coverage.v4 mixes it, with the learned score replaced
+  by the sentence's true label (the mean of its ROUGE-1 and ROUGE-2 precision against the reference,
+  the quantity the model is fitted to) standardised within the cluster, plus Gaussian noise scaled so
+  that it correlates with the label at r (1.0: the label itself). The row ``shipped model`` is the
+  real sentence-value.v2 in the same loop. It says which within-cluster correlation a value model
+  would need to reach a given ROUGE (noise of this kind is kinder than a real model's errors, so the
+  r needed by a real model is higher still);
+- *learning curve*: the coverage.v4 recipe (``learn_value.fit_v2``) fitted on the first N training
+  clusters (val 1200 onwards, the gate clusters left out) and read the same way, with its
+  cross-validated within-cluster correlation: does more training data move ROUGE?
+
+    python benchmarks/value_ceiling.py [--correlations 1,0.7,0.5,0.4,0.3] [--curve 650,1300,2600,4422]
+
+Writes results/value-ceiling.json and prints one Markdown row per setting. Segmentation and vectors
+come from ablate.py's cache (results/cache/, built on first use). Multi-News test is never read.
+Exit codes: 0 done; 2 data missing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+from ablate import DEFAULT_DATA, cache_path, load_clusters, prepare, truncate  # noqa: E402
+from learn_value import GATE, fit_v2, sentence_rows, value_label  # noqa: E402
+from storyline.align import align  # noqa: E402
+from storyline.registry import LEARNED_WEIGHTS  # noqa: E402
+from storyline.select import LinearModel, load_model, select  # noqa: E402
+
+EVALUATION = 600  # val clusters 0..599, as ablate.py and docs/learned-selection.md read them
+TRAINING_OFFSET = 1200  # learn_value.py's first training cluster
+SETTINGS = ((250, "fmeasure"), (100, "recall"))  # the Multi-News protocol, and DUC's budget and measure
+
+
+class NoisyLabel:
+    """A stand-in value model: each sentence's true label (z-scored in its cluster) plus noise."""
+
+    def __init__(self, shipped: LinearModel, correlation: float, seed: int) -> None:
+        self.features = shipped.features
+        self.encoder = shipped.encoder
+        # z + sigma * noise, noise ~ N(0, 1), correlates with z at 1 / sqrt(1 + sigma^2).
+        self.sigma = (1.0 / correlation**2 - 1.0) ** 0.5
+        self.rng = np.random.default_rng(seed)
+        self.labels: npt.NDArray[np.float64] = np.zeros(0)
+
+    def predict(self, matrix: Any, vectors: Any) -> npt.NDArray[np.float64]:
+        spread = float(self.labels.std()) or 1.0
+        z = (self.labels - self.labels.mean()) / spread
+        noise: npt.NDArray[np.float64] = self.rng.standard_normal(len(z))
+        scores: npt.NDArray[np.float64] = z + self.sigma * noise
+        return scores
+
+
+def labels_of(documents: Sequence[Any], reference: str, tokenizer: Any) -> npt.NDArray[np.float64]:
+    """The true label of every sentence of the cluster, in the alignment's sentence order."""
+    reference_tokens = tokenizer.tokenize(reference.lower())
+    unigrams, bigrams = set(reference_tokens), set(itertools.pairwise(reference_tokens))
+    return np.array(
+        [
+            value_label(tokenizer.tokenize(sentence.text.lower()), unigrams, bigrams)
+            for document in documents
+            for sentence in document.sentences
+        ]
+    )
+
+
+def score(prepared: list[tuple[Any, Any, str]], model: Any, scorer: Any) -> dict[str, list[float]]:
+    """Mean ROUGE-1 and ROUGE-2 (percent) of coverage.v4's program with ``model``, per setting."""
+    from tqdm import tqdm
+
+    tokenizer = scorer._tokenizer
+    results: dict[str, list[float]] = {}
+    for words, measure in SETTINGS:
+        totals = np.zeros(2)
+        for documents, vectors, reference in tqdm(prepared, desc=f"{words}w", file=sys.stderr, leave=False):
+            if not documents:
+                continue  # no usable article: an empty summary scores 0
+            if isinstance(model, NoisyLabel):
+                model.labels = labels_of(documents, reference, tokenizer)
+            summary = select(
+                align(documents, vectors),
+                vectors,
+                words=words,
+                weights=LEARNED_WEIGHTS,
+                solver="ilp",
+                value_model=model,
+                fill=True,
+            )
+            found = scorer.score(reference.lower(), truncate([s.text for s in summary.sentences], words))
+            totals += (getattr(found["rouge1"], measure), getattr(found["rouge2"], measure))
+        results[f"{words}_{measure}"] = [round(100 * value / len(prepared), 2) for value in totals]
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Score the value ceilings and the learning curve on val 0..599."""
+    from rouge_score_rs import RougeScorer
+
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--out", type=Path, default=REPO / "results")
+    parser.add_argument("--correlations", default="1,0.7,0.5,0.4,0.3", help="noisy-label rows ('' for none)")
+    parser.add_argument("--curve", default="650,1300,2600,4422", help="training sizes to fit and read ('' for none)")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    if not args.data.exists():
+        print(f"value_ceiling: data missing ({args.data}); pass --data", file=sys.stderr)
+        return 2
+    scorer = RougeScorer(["rouge1", "rouge2"], use_stemmer=True)
+    evaluation = prepare(load_clusters(args.data, EVALUATION), cache_path(args.out, EVALUATION))
+    shipped = load_model("sentence-value.v2")
+    rows: list[dict[str, Any]] = []
+
+    def report(row: dict[str, Any]) -> None:
+        rows.append(row)
+        cells = " | ".join(f"{a:.2f} / {b:.2f}" for a, b in (row[f"{w}_{m}"] for w, m in SETTINGS))
+        extra = f" r(cv) {row['cv_correlation']:.4f}" if "cv_correlation" in row else ""
+        print(f"| {row['value']} | {cells} |{extra}", flush=True)
+
+    print("| sentence value | 250w F1 R-1 / R-2 | 100w recall R-1 / R-2 |", flush=True)
+    started = time.perf_counter()
+    report({"value": "shipped model", **score(evaluation, shipped, scorer)})
+    for text in filter(None, args.correlations.split(",")):
+        correlation = float(text)
+        noisy = NoisyLabel(shipped, correlation, args.seed)
+        report(
+            {
+                "value": f"label + noise, r = {correlation:g}",
+                "correlation": correlation,
+                **score(evaluation, noisy, scorer),
+            }
+        )
+    sizes = sorted(int(text) for text in filter(None, args.curve.split(",")))
+    if sizes:
+        clusters = load_clusters(args.data, sizes[-1], TRAINING_OFFSET)
+        training = prepare(clusters, cache_path(args.out, sizes[-1], TRAINING_OFFSET))
+        gate = {line.strip() for line in GATE.read_text(encoding="utf-8").splitlines() if not line.startswith("#")}
+        for size in sizes:
+            pairs = zip(training[:size], clusters[:size], strict=True)
+            kept = [item for item, cluster in pairs if str(cluster["idx"]) not in gate]
+            model, alpha, validated = fit_v2(sentence_rows(kept))
+            row = {
+                "value": f"fitted on {size} clusters ({len(kept)} outside the gate)",
+                "training_clusters": size,
+                "alpha": alpha,
+                "cv_correlation": round(validated[alpha], 4),
+            }
+            report({**row, **score(evaluation, model, scorer)})
+    args.out.mkdir(parents=True, exist_ok=True)
+    report_path = args.out / "value-ceiling.json"
+    report_path.write_text(
+        json.dumps(
+            {
+                "evaluation": f"Multi-News val clusters 0..{EVALUATION - 1} ({args.data.name})",
+                "program": "coverage.v4's integer program and mixing (registry.LEARNED_WEIGHTS), fill on",
+                "protocol": "rouge-score-rs, stemmer, lower-cased; 250 words F1 and 100 words recall",
+                "seed": args.seed,
+                "seconds": round(time.perf_counter() - started, 1),
+                "rows": rows,
+            },
+            indent=2,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    print(f"wrote {report_path}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

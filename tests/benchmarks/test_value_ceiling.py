@@ -1,0 +1,44 @@
+"""Tests of the value ceiling's stand-in model and label (benchmarks/value_ceiling.py), no models or data."""
+
+from __future__ import annotations
+
+import itertools
+from types import ModuleType, SimpleNamespace
+
+import numpy as np
+import pytest
+
+from tests.benchmarks import load_benchmark
+
+
+@pytest.fixture(scope="module")
+def bench() -> ModuleType:
+    """benchmarks/value_ceiling.py as a module."""
+    return load_benchmark("value_ceiling.py", "value_ceiling_benchmark")
+
+
+def _shipped() -> SimpleNamespace:
+    return SimpleNamespace(features=("lead",), encoder=None)
+
+
+def test_the_label_is_the_mean_of_unigram_and_bigram_precision(bench: ModuleType) -> None:
+    tokens = ["storm", "hit", "the", "coast"]
+    reference = ["the", "storm", "hit", "a", "town"]
+    unigrams, bigrams = set(reference), set(itertools.pairwise(reference))
+    # 3 of 4 tokens and 1 of 3 pairs ("storm hit") are in the reference: (3 + 1) / 8.
+    assert bench.value_label(tokens, unigrams, bigrams) == pytest.approx(0.5)
+    assert bench.value_label([], unigrams, bigrams) == 0.0
+
+
+def test_at_correlation_one_the_stand_in_gives_the_standardised_label(bench: ModuleType) -> None:
+    model = bench.NoisyLabel(_shipped(), 1.0, seed=0)
+    model.labels = np.array([0.1, 0.3, 0.5])
+    assert model.predict(None, None) == pytest.approx([-1.2247449, 0.0, 1.2247449])
+
+
+@pytest.mark.parametrize("correlation", [0.3, 0.5, 0.7])
+def test_the_stand_in_correlates_with_the_label_as_asked(bench: ModuleType, correlation: float) -> None:
+    model = bench.NoisyLabel(_shipped(), correlation, seed=1)
+    model.labels = np.random.default_rng(2).random(40_000)
+    scores = model.predict(None, None)
+    assert np.corrcoef(scores, model.labels)[0, 1] == pytest.approx(correlation, abs=0.02)
