@@ -200,6 +200,12 @@ def fit_v2(rows: Rows) -> tuple[LinearModel, float, dict[float, float]]:
     return model, alpha, validated
 
 
+def outside_gate(prepared: list[tuple[Any, Any, str]], clusters: list[dict[str, Any]]) -> list[tuple[Any, Any, str]]:
+    """The prepared clusters that are not among the quality gate's (benchmarks/gate-multinews-val.txt)."""
+    gate = {line.strip() for line in GATE.read_text(encoding="utf-8").splitlines() if not line.startswith("#")}
+    return [item for item, cluster in zip(prepared, clusters, strict=True) if str(cluster["idx"]) not in gate]
+
+
 def write(model: LinearModel, name: str, about: dict[str, Any]) -> Path:
     """Write a model as JSON (rounded: six significant digits are plenty for a score)."""
     data = model.to_json()
@@ -235,8 +241,7 @@ def main(argv: list[str] | None = None) -> int:
         "script": f"benchmarks/learn_value.py --model {args.model}",
     }
     prepared = prepare(clusters, cache_path(args.out, limit, offset))
-    gate = {line.strip() for line in GATE.read_text(encoding="utf-8").splitlines() if not line.startswith("#")}
-    prepared = [item for item, cluster in zip(prepared, clusters, strict=True) if str(cluster["idx"]) not in gate]
+    prepared = outside_gate(prepared, clusters)
     about["trained_on"] += f", the {len(clusters) - len(prepared)} gate clusters among them left out"
 
     rows = sentence_rows(prepared)

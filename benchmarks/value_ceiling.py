@@ -31,6 +31,7 @@ import json
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -42,10 +43,11 @@ sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
 from ablate import DEFAULT_DATA, cache_path, load_clusters, prepare, truncate  # noqa: E402
-from learn_value import GATE, fit_v2, sentence_rows, value_label  # noqa: E402
+from learn_value import fit_v2, outside_gate, sentence_rows, value_label  # noqa: E402
 from storyline.align import align  # noqa: E402
 from storyline.registry import LEARNED_WEIGHTS  # noqa: E402
 from storyline.select import LinearModel, load_model, select  # noqa: E402
+from storyline.types import Alignment  # noqa: E402
 
 EVALUATION = 600  # val clusters 0..599, as ablate.py and docs/learned-selection.md read them
 TRAINING_OFFSET = 1200  # learn_value.py's first training cluster
@@ -84,31 +86,50 @@ def labels_of(documents: Sequence[Any], reference: str, tokenizer: Any) -> npt.N
     )
 
 
-def score(prepared: list[tuple[Any, Any, str]], model: Any, scorer: Any) -> dict[str, list[float]]:
+@dataclass(frozen=True)
+class Evaluated:
+    """One evaluation cluster, aligned once for every row: its reference and its sentences' labels."""
+
+    alignment: Alignment
+    vectors: Any
+    reference: str
+    labels: npt.NDArray[np.float64]
+
+
+def evaluated(prepared: list[tuple[Any, Any, str]], tokenizer: Any) -> list[Evaluated | None]:
+    """The evaluation clusters aligned and labelled (None: no usable article, an empty summary)."""
+    return [
+        Evaluated(align(documents, vectors), vectors, reference, labels_of(documents, reference, tokenizer))
+        if documents
+        else None
+        for documents, vectors, reference in prepared
+    ]
+
+
+def score(clusters: list[Evaluated | None], model: Any, scorer: Any) -> dict[str, list[float]]:
     """Mean ROUGE-1 and ROUGE-2 (percent) of coverage.v4's program with ``model``, per setting."""
     from tqdm import tqdm
 
-    tokenizer = scorer._tokenizer
     results: dict[str, list[float]] = {}
     for words, measure in SETTINGS:
         totals = np.zeros(2)
-        for documents, vectors, reference in tqdm(prepared, desc=f"{words}w", file=sys.stderr, leave=False):
-            if not documents:
+        for cluster in tqdm(clusters, desc=f"{words}w", file=sys.stderr, leave=False):
+            if cluster is None:
                 continue  # no usable article: an empty summary scores 0
             if isinstance(model, NoisyLabel):
-                model.labels = labels_of(documents, reference, tokenizer)
+                model.labels = cluster.labels
             summary = select(
-                align(documents, vectors),
-                vectors,
+                cluster.alignment,
+                cluster.vectors,
                 words=words,
                 weights=LEARNED_WEIGHTS,
                 solver="ilp",
                 value_model=model,
                 fill=True,
             )
-            found = scorer.score(reference.lower(), truncate([s.text for s in summary.sentences], words))
+            found = scorer.score(cluster.reference.lower(), truncate([s.text for s in summary.sentences], words))
             totals += (getattr(found["rouge1"], measure), getattr(found["rouge2"], measure))
-        results[f"{words}_{measure}"] = [round(100 * value / len(prepared), 2) for value in totals]
+        results[f"{words}_{measure}"] = [round(100 * value / len(clusters), 2) for value in totals]
     return results
 
 
@@ -127,7 +148,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"value_ceiling: data missing ({args.data}); pass --data", file=sys.stderr)
         return 2
     scorer = RougeScorer(["rouge1", "rouge2"], use_stemmer=True)
-    evaluation = prepare(load_clusters(args.data, EVALUATION), cache_path(args.out, EVALUATION))
+    prepared = prepare(load_clusters(args.data, EVALUATION), cache_path(args.out, EVALUATION))
+    evaluation = evaluated(prepared, scorer._tokenizer)
     shipped = load_model("sentence-value.v2")
     rows: list[dict[str, Any]] = []
 
@@ -154,10 +176,8 @@ def main(argv: list[str] | None = None) -> int:
     if sizes:
         clusters = load_clusters(args.data, sizes[-1], TRAINING_OFFSET)
         training = prepare(clusters, cache_path(args.out, sizes[-1], TRAINING_OFFSET))
-        gate = {line.strip() for line in GATE.read_text(encoding="utf-8").splitlines() if not line.startswith("#")}
         for size in sizes:
-            pairs = zip(training[:size], clusters[:size], strict=True)
-            kept = [item for item, cluster in pairs if str(cluster["idx"]) not in gate]
+            kept = outside_gate(training[:size], clusters[:size])
             model, alpha, validated = fit_v2(sentence_rows(kept))
             row = {
                 "value": f"fitted on {size} clusters ({len(kept)} outside the gate)",
