@@ -20,7 +20,7 @@ rouge-score-rs with the stemmer, both sides lower-cased):
 
 Writes results/value-ceiling.json and prints one Markdown row per setting. Segmentation and vectors
 come from ablate.py's cache (results/cache/, built on first use). Multi-News test is never read.
-Exit codes: 0 done; 2 data missing.
+Exit codes: 0 done; 2 data missing or a bad option.
 """
 
 from __future__ import annotations
@@ -133,6 +133,22 @@ def score(clusters: list[Evaluated | None], model: Any, scorer: Any) -> dict[str
     return results
 
 
+def _numbers(kind: type[float] | type[int], low: float, high: float) -> Any:
+    """An argparse type: a comma-separated list of numbers in (low, high] ('' for none)."""
+
+    def parse(text: str) -> list[float] | list[int]:
+        try:
+            values = [kind(part) for part in text.split(",") if part.strip()]
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a comma-separated list of numbers") from None
+        outside = [value for value in values if not low < value <= high]
+        if outside:
+            raise argparse.ArgumentTypeError(f"{outside[0]} is not in ({low:g}, {high:g}]")
+        return values
+
+    return parse
+
+
 def main(argv: list[str] | None = None) -> int:
     """Score the value ceilings and the learning curve on val 0..599."""
     from rouge_score_rs import RougeScorer
@@ -140,8 +156,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--out", type=Path, default=REPO / "results")
-    parser.add_argument("--correlations", default="1,0.7,0.5,0.4,0.3", help="noisy-label rows ('' for none)")
-    parser.add_argument("--curve", default="650,1300,2600,4422", help="training sizes to fit and read ('' for none)")
+    parser.add_argument(
+        "--correlations",
+        type=_numbers(float, 0.0, 1.0),
+        default="1,0.7,0.5,0.4,0.3",
+        help="noisy-label rows, each r in (0, 1] ('' for none)",
+    )
+    parser.add_argument(
+        "--curve",
+        type=_numbers(int, 0, 5_622 - TRAINING_OFFSET),
+        default="650,1300,2600,4422",
+        help="training sizes to fit and read ('' for none)",
+    )
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     if not args.data.exists():
@@ -162,8 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     print("| sentence value | 250w F1 R-1 / R-2 | 100w recall R-1 / R-2 |", flush=True)
     started = time.perf_counter()
     report({"value": "shipped model", **score(evaluation, shipped, scorer)})
-    for text in filter(None, args.correlations.split(",")):
-        correlation = float(text)
+    for correlation in args.correlations:
         noisy = NoisyLabel(shipped, correlation, args.seed)
         report(
             {
@@ -172,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
                 **score(evaluation, noisy, scorer),
             }
         )
-    sizes = sorted(int(text) for text in filter(None, args.curve.split(",")))
+    sizes = sorted(args.curve)
     if sizes:
         clusters = load_clusters(args.data, sizes[-1], TRAINING_OFFSET)
         training = prepare(clusters, cache_path(args.out, sizes[-1], TRAINING_OFFSET))

@@ -42,3 +42,15 @@ def test_the_stand_in_correlates_with_the_label_as_asked(bench: ModuleType, corr
     model.labels = np.random.default_rng(2).random(40_000)
     scores = model.predict(None, None)
     assert np.corrcoef(scores, model.labels)[0, 1] == pytest.approx(correlation, abs=0.02)
+
+
+@pytest.mark.parametrize(
+    ("option", "value"), [("--correlations", "0"), ("--correlations", "high"), ("--curve", "9000"), ("--curve", "x")]
+)
+def test_a_bad_option_is_refused_with_a_message(
+    bench: ModuleType, option: str, value: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stop:
+        bench.main([option, value])
+    assert stop.value.code == 2
+    assert f"argument {option}:" in capsys.readouterr().err
