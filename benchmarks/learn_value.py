@@ -36,7 +36,7 @@ import hashlib
 import itertools
 import json
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -63,12 +63,14 @@ FOLDS = 5
 
 @dataclass
 class Rows:
-    """Every choosable sentence of the training clusters: features, vectors, labels, cluster number."""
+    """Every choosable sentence of the training clusters: features, vectors, labels, cluster number
+    (and its text, for a value that reads the sentence itself)."""
 
     features: np.ndarray
     vectors: np.ndarray
     labels: np.ndarray
     cluster: np.ndarray
+    texts: list[str] = field(default_factory=list)
 
 
 def _bigrams(tokens: list[str]) -> list[tuple[str, str]]:
@@ -99,6 +101,7 @@ def sentence_rows(prepared: list[tuple[Any, Any, str]]) -> Rows:
     vectors: list[np.ndarray] = []
     labels: list[float] = []
     cluster: list[int] = []
+    texts: list[str] = []
     for number, (documents, cluster_vectors, reference) in enumerate(prepared):
         if not documents or len(cluster_vectors) == 0:
             continue
@@ -117,7 +120,8 @@ def sentence_rows(prepared: list[tuple[Any, Any, str]]) -> Rows:
             vectors.append(vector)
             labels.append(value_label(tokens, unigrams, bigrams))
             cluster.append(number)
-    return Rows(np.array(features), np.array(vectors, dtype=np.float64), np.array(labels), np.array(cluster))
+            texts.append(sentence.text)
+    return Rows(np.array(features), np.array(vectors, dtype=np.float64), np.array(labels), np.array(cluster), texts)
 
 
 def standardise(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

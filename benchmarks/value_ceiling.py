@@ -65,6 +65,10 @@ class NoisyLabel:
         self.rng = np.random.default_rng(seed)
         self.labels: npt.NDArray[np.float64] = np.zeros(0)
 
+    def see(self, cluster: Evaluated) -> None:
+        """Take the labels of the cluster about to be scored."""
+        self.labels = cluster.labels
+
     def predict(self, matrix: Any, vectors: Any) -> npt.NDArray[np.float64]:
         spread = float(self.labels.std()) or 1.0
         z = (self.labels - self.labels.mean()) / spread
@@ -116,8 +120,9 @@ def score(clusters: list[Evaluated | None], model: Any, scorer: Any) -> dict[str
         for cluster in tqdm(clusters, desc=f"{words}w", file=sys.stderr, leave=False):
             if cluster is None:
                 continue  # no usable article: an empty summary scores 0
-            if isinstance(model, NoisyLabel):
-                model.labels = cluster.labels
+            see = getattr(model, "see", None)
+            if see is not None:
+                see(cluster)  # a stand-in reads the cluster it scores (its labels, its sentences)
             summary = select(
                 cluster.alignment,
                 cluster.vectors,
