@@ -51,6 +51,7 @@ from storyline.types import Alignment  # noqa: E402
 
 EVALUATION = 600  # val clusters 0..599, as ablate.py and docs/learned-selection.md read them
 TRAINING_OFFSET = 1200  # learn_value.py's first training cluster
+VAL_CLUSTERS = 5_622  # the size of Multi-News val
 SETTINGS = ((250, "fmeasure"), (100, "recall"))  # the Multi-News protocol, and DUC's budget and measure
 
 
@@ -169,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--curve",
-        type=_numbers(int, 0, 5_622 - TRAINING_OFFSET),
+        type=_numbers(int, 0, VAL_CLUSTERS - TRAINING_OFFSET),
         default="650,1300,2600,4422",
         help="training sizes to fit and read ('' for none)",
     )

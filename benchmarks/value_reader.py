@@ -26,7 +26,7 @@ The quality gate's clusters are left out of both fits. Multi-News test is never 
 About 28 minutes of training on 2 cores, then some 13 minutes of scoring (ablate.py's caches of
 val 0..1199 and 1200..5621 are built first when missing). The trained adapters are kept in
 results/cache/ and reused by a run with the same settings. Writes results/value-reader.json.
-Exit codes: 0 done; 2 data missing.
+Exit codes: 0 done; 2 data missing or a bad option.
 """
 
 from __future__ import annotations
@@ -51,10 +51,8 @@ from learn_value import Rows, centred_labels, fit_v2, outside_gate, sentence_row
 from storyline.config import DEFAULT_EMBEDDING_MODEL  # noqa: E402
 from storyline.nlp.embed import resolve_model  # noqa: E402
 from storyline.select import LinearModel  # noqa: E402
-from value_ceiling import Evaluated, evaluated, score  # noqa: E402
+from value_ceiling import TRAINING_OFFSET, VAL_CLUSTERS, Evaluated, evaluated, score  # noqa: E402
 
-TRAINING_OFFSET = 1200  # learn_value.py's first training cluster
-TRAINING_END = 5622  # the val split's size
 READINGS = ((600, 600), (0, 600))  # (offset, clusters): where the mixing was chosen, then held out
 MAX_TOKENS = 96  # a 70-word sentence (the longest a selector takes) is about 90 word pieces
 
@@ -219,12 +217,12 @@ def main(argv: list[str] | None = None) -> int:
     if not args.data.exists():
         print(f"value_reader: data missing ({args.data}); pass --data", file=sys.stderr)
         return 2
-    if not 0 < args.reader_clusters < TRAINING_END - TRAINING_OFFSET:
+    if not 0 < args.reader_clusters < VAL_CLUSTERS - TRAINING_OFFSET:
         parser.error(
-            f"--reader-clusters must leave clusters for the value's fit (1 .. {TRAINING_END - TRAINING_OFFSET - 1})"
+            f"--reader-clusters must leave clusters for the value's fit (1 .. {VAL_CLUSTERS - TRAINING_OFFSET - 1})"
         )
     started = time.perf_counter()
-    limit = TRAINING_END - TRAINING_OFFSET
+    limit = VAL_CLUSTERS - TRAINING_OFFSET
     clusters = load_clusters(args.data, limit, TRAINING_OFFSET)
     training = prepare(clusters, cache_path(args.out, limit, TRAINING_OFFSET))
     cut = args.reader_clusters
@@ -256,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
             "seconds": round(trained - started, 1),
         },
         "value_fit": {
-            "clusters": f"Multi-News val {TRAINING_OFFSET + cut}..{TRAINING_END - 1}, gate left out",
+            "clusters": f"Multi-News val {TRAINING_OFFSET + cut}..{VAL_CLUSTERS - 1}, gate left out",
             "sentences": len(value_rows.labels),
             "reader_alone_r": round(within_cluster_correlation(value_scores, value_rows.labels, value_rows.cluster), 4),
             "without_reader_cv_r": round(plain_validated[plain_alpha], 4),
@@ -271,10 +269,16 @@ def main(argv: list[str] | None = None) -> int:
         prepared = prepare(load_clusters(args.data, count, offset), cache_path(args.out, count, offset))
         clusters_read = evaluated(prepared, scorer._tokenizer)
         rows = sentence_rows(prepared)
-        scores = reader.score(rows.texts)
+        # Each distinct sentence through the reader once: the rows are a subset of the clusters' sentences.
+        every = [
+            [sentence.text for document in documents for sentence in document.sentences] for documents, _, _ in prepared
+        ]
+        distinct = sorted({text for texts in every for text in texts})
+        known = dict(zip(distinct, reader.score(distinct), strict=True))
+        scores = np.array([known[text] for text in rows.texts])
         per_cluster = {
-            id(cluster): reader.score([sentence.text for document in documents for sentence in document.sentences])
-            for cluster, (documents, _, _) in zip(clusters_read, prepared, strict=True)
+            id(cluster): np.array([known[text] for text in texts])
+            for cluster, texts in zip(clusters_read, every, strict=True)
             if cluster is not None
         }
         variants = (
