@@ -23,7 +23,7 @@ The quality gate's clusters are left out of both fits. Multi-News test is never 
 
     python benchmarks/value_reader.py [--reader-clusters 2600] [--epochs 1] [--rank 8]
 
-About 28 minutes of training on 2 cores, then some 13 minutes of scoring (ablate.py's caches of
+About 28 minutes of training on 2 cores, then some 9 minutes of scoring (ablate.py's caches of
 val 0..1199 and 1200..5621 are built first when missing). The trained adapters are kept in
 results/cache/ and reused by a run with the same settings. Writes results/value-reader.json.
 Exit codes: 0 done; 2 data missing or a bad option.
