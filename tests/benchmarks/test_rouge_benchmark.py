@@ -233,3 +233,33 @@ def test_raise_floor_only_moves_it_up(tmp_path: Path) -> None:
 def test_committed_floors_file_has_the_gate_entry() -> None:
     floors = bench.load_floors()
     assert isinstance(floors["multinews-val-gate"]["rouge2"], float)
+
+
+def test_a_storyline_row_per_selector_is_accepted_and_an_unknown_one_refused() -> None:
+    ctx = bench.Context(spec(250), {})
+    assert bench.resolve_systems("storyline,storyline:coverage.v4,first3", ctx) == [
+        "storyline",
+        "storyline:coverage.v4",
+        "first3",
+    ]
+    with pytest.raises(bench.UsageError, match="unknown selector 'nope'"):
+        bench.resolve_systems("storyline:nope", ctx)
+
+
+def test_two_selectors_side_by_side_in_one_run(tmp_path: Path) -> None:
+    if not DUC_FILE.is_file():
+        pytest.skip(f"DUC 2004 data not found at {DUC_FILE}: this test needs the shared data folder")
+    command = [sys.executable, str(SCRIPT), "duc2004", "--limit", "1", "--systems", "storyline,storyline:coverage.v4"]
+    done = subprocess.run(
+        [*command, "--data", str(DATA_ROOT), "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads((tmp_path / "rouge-duc2004-limit1.json").read_text())
+    assert list(report["systems"]) == ["storyline", "storyline:coverage.v4"]
+    assert set(report["per_cluster"]) == {"storyline", "storyline:coverage.v4"}
+    for row in report["systems"].values():
+        assert 0 < row["rouge2"] <= row["rouge1"] < 100
+    assert "storyline:coverage.v4" in (tmp_path / "rouge-duc2004-limit1.md").read_text()
