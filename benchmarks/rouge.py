@@ -699,13 +699,24 @@ class RowResult:
 
 
 def progress(items: Sequence[Cluster], desc: str) -> Iterable[Cluster]:
-    """A tqdm bar on stderr, only when stderr is a terminal."""
-    if not sys.stderr.isatty():
-        return items
-    from tqdm import tqdm
+    """A tqdm bar on stderr when it is a terminal; otherwise (a log file) a plain line at every
+    tenth of the clusters, so a long run left in the background still shows how far it got."""
+    if sys.stderr.isatty():
+        from tqdm import tqdm
 
-    bar: Iterable[Cluster] = tqdm(items, desc=desc, unit="cluster", file=sys.stderr, leave=True)
-    return bar
+        bar: Iterable[Cluster] = tqdm(items, desc=desc, unit="cluster", file=sys.stderr, leave=True)
+        return bar
+    return _logged(items, desc)
+
+
+def _logged(items: Sequence[Cluster], desc: str) -> Iterator[Cluster]:
+    step = max(1, math.ceil(len(items) / 10))
+    started = time.perf_counter()
+    for done, item in enumerate(items, start=1):
+        yield item
+        if done % step == 0 or done == len(items):
+            elapsed = time.perf_counter() - started
+            print(f"{desc}: {done}/{len(items)} clusters, {elapsed:.0f} s", file=sys.stderr, flush=True)
 
 
 def run_system(system: System, clusters: Sequence[Cluster]) -> RowResult:

@@ -263,3 +263,11 @@ def test_two_selectors_side_by_side_in_one_run(tmp_path: Path) -> None:
     for row in report["systems"].values():
         assert 0 < row["rouge2"] <= row["rouge1"] < 100
     assert "storyline:coverage.v4" in (tmp_path / "rouge-duc2004-limit1.md").read_text()
+
+
+def test_without_a_terminal_progress_is_a_line_per_tenth(capsys: pytest.CaptureFixture[str]) -> None:
+    clusters = [CLUSTER] * 25
+    assert list(bench.progress(clusters, "first3")) == clusters  # pytest's stderr is no terminal
+    lines = capsys.readouterr().err.splitlines()
+    counts = (3, 6, 9, 12, 15, 18, 21, 24, 25)
+    assert [line.split(" clusters")[0] for line in lines] == [f"first3: {n}/25" for n in counts]
