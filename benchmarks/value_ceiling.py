@@ -15,8 +15,13 @@ rouge-score-rs with the stemmer, both sides lower-cased):
 - *learning curve*: the coverage.v4 recipe (``learn_value.fit_v2``) fitted on the first N training
   clusters (val 1200 onwards, the gate clusters left out) and read the same way, with its
   cross-validated within-cluster correlation: does more training data move ROUGE?
+- *a choice per cluster*: coverage.v2's summary (the hand-set value) beside the shipped model's, and
+  the mean when every cluster keeps whichever of the two has the higher ROUGE-2. That choice reads
+  the reference, so it bounds what any rule choosing between the two selectors per cluster (by the
+  articles' length, say, or by a model of whole summaries) could gain (``--no-choice`` skips it).
 
     python benchmarks/value_ceiling.py [--correlations 1,0.7,0.5,0.4,0.3] [--curve 650,1300,2600,4422]
+        [--no-choice]
 
 Writes results/value-ceiling.json and prints one Markdown row per setting. Segmentation and vectors
 come from ablate.py's cache (results/cache/, built on first use). Multi-News test is never read.
@@ -111,32 +116,48 @@ def evaluated(prepared: list[tuple[Any, Any, str]], tokenizer: Any) -> list[Eval
     ]
 
 
-def score(clusters: list[Evaluated | None], model: Any, scorer: Any) -> dict[str, list[float]]:
-    """Mean ROUGE-1 and ROUGE-2 (percent) of coverage.v4's program with ``model``, per setting."""
+def per_cluster(clusters: list[Evaluated | None], model: Any, scorer: Any, **options: Any) -> dict[str, Any]:
+    """ROUGE-1 and ROUGE-2 (percent) of each cluster's summary, per setting: an array of shape
+    (clusters, 2). ``model`` is the learned value read by coverage.v4's program and mixing; with
+    ``options`` (``select``'s keywords) another program, e.g. coverage.v2's ``solver="ilp"`` alone."""
     from tqdm import tqdm
 
-    results: dict[str, list[float]] = {}
+    settings = options or {"weights": LEARNED_WEIGHTS, "solver": "ilp", "value_model": model}
+    results: dict[str, Any] = {}
     for words, measure in SETTINGS:
-        totals = np.zeros(2)
-        for cluster in tqdm(clusters, desc=f"{words}w", file=sys.stderr, leave=False):
+        found = np.zeros((len(clusters), 2))
+        for index, cluster in enumerate(tqdm(clusters, desc=f"{words}w", file=sys.stderr, leave=False)):
             if cluster is None:
                 continue  # no usable article: an empty summary scores 0
             see = getattr(model, "see", None)
             if see is not None:
                 see(cluster)  # a stand-in reads the cluster it scores (its labels, its sentences)
-            summary = select(
-                cluster.alignment,
-                cluster.vectors,
-                words=words,
-                weights=LEARNED_WEIGHTS,
-                solver="ilp",
-                value_model=model,
-                fill=True,
-            )
-            found = scorer.score(cluster.reference.lower(), truncate([s.text for s in summary.sentences], words))
-            totals += (getattr(found["rouge1"], measure), getattr(found["rouge2"], measure))
-        results[f"{words}_{measure}"] = [round(100 * value / len(clusters), 2) for value in totals]
+            summary = select(cluster.alignment, cluster.vectors, words=words, fill=True, **settings)
+            scores = scorer.score(cluster.reference.lower(), truncate([s.text for s in summary.sentences], words))
+            found[index] = (100 * getattr(scores["rouge1"], measure), 100 * getattr(scores["rouge2"], measure))
+        results[f"{words}_{measure}"] = found
     return results
+
+
+def means(found: dict[str, Any]) -> dict[str, list[float]]:
+    """Mean ROUGE-1 and ROUGE-2 per setting, rounded as the report prints them."""
+    return {setting: [round(float(value), 2) for value in rows.mean(axis=0)] for setting, rows in found.items()}
+
+
+def score(clusters: list[Evaluated | None], model: Any, scorer: Any) -> dict[str, list[float]]:
+    """Mean ROUGE-1 and ROUGE-2 (percent) of coverage.v4's program with ``model``, per setting."""
+    return means(per_cluster(clusters, model, scorer))
+
+
+def best_of(first: dict[str, Any], second: dict[str, Any]) -> dict[str, list[float]]:
+    """Means when each cluster keeps whichever of two summaries has the higher ROUGE-2 (the second on
+    a tie): the most a per-cluster choice between two selectors could give, as it reads the reference."""
+    return means(
+        {
+            setting: np.where((second[setting][:, 1] >= first[setting][:, 1])[:, None], second[setting], first[setting])
+            for setting in first
+        }
+    )
 
 
 def _numbers(kind: type[float] | type[int], low: float, high: float) -> Any:
@@ -174,6 +195,12 @@ def main(argv: list[str] | None = None) -> int:
         default="650,1300,2600,4422",
         help="training sizes to fit and read ('' for none)",
     )
+    parser.add_argument(
+        "--no-choice",
+        dest="choice",
+        action="store_false",
+        help="skip the rows of coverage.v2 and of the per-cluster better of it and the shipped model",
+    )
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     if not args.data.exists():
@@ -193,7 +220,12 @@ def main(argv: list[str] | None = None) -> int:
 
     print("| sentence value | 250w F1 R-1 / R-2 | 100w recall R-1 / R-2 |", flush=True)
     started = time.perf_counter()
-    report({"value": "shipped model", **score(evaluation, shipped, scorer)})
+    learned = per_cluster(evaluation, shipped, scorer)
+    report({"value": "shipped model", **means(learned)})
+    if args.choice:
+        hand_set = per_cluster(evaluation, None, scorer, solver="ilp")
+        report({"value": "coverage.v2 (hand-set value, no learned one)", **means(hand_set)})
+        report({"value": "per cluster the better of coverage.v2 and the shipped model", **best_of(hand_set, learned)})
     for correlation in args.correlations:
         noisy = NoisyLabel(shipped, correlation, args.seed)
         report(

@@ -54,3 +54,11 @@ def test_a_bad_option_is_refused_with_a_message(
         bench.main([option, value])
     assert stop.value.code == 2
     assert f"argument {option}:" in capsys.readouterr().err
+
+
+def test_the_per_cluster_choice_keeps_the_summary_with_more_rouge_2(bench: ModuleType) -> None:
+    first = {"250_fmeasure": np.array([[40.0, 10.0], [50.0, 20.0], [30.0, 5.0]])}
+    second = {"250_fmeasure": np.array([[42.0, 12.0], [45.0, 15.0], [31.0, 5.0]])}
+    # Cluster 1 keeps the second (12 > 10), cluster 2 the first (20 > 15), cluster 3 the second (a tie).
+    assert bench.best_of(first, second) == {"250_fmeasure": [pytest.approx(41.0), pytest.approx(12.33)]}
+    assert bench.means(first) == {"250_fmeasure": [40.0, 11.67]}
