@@ -250,3 +250,17 @@ def test_issue_5_prepare_skips_a_notice_and_keeps_the_rest() -> None:
     assert [kept.id for kept in usable] == ["a1"]
     assert [(problem.input, problem.stage, problem.skipped) for problem in problems] == [("tweet.txt", "check", True)]
     assert "page furniture" in problems[0].message
+
+
+def test_a_wire_brief_ending_in_a_pickup_note_is_an_article() -> None:
+    brief = Article(
+        id="APW1",
+        source="AP",
+        text=(
+            "The radical Islamic group Hamas on Monday denounced the president's upcoming visit to the Gaza Strip "
+            "but carefully avoided making any threats against him. Hamas is, 2nd graf pvs"
+        ),
+    )
+    cleaned, note = clean_article(brief)
+    assert note is None and cleaned.text.endswith("threats against him.")
+    check_article(cleaned)  # before the pickup note was cut, this was refused as "no paragraphs of sentences"

@@ -249,3 +249,37 @@ def test_a_page_without_an_article_run_falls_back_to_its_sentences() -> None:
         "Follow us on Facebook and Twitter for more stories like this one.",
     ]
     assert clean_text("\n\n".join(chatty)).split("\n\n") == [chatty[0], chatty[2]]
+
+
+WIRE_BRIEF = (
+    "At least 231 people have been confirmed dead in Honduras from the storm, bringing its death toll in the "
+    "region to 357, the National Emergency Commission said Saturday. Mitch _ once, 2nd graf pvs"
+)
+
+
+@pytest.mark.parametrize(
+    ("tail", "kept"),
+    [
+        (" The Communist, 6th graf prv", ""),
+        (" The men, pickup 9th pvs", ""),
+        (" ``No member, 5th graf, 1st Ld-Writethru", ""),
+        (" Jamal Fawz, graf 19 pvs", ""),
+        (" MORE", ""),
+        (" Shares rose for the 3rd time, 5th in a row.", " Shares rose for the 3rd time, 5th in a row."),
+    ],
+)
+def test_newswire_pickup_notes_are_cut_from_the_end_of_a_paragraph(tail: str, kept: str) -> None:
+    paragraph = "The coalition has depended on the Communists in the Chamber."
+    assert clean_text(paragraph + tail) == paragraph + kept
+
+
+def test_newswire_trim_notes_are_cut_inside_a_paragraph() -> None:
+    text = "The citation said so. (OPTIONAL TRIM CAN BEGIN HERE) It did not name the technician."
+    assert clean_text(text) == "The citation said so. It did not name the technician."
+
+
+def test_a_wire_brief_with_a_pickup_note_is_kept_as_one_sentence() -> None:
+    assert clean_text(WIRE_BRIEF) == WIRE_BRIEF.removesuffix(" Mitch _ once, 2nd graf pvs")
+    assert clean_text("They met on Monday, the 21st, in Rome; MORE talks are due.") == (
+        "They met on Monday, the 21st, in Rome; MORE talks are due."
+    )

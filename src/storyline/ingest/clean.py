@@ -285,6 +285,30 @@ def _content_words(line: str) -> frozenset[str]:
     return frozenset(words)
 
 
+# Editing notes of newswire copy, instructions to editors rather than text. Archives of wire stories
+# (AP and NYT copy of the 1990s as in DUC 2004, Gigaword-like collections) keep them in the body:
+# "(OPTIONAL TRIM BEGINS HERE)", "(STORY CAN END HERE)", "MORE" after a story's last sentence (the
+# story goes on in another take), and the pickup line of a write-through that resends only the top
+# of a story and then points into the previous version: "The Communist, 6th graf prv", "The men,
+# pickup 9th pvs", "``No member, 5th graf, 1st Ld-Writethru". Left in, a pickup line glues a
+# fragment to the last sentence, and a brief that is one sentence and a pickup line reads as no
+# prose at all (check.py then refuses it as a list or a menu).
+_WIRE_NOTE = re.compile(r"\s*\((?:OPTIONAL|END OPTIONAL|STORY CAN END|EDS?:|EDITORS?:)[^()]{0,100}\)")
+_PICKUP = re.compile(
+    r"(?:(?<=[.!?'\"”])|^)\s*[^.!?\n]{0,60},\s*"
+    r"(?:(?:pickup\s+)?\d+(?:st|nd|rd|th)\s+(?:pvs|prv)|\d+(?:st|nd|rd|th)\s+graf(?:\s+(?:pvs|prv))?|graf\s+\d+\s+(?:pvs|prv))"
+    r"(?:,\s*\d+(?:st|nd|rd|th)\s+Ld-Writethru)?\s*$"
+)
+_MORE = re.compile(r"(?<=[.!?'\"”])\s+MORE\s*$")
+
+
+def _strip_wire_notes(line: str) -> str:
+    """The line without newswire editing notes (see ``_WIRE_NOTE``)."""
+    if "(" in line:
+        line = _WIRE_NOTE.sub("", line)
+    return _MORE.sub("", _PICKUP.sub("", line)).strip()
+
+
 def _unwrap(text: str) -> tuple[list[str], list[int]]:
     """Split text into lines, joining hard-wrapped paragraphs (lines of similar width) first.
 
@@ -303,6 +327,7 @@ def _unwrap(text: str) -> tuple[list[str], list[int]]:
                 rows = [" ".join(rows)]
         elif len(rows) == 2 and len(rows[0]) >= 40 and not _SENTENCE_END.search(rows[0]) and rows[1][0].islower():
             rows = [" ".join(rows)]  # a short paragraph wrapped once: the second row goes on mid-sentence
+        rows = [row for row in map(_strip_wire_notes, rows) if row]
         lines.extend(rows)
         blocks.extend([number] * len(rows))
     return [re.sub(r"[ \t\u00a0]+", " ", line) for line in lines], blocks
