@@ -808,8 +808,9 @@ def build_report(
     clusters: Sequence[Cluster],
     rows: list[RowResult],
     args: argparse.Namespace,
+    version: str,
 ) -> dict[str, Any]:
-    """Everything the JSON report holds."""
+    """Everything the JSON report holds; ``version`` is the code's commit when the run started."""
     per_cluster = {
         row.system.name: {
             c.id: [round(s[k], 4) for k in ROUGE_TYPES] for c, s in zip(clusters, row.scores, strict=True)
@@ -818,7 +819,7 @@ def build_report(
         if row.system.name in PER_CLUSTER_SYSTEMS or row.system.kind == "storyline"
     }
     return {
-        "code_version": git_version(),
+        "code_version": version,
         "timestamp": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "dataset": spec.name,
         "dataset_description": spec.description,
@@ -1082,6 +1083,7 @@ def load_dataset(spec: DatasetSpec, paths: list[Path]) -> tuple[list[Cluster], C
 def run(args: argparse.Namespace) -> int:
     """Run the benchmark described by the arguments; return the exit code."""
     spec = DATASETS[args.dataset]
+    version = git_version()  # now: a long run may end after the checkout has moved on
     gate_arguments(args)
     paths = data_paths(spec, args.data.resolve())
     if args.subset is not None and not Path(args.subset).is_file():
@@ -1112,7 +1114,7 @@ def run(args: argparse.Namespace) -> int:
             f"R-Lsum {row.mean('rougeLsum'):.2f}  failures {len(row.failures)}",
             file=sys.stderr,
         )
-    report = build_report(spec, paths, clusters, rows, args)
+    report = build_report(spec, paths, clusters, rows, args, version)
     written = write_reports(report, args.out, output_stem(args))
     print(markdown_table(report))
     print("wrote " + ", ".join(str(p) for p in written), file=sys.stderr)
