@@ -22,7 +22,7 @@ Writes results/contradictions.json (code version, config, data fingerprints, sco
 results/contradictions.md (the table) and results/contradictions-sample.md (a seeded random
 sample of unaltered-cluster contradictions, each with its sentences and a label to fill in by
 hand, for precision). `--split dev|test` takes the even or odd clusters (thresholds in
-storyline/compare.py were tuned on dev).
+storyline/compare/ were tuned on dev).
 """
 
 from __future__ import annotations

@@ -12,15 +12,9 @@ from collections.abc import Sequence
 import pytest
 
 from storyline import Article, Config, Pipeline
-from storyline.compare import (
-    _is_alias,
-    _listed,
-    _name_like,
-    _neighbours,
-    _Reference,
-    _sentence_facts,
-    _side_by_side,
-)
+from storyline.compare.facts import _Reference, _sentence_facts
+from storyline.compare.names import _is_alias, _listed, _name_like, _side_by_side
+from storyline.compare.pair import _neighbours
 from storyline.types import Citation, Comparison, Entity, Sentence
 
 pytestmark = pytest.mark.model
