@@ -107,16 +107,26 @@ class SentenceTransformerEncoder:
         return np.ascontiguousarray(matrix[[row[text] for text in texts]])
 
     def _encode_padded(self, texts: list[str]) -> Matrix:
-        """Vectors of texts of one padded length, each batch padded to a multiple of PAD_MULTIPLE."""
+        """Vectors of texts of one padded length, each batch padded to a multiple of PAD_MULTIPLE.
+
+        Every batch has ``batch_size`` rows: the last one is filled with copies of its last text,
+        whose vectors are dropped. The matrix kernels pick their blocking by the number of rows: on a
+        Xeon with AMX (bfloat16) one sentence came out up to 3e-3 apart in batches of 3, 8 and 16
+        rows (float32 with MKL: 1e-7 apart); with the rows fixed it came out the same bit for bit,
+        whatever else was in its batch, on one torch thread or two. The filling cost 16% on 537 DUC
+        2004 sentences (1.16 s against 1.00 s) and 0.15 s on the 86 of the seed story; an AMD EPYC
+        (Zen 4) gave the same bits without it.
+        """
         options = {"processing_kwargs": {"text": {"pad_to_multiple_of": PAD_MULTIPLE}}} if self._pad else {}
+        filled = texts + [texts[-1]] * (-len(texts) % self.batch_size)
         try:
-            vectors = self._encode(texts, options)
+            vectors = self._encode(filled, options)
         except TypeError:  # a sentence-transformers release before processing_kwargs: pad as it does
             if not self._pad:
                 raise
             self._pad = False
-            vectors = self._encode(texts, {})
-        return vectors.float().cpu().numpy()  # type: ignore[no-any-return]
+            vectors = self._encode(filled, {})
+        return vectors[: len(texts)].float().cpu().numpy()  # type: ignore[no-any-return]
 
     def _groups(self, texts: list[str]) -> list[list[int]]:
         """Indices of the texts grouped by their token count (as the model truncates it) rounded up
