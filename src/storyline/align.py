@@ -16,6 +16,7 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
+from storyline.groups import Groups
 from storyline.types import Alignment, Document, Sentence
 
 __all__ = ["align", "centred_similarity", "key_terms", "near_duplicate_groups"]
@@ -101,20 +102,14 @@ def near_duplicate_groups(documents: Sequence[Document]) -> dict[str, int]:
         article id -> group number; the group number is the index of the group's first article.
     """
     shingles = [_shingles(document.article.text) for document in documents]
-    parent = list(range(len(documents)))
-
-    def root(index: int) -> int:
-        while parent[index] != index:
-            parent[index] = parent[parent[index]]
-            index = parent[index]
-        return index
+    groups_of = Groups(len(documents))
 
     for i in range(len(documents)):
         for j in range(i + 1, len(documents)):
             smaller = min(len(shingles[i]), len(shingles[j]))
             if smaller and len(shingles[i] & shingles[j]) / smaller >= NEAR_DUPLICATE:
-                parent[root(j)] = root(i)
-    return {document.article.id: root(index) for index, document in enumerate(documents)}
+                groups_of.join(j, i)
+    return {document.article.id: groups_of.root(index) for index, document in enumerate(documents)}
 
 
 def align(documents: Sequence[Document], vectors: Matrix) -> Alignment:

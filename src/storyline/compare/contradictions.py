@@ -11,6 +11,7 @@ from storyline.compare.pair import SAME_SENTENCE, _Finding, _Pair
 from storyline.compare.quotes import QUOTE_SIMILARITY
 from storyline.compare.text import _NEGATIONS, _WORD, _claim_words, _content_words, _dice, _negations
 from storyline.compare.values import VAGUE_NOTE, _date_conflict, _name_conflict, _number_conflict
+from storyline.groups import Groups
 from storyline.types import Citation, Contradiction, Sentence
 
 # Contradictions. Values set on the dev half of benchmarks/contradictions.py (even DUC 2004 and
@@ -289,25 +290,19 @@ def _denied(sentence: Sentence, name: str) -> bool:
 
 def _merge_findings(context: _Context, findings: list[_Finding]) -> list[Contradiction]:
     """One contradiction per disagreement: findings of one kind that share a sentence saying the same."""
-    parent = list(range(len(findings)))
-
-    def root(index: int) -> int:
-        while parent[index] != index:
-            parent[index] = parent[parent[index]]
-            index = parent[index]
-        return index
+    groups_of = Groups(len(findings))
 
     owner: dict[tuple[str, str, str], int] = {}
     for index, finding in enumerate(findings):
         for sentence_id, value in finding.values.items():
             key = (finding.kind, sentence_id, value)
             if key in owner:
-                parent[root(index)] = root(owner[key])
+                groups_of.join(index, owner[key])
             else:
                 owner[key] = index
     merged: dict[int, list[_Finding]] = {}
     for index, finding in enumerate(findings):
-        merged.setdefault(root(index), []).append(finding)
+        merged.setdefault(groups_of.root(index), []).append(finding)
     result: list[tuple[int, Contradiction]] = []
     for group in merged.values():
         sides: dict[str, str] = {}

@@ -10,6 +10,7 @@ from itertools import combinations
 
 from storyline.compare.facts import _Context
 from storyline.compare.text import _STOP, _WORD, _negations
+from storyline.groups import Groups
 from storyline.nlp.quotes import Quotation, find_quotations
 from storyline.types import Citation, Contradiction, Quote, Sentence
 
@@ -90,23 +91,17 @@ def _quotes(context: _Context) -> tuple[tuple[Quote, ...], tuple[Contradiction, 
         for quotation in find_quotations(document, names):
             speaker = context.people.canonical(quotation.speaker)
             items.append(_QuoteItem(quotation, document.article.id, speaker, _quote_tokens(quotation.text)))
-    parent = list(range(len(items)))
-
-    def root(index: int) -> int:
-        while parent[index] != index:
-            parent[index] = parent[parent[index]]
-            index = parent[index]
-        return index
+    groups_of = Groups(len(items))
 
     sets = [set(item.tokens) for item in items]
     for i, j in combinations(range(len(items)), 2):
         if len(sets[i] & sets[j]) < 3:
             continue
         if _same_quote(items[i], items[j]):
-            parent[root(j)] = root(i)
+            groups_of.join(j, i)
     groups: dict[int, list[_QuoteItem]] = {}
     for index, item in enumerate(items):
-        groups.setdefault(root(index), []).append(item)
+        groups.setdefault(groups_of.root(index), []).append(item)
 
     ranked: list[tuple[tuple[int, int], Quote]] = []
     contradictions: list[Contradiction] = []

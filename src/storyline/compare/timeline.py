@@ -8,6 +8,7 @@ from itertools import combinations
 from storyline.compare.claims import _representative
 from storyline.compare.facts import _Context
 from storyline.compare.text import _content_words, _dice
+from storyline.groups import Groups
 from storyline.nlp.dates import When
 from storyline.types import Sentence, TimelineEvent
 
@@ -38,13 +39,7 @@ def _timeline(context: _Context) -> tuple[TimelineEvent, ...]:
             seen.add(when.iso)
             items.append((when, sentence))
     words = {sentence.id: _content_words(sentence.text) for _, sentence in items}
-    parent = list(range(len(items)))
-
-    def root(index: int) -> int:
-        while parent[index] != index:
-            parent[index] = parent[parent[index]]
-            index = parent[index]
-        return index
+    groups_of = Groups(len(items))
 
     for i, j in combinations(range(len(items)), 2):
         (wi, si), (wj, sj) = items[i], items[j]
@@ -52,10 +47,10 @@ def _timeline(context: _Context) -> tuple[TimelineEvent, ...]:
             continue
         same_day_words = wi.granularity == "day" and _dice(words[si.id], words[sj.id]) >= SAME_DAY_DICE
         if same_day_words or context.aligned(si.id, sj.id) or context.cosine(si.id, sj.id) >= SAME_EVENT:
-            parent[root(j)] = root(i)
+            groups_of.join(j, i)
     events: dict[int, list[tuple[When, Sentence]]] = {}
     for index, item in enumerate(items):
-        events.setdefault(root(index), []).append(item)
+        events.setdefault(groups_of.root(index), []).append(item)
     chosen: list[tuple[When, int, TimelineEvent]] = []
     for members in events.values():
         when = members[0][0]
