@@ -28,6 +28,8 @@ def only(text: str) -> Quantity:
         ("dozens of people", 13, 13, 199, ("person",)),
         ("Eight Israelis were killed", 8, 8, 8, ("israeli",)),  # people of a place, made singular
         ("two tennis courts", 2, 2, 2, ("tennis", "court")),  # a common word in -is keeps its s
+        ('the three "types" of civilizations', 3, 3, 3, ("type",)),  # an opening quotation mark ends nothing
+        ("the three “types” of civilizations", 3, 3, 3, ("type",)),
     ],
 )
 def test_values_ranges_and_units(text: str, value: float, low: float, high: float, unit: tuple[str, ...]) -> None:
@@ -39,6 +41,8 @@ def test_money_and_percent() -> None:
     money = only("approved a $38 million contract")
     assert money.kind == "money" and money.value == 38e6 and money.unit[0] == "$"
     assert money.text == "$38 million"
+    hyphened = only("estimated to be $4.77-billion by the magazine")  # one figure, however it is joined
+    assert hyphened.value == 4.77e9 and hyphened.unit == ("$",)
     percent = only("prices rose 5% last year")
     assert percent.kind == "percent" and percent.low == 4.5 and percent.high == 5.5
 
@@ -57,6 +61,8 @@ def test_round_large_numbers_allow_their_rounding() -> None:
         "F-16 jets flew over.",
         "No one was killed.",
         "It is one of the busiest bridges.",
+        "1. Anthony Rapp, an actor on Star Trek: Discovery, told BuzzFeed.",  # an item of a list
+        "2) Another accuser spoke to Vulture.",
     ],
 )
 def test_times_years_names_and_pronoun_one_are_not_counts(text: str) -> None:
@@ -109,3 +115,14 @@ def test_percentages_of_different_things_are_not_compared() -> None:
 
 def test_a_hyphenated_count_keeps_its_unit() -> None:
     assert only("the 16-nation space station").unit[0] == "nation"
+
+
+def test_a_number_opening_a_sentence_without_a_list_mark_is_a_count() -> None:
+    assert only("12 people were hurt.").value == 12
+    assert only("1.5 million people live there.").value == 1.5e6
+
+
+def test_a_closing_quotation_mark_still_ends_the_unit() -> None:
+    # The mark after the number closes a quotation: the next words are not what it counts.
+    assert only('"I saw three" Reuters said').unit == ()
+    assert only("“I saw three” he said").unit == ()

@@ -308,6 +308,15 @@ def _parse_at(text: str, tokens: list[_Token], index: int) -> tuple[Quantity, in
     multiplier = 1.0
     while end_index < len(tokens):
         nxt = tokens[end_index]
+        if (
+            nxt.text == "-"
+            and end_index + 1 < len(tokens)
+            and nxt.start == tokens[end_index - 1].end
+            and tokens[end_index + 1].start == nxt.end
+            and tokens[end_index + 1].lower in _MULTIPLIERS
+        ):
+            end_index += 1  # "$4.77-billion": the hyphen joins the number to its multiplier
+            continue
         if nxt.lower in _MULTIPLIERS:
             multiplier *= _MULTIPLIERS[nxt.lower]
             digits = digits or "x"
@@ -425,6 +434,8 @@ def _is_not_a_count(text: str, tokens: list[_Token], index: int, currency: str) 
         return True
     if after.isalpha() and not re.match(r"(?:k|m|mn|bn|b|tn)\b", text[token.end :], re.IGNORECASE):
         return True
+    if index == 0 and not currency and re.match(r"[.)]\s", text[token.end : token.end + 2]):
+        return True  # "1. Anthony Rapp, an actor ...": the number of an item in a list
     return index > 0 and tokens[index - 1].lower in ("no", "number", "route", "flight", "page", "article", "section")
 
 
@@ -441,6 +452,15 @@ def _unit(tokens: list[_Token], index: int) -> tuple[str, ...]:
     while position < len(tokens) and len(words) < 2:
         token = tokens[position]
         lower = token.lower
+        if (
+            token.text in _OPENING_QUOTES
+            and position == index
+            and position + 1 < len(tokens)
+            and token.start > tokens[position - 1].end  # a space before it, none after: it opens
+            and tokens[position + 1].start == token.end
+        ):
+            position += 1  # three "types" of civilisation: an opening quotation mark ends nothing
+            continue
         if not token.text[0].isalpha():
             break
         if lower in _UNIT_SKIP and not words:
@@ -454,6 +474,8 @@ def _unit(tokens: list[_Token], index: int) -> tuple[str, ...]:
         position += 1
     return tuple(words)
 
+
+_OPENING_QUOTES = frozenset({'"', "“", "‘"})
 
 #: Words that make another unit of the same name: nautical and statute miles, square and plain metres.
 _UNIT_MODIFIERS = frozenset({"nautical", "square", "cubic", "metric", "light", "statute", "imperial"})
