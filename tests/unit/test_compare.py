@@ -111,6 +111,29 @@ def test_a_different_count_is_a_number_contradiction(pipeline: Pipeline) -> None
     assert {cited_text(comparison, span).split()[0] for span in contradiction.spans} == {"Four", "Six"}
 
 
+def test_the_only_sum_of_two_reworded_sentences_is_one_figure(pipeline: Pipeline) -> None:
+    # Each sentence names one sum of money and little else differs, but the words around the sums
+    # differ ("the pier, $12 million, will be paid" against "pay the repair bill of $19 million"):
+    # with no other sum in either sentence, the two can only be one figure given two ways.
+    comparison = compare_two(
+        pipeline,
+        "The repair bill for the damaged pier, $12 million, will be paid by the port authority.",
+        "The port authority will pay the repair bill of $19 million for the damaged pier.",
+    )
+    assert_one_contradiction(comparison, "number", "$12 million", "$19 million")
+
+
+def test_a_sum_beside_another_sum_is_not_taken_for_the_lone_one(pipeline: Pipeline) -> None:
+    # With two sums on one side, nothing says which of them the other outlet's sum stands for.
+    comparison = compare_two(
+        pipeline,
+        "The repair bill for the damaged pier, $12 million, will be paid by the port authority, which spent "
+        "$3 million last year.",
+        "The port authority will pay the repair bill of $19 million for the damaged pier.",
+    )
+    assert [c.kind for c in comparison.contradictions] == []
+
+
 def test_a_different_day_is_a_date_contradiction(pipeline: Pipeline) -> None:
     comparison = compare(
         pipeline,
