@@ -13,6 +13,8 @@ from storyline.nlp.places import within
 from storyline.nlp.quotes import clean_name
 from storyline.types import Entity, Sentence
 
+# Values set on the dev half of benchmarks/contradictions.py, like those of contradictions.py
+# (re-run it with --split dev after changing one).
 #: This many people (or places) joined by commas and "and" list them: none of them is the fact.
 LIST_NAMES = 3
 

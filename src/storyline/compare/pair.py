@@ -11,6 +11,8 @@ from storyline.compare.names import _NAMES
 from storyline.compare.text import _STOP, _WORD, _content_words, _dice, _stem
 from storyline.types import Citation, ContradictionKind, Sentence
 
+# Values set on the dev half of benchmarks/contradictions.py, like those of contradictions.py
+# (re-run it with --split dev after changing one).
 #: Pairs sharing this share of their content words are one sentence copied with changes: every
 #: difference is reported, not taken as a sign of two different facts.
 SAME_SENTENCE = 0.7

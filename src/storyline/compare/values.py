@@ -25,6 +25,8 @@ from storyline.nlp.dates import When
 from storyline.nlp.quantities import Quantity, comparable, compatible
 from storyline.types import Entity, Sentence
 
+# Values set on the dev half of benchmarks/contradictions.py, like those of contradictions.py
+# (re-run it with --split dev after changing one).
 #: Pairs sharing this share of their content words tell one fact: a lone date on each side must
 #: then be the same date, wherever it stands. (At 0.5, "also Sunday, another quarrel was brewing
 #: over the meeting" and "his address Monday to the council" were one fact.)
