@@ -13,7 +13,7 @@ import pytest
 
 from storyline import Article, Config, Pipeline
 from storyline.compare.facts import _Reference, _sentence_facts
-from storyline.compare.names import _is_alias, _listed, _name_like, _side_by_side
+from storyline.compare.names import _is_alias, _listed, _name_like, _one_holder, _same_office, _side_by_side, _speaker
 from storyline.compare.pair import _neighbours
 from storyline.types import Citation, Comparison, Entity, Sentence
 
@@ -744,3 +744,106 @@ def test_a_denial_away_from_the_rival_names_does_not_part_them(pipeline: Pipelin
         "before noon.",
     )
     assert_one_contradiction(comparison, "entity", "Okafor", "Vance")
+
+
+def test_one_office_given_to_two_people_in_reworded_sentences_is_found(pipeline: Pipeline) -> None:
+    comparison = compare_two(
+        pipeline,
+        "Harbor authority chief Ines Varga said the pilot had asked for tugs minutes before the crash.",
+        "Tomas Lindqvist, the chief of the Port Wendell Harbor Authority, told reporters on Wednesday that "
+        "no tug was close enough to reach the drifting vessel in time.",
+    )
+    assert_one_contradiction(comparison, "entity", "Varga", "Lindqvist")
+
+
+def test_two_spokesmen_of_one_agency_are_no_contradiction(pipeline: Pipeline) -> None:
+    comparison = compare_two(
+        pipeline,
+        "Harbor authority spokesman Ines Varga said the pilot had asked for tugs minutes before the crash.",
+        "Tomas Lindqvist, a spokesman for the Port Wendell Harbor Authority, told reporters on Wednesday that "
+        "no tug was close enough to reach the drifting vessel in time.",
+    )
+    assert [c for c in comparison.contradictions if c.kind == "entity"] == []
+
+
+def test_one_office_in_two_countries_is_two_offices(pipeline: Pipeline) -> None:
+    comparison = compare_two(
+        pipeline,
+        "Defense Minister Ana Ruiz denied any troop movement near the bridge, but said Chile's patience was "
+        "running out.",
+        "Defense Minister Tom Brandt ordered the army to limit its exercises near the bridge and along Peru's border.",
+    )
+    assert [c for c in comparison.contradictions if c.kind == "entity"] == []
+
+
+def _person(text: str, name: str) -> tuple[Sentence, Entity]:
+    (entity,) = _entities(text, [(name, "PERSON")])
+    return Sentence("a:s1", "a", 1, text, 0, len(text), entities=(entity,)), entity
+
+
+@pytest.mark.parametrize(
+    ("first", "x", "second", "y", "same"),
+    [
+        (
+            "Wildlife authority spokesman Bashir Hangi said so.",
+            "Bashir Hangi",
+            "Kurt Lowe, a spokesman for the Uganda Wildlife Authority, said so.",
+            "Kurt Lowe",
+            True,
+        ),
+        (
+            "Kurdish rebel leader Ana Ruiz is held.",
+            "Ana Ruiz",
+            "the Kurdish rebel leader, Tom Brandt, is held.",
+            "Tom Brandt",
+            True,
+        ),
+        # another grade of the office, a bare title, one title that is not within the other
+        (
+            "Israeli Prime Minister Ana Ruiz said so.",
+            "Ana Ruiz",
+            "Former Israeli Prime Minister Tom Brandt said so.",
+            "Tom Brandt",
+            False,
+        ),
+        (
+            "Chechen President Ana Ruiz said so.",
+            "Ana Ruiz",
+            "Chechen Vice President Tom Brandt said so.",
+            "Tom Brandt",
+            False,
+        ),
+        (
+            "It met chief executive Ana Ruiz today.",
+            "Ana Ruiz",
+            "It met Chief Executive Tom Brandt today.",
+            "Tom Brandt",
+            False,
+        ),
+        ("said government spokesman Ana Ruiz.", "Ana Ruiz", "said Assad's spokesman Tom Brandt.", "Tom Brandt", False),
+        (
+            "Ana Ruiz, a spokesman for the National Republican Congressional Committee, said so.",
+            "Ana Ruiz",
+            "Tom Brandt, a spokesman for the Republican Senatorial Campaign Committee, said so.",
+            "Tom Brandt",
+            False,
+        ),
+    ],
+)
+def test_an_office_is_the_same_where_title_grade_and_whose_office_agree(
+    first: str, x: str, second: str, y: str, same: bool
+) -> None:
+    assert _same_office(*_person(first, x), *_person(second, y)) is same
+
+
+def test_an_agency_has_several_spokesmen_but_one_chief() -> None:
+    chief = _person("Wildlife service chief Ana Ruiz said so.", "Ana Ruiz")
+    spokesman = _person("Wildlife service spokesman Ana Ruiz said so.", "Ana Ruiz")
+    assert _one_holder(*chief, *_person("Tom Brandt, the chief of the Kenya Wildlife Service, said so.", "Tom Brandt"))
+    other = _person("Tom Brandt, a spokesman for the Kenya Wildlife Service, said so.", "Tom Brandt")
+    assert _same_office(*spokesman, *other) and not _one_holder(*spokesman, *other)
+
+
+def test_a_name_in_the_possessive_after_said_is_not_who_spoke() -> None:
+    assert _speaker(*_person("The minister said Chile's patience was running out.", "Chile")) is False
+    assert _speaker(*_person("The minister said Chile would wait.", "Chile")) is True

@@ -6,7 +6,7 @@ import re
 
 from storyline.compare.claims import MIN_CLAIM_WORDS
 from storyline.compare.facts import _TIME_LABELS, _VALUE_LABELS, _Context
-from storyline.compare.names import _NAMES, _family, _is_alias, _mentions, _speaker
+from storyline.compare.names import _NAMES, _family, _is_alias, _mentions, _one_holder, _role, _role_family, _speaker
 from storyline.compare.pair import SAME_SENTENCE, _Finding, _Pair
 from storyline.compare.quotes import QUOTE_SIMILARITY
 from storyline.compare.text import _NEGATIONS, _WORD, _claim_words, _content_words, _dice, _negations
@@ -38,6 +38,11 @@ SLOT_COSINE = 0.4
 #: clusters: most false alarms were below it (0.35 let through 11 more false alarms on dev, and 1
 #: more altered fact).
 MIN_FACT_DICE = 0.45
+
+#: Two people given the same office (see names._same_office) need less of the rest in common: the
+#: office is itself most of the shared fact ("by chief executive X to take it private" against
+#: "to discuss Chief Executive Y's proposal to take the electric-car maker private").
+OFFICE_DICE = 0.3
 
 #: How near the disputed name a denial must stand to be of that person (words on either side).
 DENIAL_WINDOW = 4
@@ -81,6 +86,20 @@ def _candidate_pairs(context: _Context) -> list[tuple[Sentence, Sentence]]:
                     ):
                         key = (min(first.id, second.id), max(first.id, second.id))
                         pairs.setdefault(key, (context.by_id[key[0]], context.by_id[key[1]]))
+    # Two people given one office ("Kurdish rebel leader X", "the Kurdish rebel leader, Y") by two
+    # outlets, however the rest of the two sentences is worded.
+    officers = [
+        (sentence, entity)
+        for sentence in context.sentences
+        if sentence.id not in short
+        for entity in context.facts(sentence).names
+        if _role_family(entity) == "PERSON" and _role(sentence, entity)
+    ]
+    for index, (first, x) in enumerate(officers):
+        for second, y in officers[index + 1 :]:
+            if first.article_id != second.article_id and _one_holder(first, x, second, y):
+                key = (min(first.id, second.id), max(first.id, second.id))
+                pairs.setdefault(key, (context.by_id[key[0]], context.by_id[key[1]]))
     return [pairs[key] for key in sorted(pairs, key=lambda k: (context.position[k[0]], context.position[k[1]]))]
 
 
@@ -177,7 +196,8 @@ def _compare_pair(context: _Context, first: Sentence, second: Sentence) -> list[
     found = [
         finding
         for finding in found
-        if (similar or finding.note != VAGUE_NOTE) and _dice_besides(first, second, finding) >= MIN_FACT_DICE
+        if (similar or finding.note != VAGUE_NOTE)
+        and _dice_besides(first, second, finding) >= (OFFICE_DICE if finding.note == "office" else MIN_FACT_DICE)
     ]
     # Figures or names inside two different quotations ("We've found four big parts", "the discovery
     # of the two big objects"): two things said, perhaps hours apart, not one fact told two ways.
@@ -229,7 +249,9 @@ def _other_parties(context: _Context, first: Sentence, second: Sentence, finding
     the disputed words: "Kenny Caulder Jr. is charged with seven counts" and "Austin Seth Hunt is
     charged with five counts", "an attack in Kenya killed 213" and "in Tanzania, 11 were killed".
     Who is quoted ("spokesman James Rubin said U.S. officials ...") is the source, not a party."""
-    families = {"PERSON"} if finding.kind == "entity" else {"PERSON", "PLACE"}
+    # Two holders of one office in two places ("Defense Minister X ... Turkey's patience", "Defense
+    # Minister Y ... Israel's border") are two governments' ministers.
+    families = {"PERSON"} if finding.kind == "entity" and finding.note != "office" else {"PERSON", "PLACE"}
 
     def strangers(sentence: Sentence, other: Sentence) -> set[str]:
         disputed = finding.sides.get(sentence.id, "")

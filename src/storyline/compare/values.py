@@ -16,6 +16,7 @@ from storyline.compare.names import (
     _nested,
     _normal_name,
     _odd_members,
+    _one_holder,
     _role_family,
     _speaker,
 )
@@ -300,6 +301,14 @@ def _name_conflict(context: _Context, pair: _Pair, ea: list[Entity], eb: list[En
                 or context.together(x, y, (first, second))
             ):
                 continue
+            # One office given to two people ("Kurdish rebel leader X", "the Kurdish rebel leader, Y"):
+            # one outlet names the wrong one, even where both are quoted.
+            if (
+                _role_family(x) == _role_family(y) == "PERSON"
+                and (x_missing and y_missing)
+                and _one_holder(first, x, second, y)
+            ):
+                return _name_finding(first, x.text, second, y.text, "office")
             if _speaker(first, x) and _speaker(second, y) and pair.dice < SAME_SENTENCE:
                 continue  # two people quoted ("X said ...", "Y said ..."): two statements, not one fact
             spans = ((x.start, x.end), (y.start, y.end))
