@@ -847,3 +847,12 @@ def test_an_agency_has_several_spokesmen_but_one_chief() -> None:
 def test_a_name_in_the_possessive_after_said_is_not_who_spoke() -> None:
     assert _speaker(*_person("The minister said Chile's patience was running out.", "Chile")) is False
     assert _speaker(*_person("The minister said Chile would wait.", "Chile")) is True
+
+
+def test_the_one_count_of_a_thing_told_two_ways_in_other_words_is_found(pipeline: Pipeline) -> None:
+    comparison = compare_two(
+        pipeline,
+        "At the time of the crash, the pilot had two lifeboats ready on deck, the harbor authority said.",
+        "The pilot had six lifeboats ready on deck when the ship hit the pier, the report said.",
+    )
+    assert_one_contradiction(comparison, "number", "two lifeboats", "six lifeboats")

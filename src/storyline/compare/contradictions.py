@@ -44,6 +44,9 @@ MIN_FACT_DICE = 0.45
 #: "to discuss Chief Executive Y's proposal to take the electric-car maker private").
 OFFICE_DICE = 0.3
 
+#: ... and the one count of a thing in the whole story, told two ways by sentences of one meaning.
+SOLE_COUNT_DICE = 0.2
+
 #: How near the disputed name a denial must stand to be of that person (words on either side).
 DENIAL_WINDOW = 4
 
@@ -197,7 +200,7 @@ def _compare_pair(context: _Context, first: Sentence, second: Sentence) -> list[
         finding
         for finding in found
         if (similar or finding.note != VAGUE_NOTE)
-        and _dice_besides(first, second, finding) >= (OFFICE_DICE if finding.note == "office" else MIN_FACT_DICE)
+        and _dice_besides(first, second, finding) >= _fact_dice(context, first, second, finding)
     ]
     # Figures or names inside two different quotations ("We've found four big parts", "the discovery
     # of the two big objects"): two things said, perhaps hours apart, not one fact told two ways.
@@ -229,6 +232,21 @@ def _compare_pair(context: _Context, first: Sentence, second: Sentence) -> list[
     if found and found[0].kind == "entity" and _dates_disagree(context, pair):
         return []
     return found
+
+
+def _fact_dice(context: _Context, first: Sentence, second: Sentence, finding: _Finding) -> float:
+    """How much of the rest two sentences must share to tell one fact (see MIN_FACT_DICE): less for one
+    office given to two people, and for the one count of a thing the story has, told two ways by two
+    sentences of one meaning ("Johnson had two condoms in his pocket", "He had twelve condoms in his
+    pocket when he was arrested"): no other count of that thing is there for either to be."""
+    if finding.note == "office":
+        return OFFICE_DICE
+    if finding.kind == "number" and context.similarity(first.id, second.id) >= PAIR_SIMILARITY:
+        keys = [finding.keys.get(sentence.id, "").partition(" ") for sentence in (first, second)]
+        units = {unit for _, _, unit in keys}
+        if len(units) == 1 and "" not in units and len(context.counts_of(units.pop())) <= 2:
+            return SOLE_COUNT_DICE
+    return MIN_FACT_DICE
 
 
 def _dates_disagree(context: _Context, pair: _Pair) -> bool:

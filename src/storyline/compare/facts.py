@@ -106,6 +106,7 @@ class _Context:
         self._words_in_order: list[str] = []
         self._lower_words: set[str] | None = None
         self._figures: dict[str, set[str]] = {}
+        self._counts: dict[str, set[float]] | None = None
 
     def cite(self, sentence: Sentence) -> Citation:
         return Citation(sentence.article_id, sentence.start, sentence.end)
@@ -208,6 +209,16 @@ class _Context:
                 for quantity in self.facts(sentence).quantities
             }
         return key in figures
+
+    def counts_of(self, unit: str) -> frozenset[float]:
+        """Every value the cluster's articles give a count of this thing ("condom": 2 and 12)."""
+        if self._counts is None:
+            self._counts = {}
+            for sentence in self.sentences:
+                for quantity in self.facts(sentence).quantities:
+                    if quantity.unit:
+                        self._counts.setdefault(quantity.unit[0], set()).add(quantity.value)
+        return frozenset(self._counts.get(unit, ()))
 
     def facts(self, sentence: Sentence) -> _Facts:
         found = self._facts.get(sentence.id)
