@@ -321,9 +321,9 @@ def _family(entity: Entity) -> str:
     return "PERSON" if entity.label in _PERSON else "PLACE" if entity.label in _PLACE else entity.label
 
 
-# Offices and jobs that one person holds at a time in a story: the same one given to two people by two
-# outlets ("Wildlife authority spokesman Bashir Hangi", "X, a spokesman for the Uganda Wildlife
-# Authority") names someone wrongly in one of them.
+# Words of a title that hold an office ("Kurdish rebel leader", "a spokesman for the Uganda Wildlife
+# Authority"). Most are held by one person at a time in a story: the same one given to two people by
+# two outlets names someone wrongly in one of them (spokesmen excepted, below).
 _OFFICES = frozenset(
     """spokesman spokeswoman spokesperson chief executive ceo president governor gov minister premier
     chancellor secretary director chairman chairwoman chair commander mayor judge prosecutor sheriff
