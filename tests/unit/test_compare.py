@@ -746,24 +746,23 @@ def test_a_denial_away_from_the_rival_names_does_not_part_them(pipeline: Pipelin
     assert_one_contradiction(comparison, "entity", "Okafor", "Vance")
 
 
-def test_one_office_given_to_two_people_in_reworded_sentences_is_found(pipeline: Pipeline) -> None:
+@pytest.mark.parametrize(("office", "contradicted"), [("chief", True), ("spokesman", False)])
+def test_one_office_given_to_two_people_in_reworded_sentences(
+    pipeline: Pipeline, office: str, contradicted: bool
+) -> None:
+    # An agency has one chief but several spokesmen: two outlets quoting two of them are both right.
+    article_word = "the" if office == "chief" else "a"
+    preposition = "of" if office == "chief" else "for"
     comparison = compare_two(
         pipeline,
-        "Harbor authority chief Ines Varga said the pilot had asked for tugs minutes before the crash.",
-        "Tomas Lindqvist, the chief of the Port Wendell Harbor Authority, told reporters on Wednesday that "
-        "no tug was close enough to reach the drifting vessel in time.",
+        f"Harbor authority {office} Ines Varga said the pilot had asked for tugs minutes before the crash.",
+        f"Tomas Lindqvist, {article_word} {office} {preposition} the Port Wendell Harbor Authority, told reporters on "
+        "Wednesday that no tug was close enough to reach the drifting vessel in time.",
     )
-    assert_one_contradiction(comparison, "entity", "Varga", "Lindqvist")
-
-
-def test_two_spokesmen_of_one_agency_are_no_contradiction(pipeline: Pipeline) -> None:
-    comparison = compare_two(
-        pipeline,
-        "Harbor authority spokesman Ines Varga said the pilot had asked for tugs minutes before the crash.",
-        "Tomas Lindqvist, a spokesman for the Port Wendell Harbor Authority, told reporters on Wednesday that "
-        "no tug was close enough to reach the drifting vessel in time.",
-    )
-    assert [c for c in comparison.contradictions if c.kind == "entity"] == []
+    if contradicted:
+        assert_one_contradiction(comparison, "entity", "Varga", "Lindqvist")
+    else:
+        assert [c for c in comparison.contradictions if c.kind == "entity"] == []
 
 
 def test_one_office_in_two_countries_is_two_offices(pipeline: Pipeline) -> None:
