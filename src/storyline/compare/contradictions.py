@@ -6,7 +6,7 @@ import re
 
 from storyline.compare.claims import MIN_CLAIM_WORDS
 from storyline.compare.facts import _TIME_LABELS, _VALUE_LABELS, _Context
-from storyline.compare.names import _NAMES, _family, _is_alias, _mentions, _one_holder, _role, _role_family, _speaker
+from storyline.compare.names import _NAMES, _family, _held_by_one, _is_alias, _mentions, _role, _role_family, _speaker
 from storyline.compare.pair import SAME_SENTENCE, _Finding, _Pair
 from storyline.compare.quotes import QUOTE_SIMILARITY
 from storyline.compare.text import _NEGATIONS, _WORD, _claim_words, _content_words, _dice, _negations
@@ -91,16 +91,17 @@ def _candidate_pairs(context: _Context) -> list[tuple[Sentence, Sentence]]:
                         pairs.setdefault(key, (context.by_id[key[0]], context.by_id[key[1]]))
     # Two people given one office ("Kurdish rebel leader X", "the Kurdish rebel leader, Y") by two
     # outlets, however the rest of the two sentences is worded.
+    # Each title is read once here, not again for every pair it is checked against.
     officers = [
-        (sentence, entity)
+        (sentence, title)
         for sentence in context.sentences
         if sentence.id not in short
         for entity in context.facts(sentence).names
-        if _role_family(entity) == "PERSON" and _role(sentence, entity)
+        if _role_family(entity) == "PERSON" and (title := _role(sentence, entity))
     ]
-    for index, (first, x) in enumerate(officers):
-        for second, y in officers[index + 1 :]:
-            if first.article_id != second.article_id and _one_holder(first, x, second, y):
+    for index, (first, title_a) in enumerate(officers):
+        for second, title_b in officers[index + 1 :]:
+            if first.article_id != second.article_id and _held_by_one(title_a, title_b):
                 key = (min(first.id, second.id), max(first.id, second.id))
                 pairs.setdefault(key, (context.by_id[key[0]], context.by_id[key[1]]))
     return [pairs[key] for key in sorted(pairs, key=lambda k: (context.position[k[0]], context.position[k[1]]))]

@@ -387,14 +387,23 @@ def _lower(words: frozenset[str]) -> frozenset[str]:
 
 
 def _same_office(first: Sentence, x: Entity, second: Sentence, y: Entity) -> bool:
-    """The two sentences give the two people the same office: the same grade ("former", "vice"), the
+    """The two sentences give the two people the same office (see _titles_agree)."""
+    return _titles_agree(_role(first, x), _role(second, y))
+
+
+def _one_holder(first: Sentence, x: Entity, second: Sentence, y: Entity) -> bool:
+    """The two hold the same office, and one that only one person holds (see _held_by_one)."""
+    return _held_by_one(_role(first, x), _role(second, y))
+
+
+def _titles_agree(written_a: frozenset[str], written_b: frozenset[str]) -> bool:
+    """Two titles (as _role reads them) name the same office: the same grade ("former", "vice"), the
     words of one title all in the other ("Wildlife authority spokesman", "spokesman for the Uganda
     Wildlife Authority"), and among them a name of whose office it is, capitalised in one of them
     ("Wildlife", "Kurdish"). A bare title ("chief executive", "Defense Minister's spokesman") may be
     of two companies or two governments in one story: "government spokesman" and "Assad's spokesman"
     are two people. (The title is read back from the name without a parser, so it may hold a verb:
     "met chief executive X"; a lower-case word is never taken for whose office it is.)"""
-    written_a, written_b = _role(first, x), _role(second, y)
     a, b = _lower(written_a), _lower(written_b)
     if not a or not b or a & _OFFICE_GRADES != b & _OFFICE_GRADES:
         return False
@@ -403,7 +412,7 @@ def _same_office(first: Sentence, x: Entity, second: Sentence, y: Entity) -> boo
     return (a <= b or b <= a) and bool(a & b & _OFFICES) and bool((a & b & capitalised) - _OFFICES)
 
 
-def _one_holder(first: Sentence, x: Entity, second: Sentence, y: Entity) -> bool:
-    """The two hold the same office (_same_office), and one that only one person holds: a chief, a
-    minister, not one of an agency's spokesmen."""
-    return _same_office(first, x, second, y) and not _lower(_role(first, x)) & _SHARED_OFFICES
+def _held_by_one(written_a: frozenset[str], written_b: frozenset[str]) -> bool:
+    """The two titles name the same office (_titles_agree), and one that only one person holds: a
+    chief, a minister, not one of an agency's spokesmen."""
+    return _titles_agree(written_a, written_b) and not _lower(written_a) & _SHARED_OFFICES
