@@ -33,6 +33,7 @@ import numpy as np
 import numpy.typing as npt
 
 from storyline.ingest.clean import STOPWORDS
+from storyline.link import VECTOR_FEATURES, LinkModel
 from storyline.nlp.dates import find_dateline
 from storyline.nlp.embed import Encoder
 from storyline.types import Article
@@ -42,6 +43,7 @@ __all__ = [
     "JOIN_THRESHOLD",
     "LEAD_CHARS",
     "LEAD_WORDS",
+    "LINK_THRESHOLD",
     "MAX_PENALTY",
     "MEMBERS_KEPT",
     "UNDATED_JOIN_THRESHOLD",
@@ -83,6 +85,10 @@ JOIN_THRESHOLD = 0.64
 #: entity weight 0.4 (0.768), word weight 1.75 at 0.85 (0.786). Re-run
 #: benchmarks/clustering.py --sets multinews --split val after changing it.
 UNDATED_JOIN_THRESHOLD = 0.8
+#: The learned link (clustering "link.v1") puts an article into its most probable story when that
+#: probability reaches this; else the article starts a story. Chosen on the first 2,000 Multi-News
+#: *validation* clusters (B-cubed F1 of benchmarks/clustering.py --sets multinews --split val).
+LINK_THRESHOLD = 0.5
 #: Weight of the entity overlap (0..1: the share of the article's rarity-weighted entities the story has).
 ENTITY_WEIGHT = 0.2
 #: Days outside a story's date range that cost nothing (follow-ups days apart are one story).
@@ -133,10 +139,23 @@ class Signal:
 
 @dataclass(frozen=True, slots=True)
 class Member:
-    """One article of a story as the closest-member scores see it: its vector and content words."""
+    """One article of a story as the closest-member scores see it: its vector, content words and names.
+
+    ``article_id``, ``entities`` and ``day`` are known for articles stored since schema 4; the
+    second look at a story (:mod:`storyline.revisit`) moves only members it knows all of.
+    """
 
     vector: Vector
     words: tuple[tuple[str, float], ...]
+    entities: tuple[str, ...] = ()
+    article_id: str = ""
+    day: date | None = None
+    undated: bool = False
+
+    @property
+    def signal(self) -> Signal:
+        """The member as an article to place (for the second look at a story)."""
+        return Signal(self.article_id, self.vector, self.entities, self.day, self.words, self.undated)
 
 
 @dataclass(slots=True)
@@ -160,7 +179,9 @@ class StoryState:
         """Add one article."""
         self.vector_sum = self.vector_sum + signal.vector
         self.count += 1
-        self.members.append(Member(signal.vector, signal.words))
+        self.members.append(
+            Member(signal.vector, signal.words, signal.entities, signal.article_id, signal.day, signal.undated)
+        )
         del self.members[:-MEMBERS_KEPT]
         self.entities.update(signal.entities)
         self.words.update(word for word, _ in signal.words)
@@ -311,21 +332,36 @@ class StoryIndex:
             self._ids.append(story.id)
         self._centroids[row] = centroid
 
+    def remove(self, story_id: int) -> None:
+        """Forget a story (merged into another); nothing happens for an unknown id."""
+        old = self._stories.pop(story_id, None)
+        if old is None:
+            return
+        self._story_frequency.subtract(old.entities.keys())
+        self._word_frequency.subtract(old.words)
+        self._articles -= old.count
+        row = self._rows.pop(story_id)
+        last = len(self._ids) - 1
+        if row != last:  # the last row fills the gap, so the matrix stays dense
+            moved = self._ids[last]
+            self._centroids[row] = self._centroids[last]
+            self._ids[row] = moved
+            self._rows[moved] = row
+        self._ids.pop()
+
     def place(self, signal: Signal) -> Placement:
         """Where ``signal`` belongs: the best-scoring story at or above the threshold, else a new story."""
-        if not self._ids:
+        candidates = self.candidates(signal)
+        if not candidates:
             return Placement(None, 0.0)
-        similarities = self._centroids[: len(self._ids)] @ signal.vector
-        top = np.argsort(-similarities)[:CANDIDATES]
         best_id: int | None = None
         best_score = -math.inf
         article_words = self._weighted(signal.words)
-        for row in top:
-            story = self._stories[self._ids[int(row)]]
+        for story, similarity in candidates:
             if story.members:
                 score, words = self._closest_member(signal.vector, article_words, story)
             else:  # a story stored before members were kept: its centroid and word counts
-                score, words = float(similarities[row]), self._word_overlap(signal, story)
+                score, words = similarity, self._word_overlap(signal, story)
             score += WORD_WEIGHT * words + ENTITY_WEIGHT * self._entity_overlap(signal, story)
             score -= _time_penalty(signal.day, story)
             if score > best_score:
@@ -334,6 +370,105 @@ class StoryIndex:
         if best_score >= threshold:
             return Placement(best_id, best_score)
         return Placement(None, max(best_score, 0.0))
+
+    def place_linked(self, signal: Signal, model: LinkModel, *, threshold: float | None = None) -> Placement:
+        """Where ``signal`` belongs by the learned link: the most probable story if at least ``threshold``.
+
+        ``threshold`` defaults to :data:`LINK_THRESHOLD`.
+
+        The nearest :data:`CANDIDATES` stories by centroid are each given the probability that the
+        article reports their event (:class:`~storyline.link.LinkModel`). The link was learned on
+        undated articles, so the time rule comes on top, as v2 has it: each week more than
+        :data:`GRACE_DAYS` outside a story's dates counts as that much less lead-vector cosine to
+        the story (:func:`_time_penalty`), through the model's own weights of those cosines.
+        """
+        candidates = self.candidates(signal)
+        if not candidates:
+            return Placement(None, 0.0)
+        probabilities = self.link(signal, candidates, model)
+        best = int(np.argmax(probabilities))
+        probability = float(probabilities[best])
+        wanted = LINK_THRESHOLD if threshold is None else threshold
+        return Placement(candidates[best][0].id if probability >= wanted else None, probability)
+
+    def link(
+        self, signal: Signal, candidates: Sequence[tuple[StoryState, float]], model: LinkModel
+    ) -> npt.NDArray[np.float64]:
+        """The link probability of the article to each candidate story (with its centroid cosine)."""
+        rows = [self.link_features(signal, story, similarity) for story, similarity in candidates]
+        raw = model.raw(rows)
+        if signal.day is not None:
+            # A week too far counts as every lead-vector cosine that much lower (v2's rule, in the
+            # model's own units): the link has no feature for time, none of its training data had dates.
+            per_cosine = sum(model.per_unit(name) for name in VECTOR_FEATURES)
+            raw = raw - per_cosine * np.array([_time_penalty(signal.day, story) for story, _ in candidates])
+        return model.calibrate(raw)
+
+    def candidates(self, signal: Signal, count: int = CANDIDATES) -> list[tuple[StoryState, float]]:
+        """The ``count`` stories whose centroids are nearest the article's vector, with that cosine."""
+        if not self._ids:
+            return []
+        similarities = self._centroids[: len(self._ids)] @ signal.vector
+        top = np.argsort(-similarities)[:count]
+        return [(self._stories[self._ids[int(row)]], float(similarities[row])) for row in top]
+
+    def link_features(self, signal: Signal, story: StoryState, centroid: float) -> list[float]:
+        """What the learned link reads of an article and a story, in :data:`LINK_FEATURES` order.
+
+        Args:
+            signal: the article.
+            story: a story of the index (its members, words, names and size).
+            centroid: the cosine of the article's vector to the story's centroid.
+        """
+        article_words = self._weighted(signal.words)
+        entity_weights = self._entity_weights(signal.entities)
+        entity_total = sum(entity_weights.values())
+        if story.members:
+            vectors = np.stack([member.vector for member in story.members])
+            cosines = vectors @ signal.vector
+            order = np.argsort(-cosines)
+            closest = float(cosines[order[0]])
+            second = float(cosines[order[1]]) if len(order) > 1 else closest
+            mean = float(cosines.mean())
+            words = names = 0.0
+            for index in order[:WORD_MEMBERS]:
+                member = story.members[int(index)]
+                if article_words:
+                    weighted = self._weighted(member.words)
+                    words = max(words, sum(value * weighted.get(word, 0.0) for word, value in article_words.items()))
+                if entity_total and member.entities:
+                    held = set(member.entities)
+                    names = max(names, sum(w for name, w in entity_weights.items() if name in held) / entity_total)
+        else:  # a story stored before members were kept: its centroid and word counts stand for a member
+            closest = second = mean = centroid
+            words = self._word_overlap(signal, story)
+            names = 0.0
+        shared = (
+            sum(weight for name, weight in entity_weights.items() if story.entities[name] > 0) / entity_total
+            if entity_total
+            else 0.0
+        )
+        return [
+            closest,
+            second,
+            mean,
+            centroid,
+            words,
+            self._word_overlap(signal, story),
+            shared,
+            names,
+            math.log1p(story.count),
+            len(signal.words) / ARTICLE_WORDS,
+            math.log1p(len(signal.entities)),
+        ]
+
+    def _entity_weights(self, entities: Sequence[str]) -> dict[str, float]:
+        total = len(self._stories) + 1
+        return {name: math.log(1 + total / (1 + self._story_frequency[name])) for name in entities}
+
+    def weighted(self, words: Sequence[tuple[str, float]]) -> dict[str, float]:
+        """Content words weighted by their rarity in the index, as a unit vector (empty for none)."""
+        return self._weighted(words)
 
     def _weighted(self, words: Sequence[tuple[str, float]]) -> dict[str, float]:
         """Content words weighted by rarity in the store, as a unit vector (empty for none)."""

