@@ -26,7 +26,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Literal
@@ -35,8 +35,11 @@ import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 from storyline.cluster import MEMBERS_KEPT, Member, Signal, StoryIndex, StoryState
-from storyline.errors import StorylineError
-from storyline.ingest.check import fingerprint
+from storyline.config import CLUSTERINGS
+from storyline.errors import ConfigError, StorylineError
+from storyline.ingest.check import NOTICE_SHARE, fingerprint, passages, recurring_share
+from storyline.link import LinkModel, load_link_model
+from storyline.revisit import Move, merge_for, split_for
 from storyline.types import Article
 
 __all__ = [
@@ -142,11 +145,48 @@ def _migration_3(connection: sqlite3.Connection) -> None:
     )
 
 
+def _migration_4(connection: sqlite3.Connection) -> None:
+    # Stories revisited after each batch (issue 36): a story merged into another keeps its row,
+    # pointing at the survivor, so its id is never reused and its URL can redirect; each move is
+    # logged. Each article's names and day are kept so that a story can be summed up again from
+    # its articles after a move. Page text seen across inputs is counted by passage (recurring
+    # page furniture). Articles stored before have NULL names and day; their stories are left
+    # as they are.
+    _run_script(
+        connection,
+        """
+        ALTER TABLE stories ADD COLUMN merged_into INTEGER REFERENCES stories(id);
+        ALTER TABLE articles ADD COLUMN entities TEXT;  -- JSON [name, ...] (Signal.entities)
+        ALTER TABLE articles ADD COLUMN day TEXT;       -- Signal.day, ISO
+        ALTER TABLE articles ADD COLUMN undated INTEGER;  -- 1: day is the day it arrived, not its own
+        CREATE TABLE story_moves (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind TEXT NOT NULL,            -- 'merge' (every article of from_story went to to_story) or 'split'
+            from_story INTEGER NOT NULL REFERENCES stories(id),
+            to_story INTEGER NOT NULL REFERENCES stories(id),
+            articles TEXT NOT NULL,        -- JSON [article id, ...] that moved
+            probability REAL NOT NULL,     -- the link probability the move was decided on
+            moved_at TEXT NOT NULL
+        );
+        CREATE INDEX story_moves_from ON story_moves(from_story);
+        CREATE TABLE passages (
+            hash TEXT PRIMARY KEY,         -- sha1 of a sentence's lower-cased words (check.passages)
+            texts INTEGER NOT NULL         -- distinct input texts it was seen in
+        )
+        """,
+    )
+
+
 #: Ordered migrations: ``MIGRATIONS[n - 1]`` takes the schema from version n - 1 to n. Append, never edit.
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_migration_1, _migration_2, _migration_3)
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
+    _migration_1,
+    _migration_2,
+    _migration_3,
+    _migration_4,
+)
 SCHEMA_VERSION = len(MIGRATIONS)
 
-Outcome = Literal["added", "near-duplicate", "duplicate", "unchanged"]
+Outcome = Literal["added", "near-duplicate", "duplicate", "unchanged", "furniture"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,9 +195,10 @@ class Added:
 
     article_id: str
     outcome: Outcome
-    story: int | None  # the story it is in (None for a duplicate that was not stored)
+    story: int | None  # the story it is in (None when it was not stored: page furniture)
     other: str | None = None  # the stored article it duplicates
     new_story: bool = False
+    recurring: float = 0.0  # share of its words in passages other inputs had (check.recurring_share)
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,44 +325,56 @@ class Store:
         self._signatures: dict[str, MinHash] = {}
         self._clock = -1
         self._article_seq = 0
+        self.last_moves: tuple[Move, ...] = ()
 
     def _refresh(self) -> None:
         """Bring the stories and the near-duplicate index up to what is in the file (inside a transaction)."""
         clock = int(self._db.execute("SELECT value FROM clock").fetchone()[0])
         if clock != self._clock:
             rows = self._db.execute(
-                "SELECT id, vector_sum, count, entities, first_day, last_day, words FROM stories WHERE seq > ?",
+                "SELECT id, vector_sum, count, entities, first_day, last_day, words, merged_into FROM stories "
+                "WHERE seq > ?",
                 (self._clock,),
             )
-            for story_id, blob, count, entities, first_day, last_day, words in rows.fetchall():
-                members = self._db.execute(
-                    "SELECT vector, words FROM articles WHERE story_id = ? AND vector IS NOT NULL "
-                    "ORDER BY seq DESC LIMIT ?",
-                    (story_id, MEMBERS_KEPT),
-                ).fetchall()
-                self._index.put(
-                    StoryState(
-                        int(story_id),
-                        np.frombuffer(blob, dtype=np.float32).copy(),
-                        int(count),
-                        Counter(json.loads(entities)),
-                        date.fromisoformat(first_day) if first_day else None,
-                        date.fromisoformat(last_day) if last_day else None,
-                        Counter(json.loads(words)),
-                        [
-                            Member(
-                                np.frombuffer(vector, dtype=np.float32).copy(),
-                                tuple((str(word), float(weight)) for word, weight in json.loads(member_words)),
-                            )
-                            for vector, member_words in reversed(members)
-                        ],
-                    )
-                )
+            for row in rows.fetchall():
+                if row[7] is not None:
+                    self._index.remove(int(row[0]))
+                else:
+                    self._index.put(self._state(row))
             self._clock = clock
         rows = self._db.execute("SELECT seq, id, minhash FROM articles WHERE seq > ?", (self._article_seq,))
         for seq, article_id, blob in rows:
             self._remember(article_id, _signature_from(blob))
             self._article_seq = max(self._article_seq, int(seq))
+
+    def _state(self, row: Sequence[object]) -> StoryState:
+        """A story's state as stored: ``row`` is (id, vector_sum, count, entities, first_day, last_day, words)."""
+        story_id, blob, count, entities, first_day, last_day, words = row[:7]
+        members = self._db.execute(
+            "SELECT vector, words, entities, id, day, undated FROM articles WHERE story_id = ? AND vector IS NOT NULL "
+            "ORDER BY seq DESC LIMIT ?",
+            (story_id, MEMBERS_KEPT),
+        ).fetchall()
+        return StoryState(
+            int(str(story_id)),
+            np.frombuffer(bytes(blob), dtype=np.float32).copy(),  # type: ignore[call-overload]
+            int(str(count)),
+            Counter(json.loads(str(entities))),
+            date.fromisoformat(str(first_day)) if first_day else None,
+            date.fromisoformat(str(last_day)) if last_day else None,
+            Counter(json.loads(str(words))),
+            [
+                Member(
+                    np.frombuffer(vector, dtype=np.float32).copy(),
+                    tuple((str(word), float(weight)) for word, weight in json.loads(member_words)),
+                    tuple(str(name) for name in json.loads(names)) if names else (),
+                    str(article_id),
+                    date.fromisoformat(day) if day else None,
+                    bool(undated),
+                )
+                for vector, member_words, names, article_id, day, undated in reversed(members)
+            ],
+        )
 
     def _remember(self, article_id: str, signature: MinHash) -> None:
         if article_id not in self._signatures:
@@ -358,17 +411,29 @@ class Store:
                 if self._db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone()
             }
 
-    def add(self, articles: Sequence[Article], signals: Sequence[Signal]) -> list[Added]:
+    def add(
+        self, articles: Sequence[Article], signals: Sequence[Signal], *, clustering: str = CLUSTERINGS[0]
+    ) -> list[Added]:
         """Store articles (cleaned) with their signals in one transaction; each goes to a story.
 
+        With ``clustering="link.v1"`` (the default) each article joins the story the learned link
+        finds most probable (:meth:`StoryIndex.place_linked`), and then the stories the batch
+        touched are looked at again (:mod:`storyline.revisit`): merged or split, in the same
+        transaction; :attr:`last_moves` tells what moved. ``"closest.v2"`` is the earlier rule,
+        without the second look.
+
         Returns:
-            One :class:`Added` per article, in order.
+            One :class:`Added` per article, in order, with the story it is in after the batch.
 
         Raises:
             StoreError: the database stayed locked past the timeout or cannot be written.
+            ConfigError: an unknown ``clustering``, or the link model cannot be loaded.
         """
         if len(articles) != len(signals):
             raise ValueError("one signal per article")
+        if clustering not in CLUSTERINGS:
+            raise ConfigError(f"clustering must be one of {', '.join(CLUSTERINGS)}, got {clustering!r}")
+        model = load_link_model() if clustering == "link.v1" else None
         with self._lock:
             try:
                 self._db.execute("BEGIN IMMEDIATE")
@@ -378,8 +443,15 @@ class Store:
                 self._refresh()
                 clock = self._clock + 1
                 results = [
-                    self._add_one(article, signal, clock) for article, signal in zip(articles, signals, strict=True)
+                    self._add_one(article, signal, clock, model)
+                    for article, signal in zip(articles, signals, strict=True)
                 ]
+                moves: list[Move] = []
+                if model is not None:
+                    touched = {result.story for result in results if result.outcome in ("added", "near-duplicate")}
+                    moves = self._revisit({story for story in touched if story is not None}, clock, model)
+                if moves:
+                    results = self._where_now(results)
                 self._db.execute("UPDATE clock SET value = ?", (clock,))
                 self._db.execute("COMMIT")
             except BaseException:
@@ -388,9 +460,62 @@ class Store:
                 raise
             self._clock = clock
             self._article_seq = int(self._db.execute("SELECT coalesce(max(seq), 0) FROM articles").fetchone()[0])
+            self.last_moves = tuple(moves)
             return results
 
-    def _add_one(self, article: Article, signal: Signal, clock: int) -> Added:
+    def merge(self, story_id: int, into: int) -> Move:
+        """Merge one story into another by hand, as the second look does when the link says they are one.
+
+        Every article keeps its id; ``story_id`` then points at ``into`` (its links redirect there).
+
+        Raises:
+            StoreError: either story does not exist (or was merged), they are the same story, or one
+                of ``story_id``'s articles is not known in full (stored before schema 4).
+        """
+        if story_id == into:
+            raise StoreError(f"{self.path}: story {story_id} cannot be merged into itself")
+        return self._by_hand(story_id, into, None)
+
+    def split(self, story_id: int, article_ids: Iterable[str]) -> Move:
+        """Move some articles of a story into a new story by hand, as the second look's split does.
+
+        Raises:
+            StoreError: no such story, an article that is not in it, none or all of its articles
+                given, or one of its articles not known in full (stored before schema 4).
+        """
+        return self._by_hand(story_id, None, tuple(dict.fromkeys(article_ids)))
+
+    def _by_hand(self, story_id: int, into: int | None, leaving: tuple[str, ...] | None) -> Move:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._refresh()
+                for number in (story_id, into):
+                    if number is not None and number not in self._index:
+                        raise StoreError(f"{self.path}: no story {number}; see storyline stories")
+                source = self._index.get(story_id)
+                members = [member.article_id for member in source.members]
+                if source.count != len(members) or not all(members):
+                    raise StoreError(f"{self.path}: story {story_id} has articles stored before schema 4; not moved")
+                if leaving is not None and (not leaving or set(leaving) - set(members) or set(leaving) >= set(members)):
+                    raise StoreError(
+                        f"{self.path}: give some, not all, of the articles of story {story_id} to split off"
+                    )
+                clock = self._clock + 1
+                wanted = Move("merge", story_id, into, tuple(members), 1.0)
+                if leaving is not None:
+                    wanted = Move("split", story_id, None, leaving, 1.0)
+                move = self._move(wanted, clock)
+                self._db.execute("UPDATE clock SET value = ?", (clock,))
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                self._reset_view()
+                raise
+            self._clock = clock
+            return move
+
+    def _add_one(self, article: Article, signal: Signal, clock: int, model: LinkModel | None) -> Added:
         db = self._db
         if db.execute("SELECT 1 FROM articles WHERE id = ?", (article.id,)).fetchone():
             story = db.execute("SELECT story_id FROM articles WHERE id = ?", (article.id,)).fetchone()[0]
@@ -401,12 +526,24 @@ class Store:
             return Added(article.id, "duplicate", int(row[1]), other=str(row[0]))
         signature = minhash(article.text)
         near = self._nearest_copy(signature)
+        if near is None:
+            # Not a copy of a stored article: its passages count as seen in one more text, and
+            # if most of its words are passages many other texts had, it is page furniture.
+            found = passages(article.text)
+            recurring = recurring_share(article.text, self._passage_counts(found))
+            db.executemany(
+                "INSERT INTO passages (hash, texts) VALUES (?, 1) ON CONFLICT(hash) DO UPDATE SET texts = texts + 1",
+                [(key,) for key in found],
+            )
+            if recurring >= NOTICE_SHARE:
+                return Added(article.id, "furniture", None, recurring=recurring)
         story_id: int | None
         new_story = False
         if near is not None:
             story_id = int(db.execute("SELECT story_id FROM articles WHERE id = ?", (near,)).fetchone()[0])
         else:
-            story_id = self._index.place(signal).story
+            placement = self._index.place(signal) if model is None else self._index.place_linked(signal, model)
+            story_id = placement.story
         ingested = _now()
         seen = article.published or (signal.day.isoformat() if signal.day else ingested)
         if story_id is None:
@@ -417,28 +554,16 @@ class Store:
             )
             story_id = int(cursor.lastrowid or 0)
             new_story = True
-        state = self._index.add(signal, story_id)
+        self._write_state(self._index.add(signal, story_id), clock)
         db.execute(
-            "UPDATE stories SET vector_sum = ?, count = ?, entities = ?, words = ?, first_day = ?, last_day = ?, "
-            "first_seen = min(first_seen, ?), last_seen = max(last_seen, ?), seq = ?, "
+            "UPDATE stories SET first_seen = min(first_seen, ?), last_seen = max(last_seen, ?), "
             "title = coalesce(title, ?) WHERE id = ?",
-            (
-                state.vector_sum.astype(np.float32).tobytes(),
-                state.count,
-                json.dumps(dict(state.entities), ensure_ascii=False),
-                json.dumps(dict(state.words), ensure_ascii=False),
-                state.first_day.isoformat() if state.first_day else None,
-                state.last_day.isoformat() if state.last_day else None,
-                seen,
-                seen,
-                clock,
-                _title_of(article),
-                story_id,
-            ),
+            (seen, seen, _title_of(article), story_id),
         )
         db.execute(
             "INSERT INTO articles (id, story_id, fingerprint, near_duplicate_of, source, title, published, url, text, "
-            "origin, minhash, ingested_at, vector, words) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "origin, minhash, ingested_at, vector, words, entities, day, undated) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 article.id,
                 story_id,
@@ -454,11 +579,140 @@ class Store:
                 ingested,
                 np.asarray(signal.vector, dtype=np.float32).tobytes(),
                 json.dumps([[word, weight] for word, weight in signal.words], ensure_ascii=False),
+                json.dumps(list(signal.entities), ensure_ascii=False),
+                signal.day.isoformat() if signal.day else None,
+                int(signal.undated),
             ),
         )
         self._remember(article.id, signature)
         outcome: Outcome = "near-duplicate" if near else "added"
         return Added(article.id, outcome, story_id, other=near, new_story=new_story)
+
+    def _passage_counts(self, found: dict[str, int]) -> dict[str, int]:
+        """How many input texts had each of these passages before."""
+        counts: dict[str, int] = {}
+        keys = list(found)
+        for start in range(0, len(keys), 500):
+            part = keys[start : start + 500]
+            marks = ",".join("?" * len(part))
+            counts.update(
+                self._db.execute(f"SELECT hash, texts FROM passages WHERE hash IN ({marks})", part).fetchall()
+            )
+        return counts
+
+    def _write_state(self, state: StoryState, clock: int) -> None:
+        """Write a story's running numbers (as the index holds them) into its row."""
+        self._db.execute(
+            "UPDATE stories SET vector_sum = ?, count = ?, entities = ?, words = ?, first_day = ?, last_day = ?, "
+            "seq = ? WHERE id = ?",
+            (
+                state.vector_sum.astype(np.float32).tobytes(),
+                state.count,
+                json.dumps(dict(state.entities), ensure_ascii=False),
+                json.dumps(dict(state.words), ensure_ascii=False),
+                state.first_day.isoformat() if state.first_day else None,
+                state.last_day.isoformat() if state.last_day else None,
+                clock,
+                state.id,
+            ),
+        )
+
+    # -- the second look at stories (revisit) ------------------------------------------------------
+
+    def _revisit(self, touched: set[int], clock: int, model: LinkModel) -> list[Move]:
+        """Split, then merge, the stories a batch touched (and those split off); returns the moves made."""
+        moves: list[Move] = []
+        for story_id in sorted(touched):
+            if story_id in self._index:
+                split = split_for(self._index, story_id, model)
+                if split is not None:
+                    moves.append(self._move(split, clock))
+        looked = touched | {move.into for move in moves if move.into is not None}
+        for story_id in sorted(looked):
+            if story_id in self._index:
+                merge = merge_for(self._index, story_id, model)
+                if merge is not None:
+                    moves.append(self._move(merge, clock))
+        return moves
+
+    def _move(self, move: Move, clock: int) -> Move:
+        """Move the articles of ``move`` (a new story for a split) and sum the stories up again."""
+        db = self._db
+        leaving = set(move.articles)
+        # A near-duplicate goes where the article it copies goes, and stays where it stays.
+        for article_id, original in db.execute(
+            "SELECT id, near_duplicate_of FROM articles WHERE story_id = ? AND near_duplicate_of IS NOT NULL",
+            (move.story,),
+        ).fetchall():
+            if original in leaving:
+                leaving.add(article_id)
+            elif move.kind == "split":
+                leaving.discard(article_id)
+        rows = db.execute(
+            "SELECT id, title, text, coalesce(published, day, ingested_at) FROM articles WHERE story_id = ? "
+            "ORDER BY seq",
+            (move.story,),
+        ).fetchall()
+        moving = [row for row in rows if row[0] in leaving]
+        into = move.into
+        if into is None:
+            first = moving[0]
+            into = int(
+                db.execute(
+                    "INSERT INTO stories (title, vector_sum, count, entities, first_seen, last_seen, seq) "
+                    "VALUES (?, x'', 0, '{}', ?, ?, ?)",
+                    (
+                        _title_of(Article(id=first[0], text=first[2], source="", title=first[1])),
+                        first[3],
+                        first[3],
+                        clock,
+                    ),
+                ).lastrowid
+                or 0
+            )
+        db.executemany("UPDATE articles SET story_id = ? WHERE id = ?", [(into, row[0]) for row in moving])
+        source = self._index.get(move.story)
+        arriving = [member for member in source.members if member.article_id in leaving]
+        for member in arriving:
+            self._write_state(self._index.add(member.signal, into), clock)
+        if move.kind == "merge":
+            db.execute("UPDATE stories SET merged_into = ?, count = 0, seq = ? WHERE id = ?", (into, clock, move.story))
+            db.execute("DELETE FROM summaries WHERE story_id = ?", (move.story,))
+            self._index.remove(move.story)
+        else:
+            staying = StoryState(move.story, np.zeros_like(source.vector_sum), 0)
+            for member in source.members:
+                if member.article_id not in leaving:
+                    staying.absorb(member.signal)
+            self._index.put(staying)
+            self._write_state(staying, clock)
+        for story_id in {into, move.story} - ({move.story} if move.kind == "merge" else set()):
+            db.execute(
+                "UPDATE stories SET first_seen = (SELECT min(coalesce(published, day, ingested_at)) FROM articles "
+                "WHERE story_id = :id), last_seen = (SELECT max(coalesce(published, day, ingested_at)) FROM articles "
+                "WHERE story_id = :id) WHERE id = :id",
+                {"id": story_id},
+            )
+        done = Move(move.kind, move.story, into, tuple(row[0] for row in moving), move.probability)
+        db.execute(
+            "INSERT INTO story_moves (kind, from_story, to_story, articles, probability, moved_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (done.kind, done.story, into, json.dumps(list(done.articles)), done.probability, _now()),
+        )
+        log.info(
+            "%s: story %d -> %d, %d articles (link %.2f)", done.kind, done.story, into, len(moving), done.probability
+        )
+        return done
+
+    def _where_now(self, results: list[Added]) -> list[Added]:
+        """The results with each stored article's story as it is after the second look."""
+        now = []
+        for result in results:
+            if result.outcome in ("added", "near-duplicate"):
+                row = self._db.execute("SELECT story_id FROM articles WHERE id = ?", (result.article_id,)).fetchone()
+                result = replace(result, story=int(row[0]))
+            now.append(result)
+        return now
 
     def _nearest_copy(self, signature: MinHash) -> str | None:
         best: tuple[float, str] | None = None
@@ -484,7 +738,8 @@ class Store:
         """Every story, the most recently seen first (ties: the newest story first)."""
         with self._snapshot() as db:
             rows = db.execute(
-                "SELECT id, title, first_seen, last_seen FROM stories ORDER BY last_seen DESC, id DESC LIMIT ?",
+                "SELECT id, title, first_seen, last_seen FROM stories WHERE merged_into IS NULL "
+                "ORDER BY last_seen DESC, id DESC LIMIT ?",
                 (limit if limit is not None else -1,),
             ).fetchall()
             members: dict[int, list[tuple[str, str, str | None]]] = {}
@@ -495,10 +750,10 @@ class Store:
         return [self._row(row, members.get(int(row[0]), [])) for row in rows]
 
     def story(self, story_id: int) -> StoryRow | None:
-        """One story, or None when there is no story with that id."""
+        """One story, or None when there is no story with that id (or it was merged: see :meth:`merged_into`)."""
         with self._snapshot() as db:
             row = db.execute(
-                "SELECT id, title, first_seen, last_seen FROM stories WHERE id = ?", (story_id,)
+                "SELECT id, title, first_seen, last_seen FROM stories WHERE id = ? AND merged_into IS NULL", (story_id,)
             ).fetchone()
             if row is None:
                 return None
@@ -518,6 +773,45 @@ class Store:
             last_seen=str(row[3]),
             near_duplicates={article_id: near for article_id, _, near in members if near},
         )
+
+    def merged_into(self, story_id: int) -> int | None:
+        """The story a merged story's articles are in now (following later merges), else None.
+
+        A story merged into another keeps its id as a pointer, so links to it stay valid.
+        """
+        with self._snapshot() as db:
+            seen = {story_id}
+            target = None
+            current: int | None = story_id
+            while current is not None:
+                row = db.execute("SELECT merged_into FROM stories WHERE id = ?", (current,)).fetchone()
+                current = int(row[0]) if row and row[0] is not None else None
+                if current is not None:
+                    if current in seen:  # never made so; a loop would be a broken file
+                        break
+                    seen.add(current)
+                    target = current
+            return target
+
+    def moves(self, story_id: int) -> list[dict[str, object]]:
+        """What the second look moved out of or into a story, oldest first: kind, from, to, articles, when."""
+        with self._snapshot() as db:
+            rows = db.execute(
+                "SELECT kind, from_story, to_story, articles, probability, moved_at FROM story_moves "
+                "WHERE from_story = ? OR to_story = ? ORDER BY id",
+                (story_id, story_id),
+            ).fetchall()
+        return [
+            {
+                "kind": kind,
+                "from": int(source),
+                "to": int(target),
+                "articles": json.loads(articles),
+                "probability": round(float(probability), 3),
+                "at": moved_at,
+            }
+            for kind, source, target, articles, probability, moved_at in rows
+        ]
 
     def articles(self, story_id: int) -> list[Article]:
         """The stored (cleaned) articles of a story, in ingest order."""

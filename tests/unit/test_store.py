@@ -1,4 +1,4 @@
-"""The story store (issue 5): migrations, idempotent adds, duplicates, and many processes on one file.
+"""The story store (issues 5, 36): migrations, idempotent adds, duplicates, moves, recurring page text, many processes.
 
 Real SQLite files in a temporary folder; the article signals are made by hand (no model), so
 what joins which story is known in advance.
@@ -15,6 +15,8 @@ import numpy as np
 import pytest
 
 from storyline.cluster import Signal
+from storyline.ingest.check import RECURRING_TEXTS
+from storyline.link import LINK_FEATURES, LinkModel
 from storyline.store import MIGRATIONS, SCHEMA_VERSION, Store, StoreError, minhash
 from storyline.types import Article
 
@@ -37,10 +39,17 @@ def article(article_id: str, *, words: int = 120, text: str | None = None) -> Ar
     return Article(id=article_id, text=body, source=f"outlet-{article_id[-1]}", origin=article_id)
 
 
+def topic_words(topic: int) -> tuple[tuple[str, float], ...]:
+    """The content words of a topic's articles (articles of one event share their words)."""
+    return tuple((f"topic{topic}word{number}", 1.0) for number in range(20))
+
+
 def signal(article_id: str, topic: int, day: str | None = None) -> Signal:
+    """An article of one topic: the topic's vector, name and words."""
     from datetime import date
 
-    return Signal(article_id, topic_vector(topic), (f"entity{topic}",), date.fromisoformat(day) if day else None)
+    day_of = date.fromisoformat(day) if day else None
+    return Signal(article_id, topic_vector(topic), (f"entity{topic}",), day_of, topic_words(topic))
 
 
 def test_new_store_is_at_the_latest_schema(tmp_path: Path) -> None:
@@ -175,13 +184,18 @@ def test_a_new_event_weeks_later_is_a_new_story(tmp_path: Path) -> None:
     from datetime import date
 
     # The same topic (cosine 0.8 to the story), no names in common: close in time it is the same
-    # story, two months later a new event.
+    # story, two months later a new event (the earlier rule, closest.v2; the learned link's time
+    # rule is in test_link.py).
     related = (0.8 * topic_vector(0) + 0.6 * topic_vector(1)).astype(np.float32)
     with Store(tmp_path / "s.db") as store:
-        store.add([article("e1")], [signal("e1", 0, "1998-10-01")])
-        same = store.add([article("e2")], [Signal("e2", related, ("other",), date(1998, 10, 9))])[0]
+        store.add([article("e1")], [signal("e1", 0, "1998-10-01")], clustering="closest.v2")
+        same = store.add(
+            [article("e2")], [Signal("e2", related, ("other",), date(1998, 10, 9))], clustering="closest.v2"
+        )[0]
         elsewhere = (0.8 * topic_vector(0) + 0.6 * topic_vector(2)).astype(np.float32)
-        later = store.add([article("e3")], [Signal("e3", elsewhere, ("third",), date(1998, 12, 9))])[0]
+        later = store.add(
+            [article("e3")], [Signal("e3", elsewhere, ("third",), date(1998, 12, 9))], clustering="closest.v2"
+        )[0]
         assert same.new_story is False
         assert later.new_story is True
 
@@ -202,7 +216,7 @@ def test_a_reopened_store_scores_by_the_members_it_read_back(tmp_path: Path) -> 
         store.add([original, copy], [signal("wire-1", 0, "2020-05-01"), signal("copy", 1, "2020-05-01")])
     near_copy = (0.9 * topic_vector(1) + np.sqrt(1 - 0.81) * topic_vector(2)).astype(np.float32)
     with Store(path) as other:
-        (result,) = other.add([article("late")], [Signal("late", near_copy, (), date(2020, 5, 2))])
+        (result,) = other.add([article("late")], [Signal("late", near_copy, (), date(2020, 5, 2), topic_words(1))])
         assert result.outcome == "added" and result.new_story is False
         assert store_rows(other) == [("wire-1", "copy", "late")]
 
@@ -262,3 +276,129 @@ def test_issue_5_four_writer_processes_and_readers_on_one_file(tmp_path: Path) -
     assert len(rows) == TOPICS
     for row in rows:
         assert len({int(article_id.rsplit("-", 1)[1]) % TOPICS for article_id in row.articles}) == 1
+
+
+# -- the second look after a batch (issue 36) -------------------------------------------------
+
+
+def story_of(store: Store, article_id: str) -> int:
+    return store.assignments()[article_id]
+
+
+def test_issue_36_a_merged_story_keeps_article_ids_and_points_at_the_survivor(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    with Store(path) as store:
+        store.add([article("a1"), article("a2")], [signal("a1", 0), signal("a2", 0)])
+        store.add([article("b1")], [signal("b1", 1)])
+        first, second = story_of(store, "a1"), story_of(store, "b1")
+        move = store.merge(second, first)
+        assert (move.kind, move.story, move.into, move.articles) == ("merge", second, first, ("b1",))
+        assert store.story(second) is None and store.merged_into(second) == first
+        assert store.merged_into(first) is None
+        row = store.story(first)
+        assert row is not None and row.articles == ("a1", "a2", "b1")
+        assert [listed.id for listed in store.stories()] == [first]
+        assert [(m["kind"], m["from"], m["to"], m["articles"]) for m in store.moves(second)] == [
+            ("merge", second, first, ["b1"])
+        ]
+        with pytest.raises(StoreError, match="no story"):
+            store.merge(second, first)  # merged already: it is a pointer now, not a story
+    with Store(path) as other:  # another process's view, read back from the file
+        assert other.merged_into(second) == first
+        assert other.assignments() == {"a1": first, "a2": first, "b1": first}
+        (fresh,) = other.add([article("c1")], [signal("c1", 5)])
+        assert fresh.new_story and fresh.story is not None and fresh.story > second  # ids are never reused
+
+
+def test_issue_36_a_split_moves_some_articles_into_a_new_story(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.db") as store:
+        store.add(
+            [article(name) for name in ("a1", "a2", "a3")],
+            [signal("a1", 0, "2020-05-01"), signal("a2", 0, "2020-05-03"), signal("a3", 0, "2020-05-09")],
+        )
+        story = story_of(store, "a1")
+        move = store.split(story, ["a3"])
+        assert (move.kind, move.story, move.articles) == ("split", story, ("a3",))
+        assert move.into is not None and move.into != story
+        kept, new = store.story(story), store.story(move.into)
+        assert kept is not None and new is not None
+        assert (kept.articles, new.articles) == (("a1", "a2"), ("a3",))
+        assert (kept.first_seen, kept.last_seen, new.first_seen) == ("2020-05-01", "2020-05-03", "2020-05-09")
+        for wrong in ([], ["a1", "a2"], ["nowhere"]):
+            with pytest.raises(StoreError, match="some, not all"):
+                store.split(story, wrong)
+
+
+def closest_link(cosine: float) -> LinkModel:
+    """A made-up link: an article belongs to a story when its closest member's cosine reaches ``cosine``."""
+    coef = [0.0] * len(LINK_FEATURES)
+    coef[LINK_FEATURES.index("closest")] = 10.0
+    zeros, ones = (0.0,) * len(LINK_FEATURES), (1.0,) * len(LINK_FEATURES)
+    return LinkModel("test", LINK_FEATURES, zeros, ones, tuple(coef), -10.0 * cosine, (-1.0, 1.0), (0.0, 1.0))
+
+
+def test_issue_36_a_batch_that_links_two_stories_merges_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import date
+
+    monkeypatch.setattr("storyline.store.load_link_model", lambda: closest_link(0.7))
+    day = date(2020, 5, 1)
+    first = np.zeros(DIMENSION, dtype=np.float32)
+    first[0] = 1.0
+    second = np.zeros(DIMENSION, dtype=np.float32)
+    second[:2] = (0.6, 0.8)  # cosine 0.6 to the first: two stories
+    between = np.zeros(DIMENSION, dtype=np.float32)
+    between[:2] = (0.894, 0.447)  # cosine 0.89 to both
+    between /= np.linalg.norm(between)
+    with Store(tmp_path / "s.db") as store:
+        store.add([article("a1"), article("b1")], [Signal("a1", first, (), day), Signal("b1", second, (), day)])
+        assert store.last_moves == ()
+        a, b = story_of(store, "a1"), story_of(store, "b1")
+        assert a != b
+        (result,) = store.add([article("c1")], [Signal("c1", between, (), day)])
+        (move,) = store.last_moves
+        assert (move.kind, move.story, move.into, move.articles) == ("merge", b, a, ("b1",))
+        assert result.story == a  # the result says where the article is after the second look
+        row = store.story(a)
+        assert row is not None and sorted(row.articles) == ["a1", "b1", "c1"]
+        assert store.merged_into(b) == a
+        # The earlier rule has no second look.
+        store.add([article("d1")], [Signal("d1", second, (), day)], clustering="closest.v2")
+        assert store.last_moves == ()
+
+
+def test_issue_36_migrates_a_version_3_file(tmp_path: Path) -> None:
+    path = tmp_path / "v3.db"
+    old_schema(path, 3).close()
+    with Store(path) as store:
+        assert store.schema_version == SCHEMA_VERSION
+        store.add([article("a1")], [signal("a1", 0)])
+        assert store.merged_into(story_of(store, "a1")) is None
+
+
+# -- page text that recurs across inputs (issue 36) ---------------------------------------------
+
+NOTICE = (
+    "Turn on alerts in our app to hear first when news breaks near you. "
+    "Follow the live coverage of every other story on the new home screen today."
+)
+
+
+def test_issue_36_text_recurring_across_unrelated_inputs_is_page_furniture(tmp_path: Path) -> None:
+    # Each input: the notice and a few words of its own (not a copy of one another: too few word
+    # triples in common), so only recurrence can tell.
+    inputs = [
+        article(f"page{n}", text=f"{NOTICE} {' '.join(random.Random(n).sample(_VOCABULARY, 9))}")
+        for n in range(RECURRING_TEXTS + 3)
+    ]
+    real = article("real", text=NOTICE + " " + " ".join(random.Random(99).choices(_VOCABULARY, k=200)) + ".")
+    with Store(tmp_path / "s.db") as store:
+        results = store.add(
+            [*inputs, real],
+            [signal(item.id, index) for index, item in enumerate([*inputs, real])],
+            clustering="closest.v2",
+        )
+    outcomes = [result.outcome for result in results]
+    assert outcomes[:RECURRING_TEXTS] == ["added"] * RECURRING_TEXTS
+    assert outcomes[RECURRING_TEXTS:-1] == ["furniture"] * 3  # seen in enough other texts from here on
+    assert all(result.story is None and result.recurring >= 0.75 for result in results[RECURRING_TEXTS:-1])
+    assert outcomes[-1] == "added"  # an article with the notice in it is still an article
