@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from storyline import __version__
-from storyline.config import PRECISIONS, Config, load_config
+from storyline.config import CLUSTERINGS, PRECISIONS, Config, load_config
 from storyline.errors import ConfigError, InputError, ModelLoadError, StorylineError
 from storyline.types import Article, Comparison, Problem, Summary
 
@@ -145,6 +145,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=_positive, default=8000, help="port to listen on (default 8000)")
     for sub in (ingest, stories, story, serve):
         sub.add_argument("--db", type=Path, required=True, metavar="PATH", help="the story database (SQLite file)")
+    for sub in (ingest, serve):
+        sub.add_argument(
+            "--clustering",
+            choices=CLUSTERINGS,
+            default=None,
+            help="how articles are grouped into stories (default link.v1: a learned link, stories looked at "
+            "again after each batch; closest.v2: the earlier fixed-threshold rule)",
+        )
 
     for sub in (summarize, batch):
         sub.add_argument("--words", type=_positive, default=None, help="word budget (default 250)")
@@ -205,6 +213,7 @@ def _config(args: argparse.Namespace) -> Config:
         "embedding_model": args.embedding_model,
         "embedding_precision": args.embedding_precision,
         "clean": False if args.no_clean else None,
+        "clustering": getattr(args, "clustering", None),
     }
     return base.replace(**{key: value for key, value in changes.items() if value is not None})
 
@@ -443,10 +452,18 @@ def _story(args: argparse.Namespace) -> int:
     if store is None:
         return EXIT_USAGE
     with store:
+        story_id = args.id
+        target = store.merged_into(story_id) if store.story(story_id) is None else None
+        if target is not None:
+            # A story merged into another by the second look after a batch: its id still leads there.
+            print(
+                f"storyline: story {story_id} was merged into story {target}; showing story {target}", file=sys.stderr
+            )
+            story_id = target
         try:
-            summary = summarize_story(store, Pipeline(_config(args)), args.id)
+            summary = summarize_story(store, Pipeline(_config(args)), story_id)
         except InputError as error:
-            print(f"storyline: error: story {args.id}: {error}", file=sys.stderr)
+            print(f"storyline: error: story {story_id}: {error}", file=sys.stderr)
             return EXIT_NOTHING_USABLE
     if summary is None:
         print(f"storyline: error: {args.db}: no story {args.id}; see storyline stories --db {args.db}", file=sys.stderr)

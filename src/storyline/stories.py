@@ -29,8 +29,11 @@ from storyline.types import Article, Problem, Summary
 __all__ = [
     "BATCH_SIZE",
     "MAX_SUMMARY_ARTICLES",
+    "Described",
     "IngestCounts",
+    "describe_inputs",
     "ingest",
+    "ingest_described",
     "story_key",
     "story_listing",
     "summarize_story",
@@ -57,6 +60,8 @@ class IngestCounts:
     unchanged: int = 0
     skipped: int = 0
     new_stories: int = 0
+    merged: int = 0  # stories merged into another by the second look after a batch
+    split: int = 0  # stories split in two by it
     results: list[Added] = field(default_factory=list)
 
     def count(self, result: Added) -> None:
@@ -68,6 +73,8 @@ class IngestCounts:
             self.new_stories += result.new_story
         elif result.outcome == "duplicate":
             self.duplicates += 1
+        elif result.outcome == "furniture":  # page text recurring across inputs: skipped, as the checks skip
+            self.skipped += 1
         else:
             self.unchanged += 1
 
@@ -143,15 +150,88 @@ def ingest(
             _store(store, pipeline, ready, counts, found)
             if progress is not None:
                 progress(len(batch))
+    _log_counts(counts)
+    return counts
+
+
+def _log_counts(counts: IngestCounts) -> None:
     log.info(
-        "ingested %d articles (%d near-duplicates, %d new stories), %d duplicates, %d unchanged, %d skipped",
+        "ingested %d articles (%d near-duplicates, %d new stories), %d duplicates, %d unchanged, %d skipped; "
+        "%d stories merged, %d split",
         counts.added,
         counts.near_duplicates,
         counts.new_stories,
         counts.duplicates,
         counts.unchanged,
         counts.skipped,
+        counts.merged,
+        counts.split,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Described:
+    """One input article cleaned, checked and described: what ingest needs of it besides the store."""
+
+    article: Article  # as given
+    usable: Article | None  # cleaned, or None when the checks skipped it
+    day: date | None  # its publication day, read before cleaning
+    problems: tuple[Problem, ...]
+    signal: Signal | None  # None when skipped
+
+
+def describe_inputs(
+    pipeline: Pipeline, articles: Iterable[ArticleLike], *, batch_size: int = BATCH_SIZE
+) -> list[Described]:
+    """Clean, check and describe each article as :func:`ingest` does, without storing anything.
+
+    Each article's description depends on it alone (not on the order or the batch it comes in),
+    so a stream described once can be stored in several orders with :func:`ingest_described`,
+    as a benchmark of arrival orders does.
+    """
+    given = as_articles(articles)
+    described: list[Described] = []
+    for start in range(0, len(given), batch_size):
+        batch = given[start : start + batch_size]
+        ready = [_prepare(pipeline, [article]) for article in batch]
+        usable = [(item.usable[0], item.days[0]) for item in ready if item.usable]
+        signals = iter(_describe(pipeline, [article for article, _ in usable], [day for _, day in usable]))
+        for article, item in zip(batch, ready, strict=True):
+            day = item.days[0] if item.usable else article_day(article)
+            usable_article = item.usable[0] if item.usable else None
+            signal = next(signals) if usable_article is not None else None
+            described.append(Described(article, usable_article, day, item.problems, signal))
+    return described
+
+
+def ingest_described(
+    store: Store,
+    pipeline: Pipeline,
+    described: Iterable[Described],
+    *,
+    problems: list[Problem] | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> IngestCounts:
+    """Store articles described by :func:`describe_inputs`, in the order given, exactly as :func:`ingest` would.
+
+    The batches go through the same storing step as ingest's (the one the Ray engine's described
+    batches go through), so the stories are those a real ingest of the same inputs in the same
+    order makes.
+    """
+    found: list[Problem] = problems if problems is not None else []
+    counts = IngestCounts()
+    items = list(described)
+    for start in range(0, len(items), batch_size):
+        batch = items[start : start + batch_size]
+        kept = [item for item in batch if item.usable is not None]
+        ready = _Prepared(
+            tuple(item.usable for item in kept if item.usable is not None),
+            tuple(item.day for item in kept),
+            tuple(problem for item in batch for problem in item.problems),
+            tuple(item.signal for item in kept),
+        )
+        _store(store, pipeline, ready, counts, found)
+    _log_counts(counts)
     return counts
 
 
@@ -209,9 +289,26 @@ def _store(store: Store, pipeline: Pipeline, ready: _Prepared, counts: IngestCou
     today = datetime.now(UTC).date()
     signals = [signal if signal.dated else replace(signal, day=signal.day or today, undated=True) for signal in raw]
     articles = [ready.usable[index] for index in fresh]
-    stored = {result.article_id: result for result in store.add(articles, signals)} if articles else {}
+    stored: dict[str, Added] = {}
+    if articles:
+        stored = {
+            result.article_id: result for result in store.add(articles, signals, clustering=pipeline.config.clustering)
+        }
+        counts.merged += sum(move.kind == "merge" for move in store.last_moves)
+        counts.split += sum(move.kind == "split" for move in store.last_moves)
     for article in ready.usable:
-        counts.count(known.get(article.id) or stored[article.id])
+        result = known.get(article.id) or stored[article.id]
+        if result.outcome == "furniture":
+            found.append(
+                Problem(
+                    article.origin or article.id,
+                    "check",
+                    f"{article.origin or article.id}: this is page furniture, not a news article: "
+                    f"{result.recurring:.0%} of its words are sentences that other inputs had word for word; "
+                    "give the article's own text",
+                )
+            )
+        counts.count(result)
 
 
 def _checked(outcomes: Iterable[_Prepared | Fatal]) -> Iterator[_Prepared]:

@@ -49,8 +49,8 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The base URL of a running server over a store holding the bundled example story."""
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Store]]:
+    """The base URL of a running server over a store holding the bundled example story, and that store."""
     store = Store(tmp_path_factory.mktemp("serve") / "stories.db")
     pipeline = Pipeline()
     ingest(store, pipeline, read(EXAMPLE))
@@ -63,10 +63,16 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     while not uvicorn_server.started:
         assert time.monotonic() < deadline, "the server did not start"
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
+    yield f"http://127.0.0.1:{port}", store
     uvicorn_server.should_exit = True
     thread.join(timeout=10)
     store.close()
+
+
+@pytest.fixture(scope="module")
+def server(served: tuple[str, Store]) -> str:
+    """The base URL of the running server."""
+    return served[0]
 
 
 @pytest.fixture(scope="module")
@@ -194,3 +200,24 @@ def test_page_lists_stories_opens_one_and_a_citation_highlights_its_sentence(ser
         assert page.locator(f"#{target}").is_visible()
     finally:
         page.close()
+
+
+# -- a merged story's links (issue 36); last, as it merges the module's stories ------------------
+
+
+def test_issue_36_a_merged_story_redirects_to_the_story_it_joined(served: tuple[str, Store], seeds_dir: Path) -> None:
+    base, store = served
+    with httpx.Client(base_url=base, timeout=120) as http:
+        seeds = [
+            {"text": path.read_text(encoding="utf-8"), "source": path.stem} for path in sorted(seeds_dir.glob("*.txt"))
+        ]
+        added = http.post("/articles", json=seeds).json()
+        (seed_story,) = {result["story"] for result in added["results"]}
+        bridge = next(story["id"] for story in http.get("/stories").json() if story["id"] != seed_story)
+        store.merge(seed_story, bridge)  # as the second look after a batch merges two stories
+        answer = http.get(f"/stories/{seed_story}")
+        assert answer.status_code == 308 and answer.headers["location"] == f"/stories/{bridge}"
+        page = http.get(f"/story/{seed_story}")
+        assert page.status_code == 308 and page.headers["location"] == f"/story/{bridge}"
+        assert seed_story not in {story["id"] for story in http.get("/stories").json()}
+        assert http.get("/stories/999").status_code == 404

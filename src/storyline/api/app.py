@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import Body, FastAPI, HTTPException, Request, Response
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from storyline import __version__
@@ -149,13 +149,15 @@ def create_app(store: Store, *, config: Config | None = None, pipeline: Pipeline
             "unchanged": counts.unchanged,
             "skipped": counts.skipped,
             "new_stories": counts.new_stories,
+            "merged": counts.merged,
+            "split": counts.split,
             "results": [
                 {"id": r.article_id, "outcome": r.outcome, "story": r.story, "duplicate_of": r.other}
                 for r in counts.results
             ],
             "problems": [_problem(problem) for problem in problems],
         }
-        if not counts.results:
+        if all(result.outcome == "furniture" for result in counts.results):
             raise HTTPException(422, {"message": "no usable article; see problems", "problems": body["problems"]})
         return body
 
@@ -163,10 +165,18 @@ def create_app(store: Store, *, config: Config | None = None, pipeline: Pipeline
     def get_stories() -> list[dict[str, Any]]:
         return [story_listing(row) for row in store.stories()]
 
-    @app.get("/stories/{story_id}", summary="One story: its summary, comparison and sources")
-    def get_story(story_id: int) -> dict[str, Any]:
+    @app.get(
+        "/stories/{story_id}",
+        summary="One story: its summary, comparison and sources",
+        response_model=None,
+        responses={308: {"description": "the story was merged into another one, named by the Location header"}},
+    )
+    def get_story(story_id: int) -> dict[str, Any] | RedirectResponse:
         row = store.story(story_id)
         if row is None:
+            target = store.merged_into(story_id)
+            if target is not None:
+                return RedirectResponse(f"/stories/{target}", status_code=308)
             raise HTTPException(404, f"no story {story_id}; GET /stories lists them")
         with model_lock:
             summary = summarize_story(store, models, story_id)
@@ -195,10 +205,13 @@ def create_app(store: Store, *, config: Config | None = None, pipeline: Pipeline
     def index_page() -> str:
         return render_index(store.stories())
 
-    @app.get("/story/{story_id}", response_class=HTMLResponse, include_in_schema=False)
-    def story_page(story_id: int) -> HTMLResponse:
+    @app.get("/story/{story_id}", response_class=HTMLResponse, response_model=None, include_in_schema=False)
+    def story_page(story_id: int) -> HTMLResponse | RedirectResponse:
         row = store.story(story_id)
         if row is None:
+            target = store.merged_into(story_id)
+            if target is not None:  # merged into another story: the link still leads to its articles
+                return RedirectResponse(f"/story/{target}", status_code=308)
             return HTMLResponse(render_index(store.stories(), missing=story_id), status_code=404)
         with model_lock:
             summary = summarize_story(store, models, story_id)
