@@ -6,7 +6,7 @@ as a reader who selects all and copies the page would get it.  Three systems are
 against the gold ``articleBody`` with bag-of-words token precision, recall and F1:
 
 * ``raw``: the visible text unchanged (lower bound: perfect recall, poor precision);
-* ``storyline``: ``storyline.ingest.clean.clean_text`` applied to the visible text;
+* ``storyline``: ``storyline.sources.clean.clean_text`` applied to the visible text;
 * ``trafilatura``: ``trafilatura.extract`` on the HTML itself (a full extractor, which
   sees the markup that the cleaner never gets).
 
@@ -301,7 +301,7 @@ def load_cleaner(repo_root: Path) -> Callable[[str], str]:
     src = str(repo_root / "src")
     if src not in sys.path:
         sys.path.insert(0, src)
-    from storyline.ingest.clean import clean_text
+    from storyline.sources.clean import clean_text
 
     return clean_text
 

@@ -49,8 +49,8 @@ from typing import Any
 
 from storyline import cluster
 from storyline.engines import Engine
-from storyline.ingest.read import read
 from storyline.pipeline import Pipeline
+from storyline.sources.read import read
 from storyline.store import Store
 from storyline.stories import ingest
 from storyline.types import Article

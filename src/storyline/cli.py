@@ -224,7 +224,7 @@ def _write(output: str, path: Path | None) -> bool:
 
 def _read_inputs(args: argparse.Namespace, problems: list[Problem]) -> list[Article]:
     """Read every input, skipping bad ones into ``problems``; when none is readable, say so."""
-    from storyline.ingest.read import read
+    from storyline.sources.read import read
 
     articles = read(args.inputs, on_error="skip", problems=problems)
     if not articles:

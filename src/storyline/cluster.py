@@ -32,9 +32,9 @@ from datetime import date
 import numpy as np
 import numpy.typing as npt
 
-from storyline.ingest.clean import STOPWORDS
 from storyline.nlp.dates import find_dateline
 from storyline.nlp.embed import Encoder
+from storyline.sources.clean import STOPWORDS
 from storyline.types import Article
 
 __all__ = [

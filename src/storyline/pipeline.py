@@ -21,11 +21,11 @@ from storyline.align import align
 from storyline.compare import compare as compare_sources
 from storyline.config import Config
 from storyline.errors import InputError
-from storyline.ingest.check import check_article, clean_article, find_duplicates
 from storyline.nlp.dates import find_dateline
 from storyline.nlp.embed import Encoder, load_encoder, resolve_model
 from storyline.nlp.segment import load_spacy, segment_many
 from storyline.registry import Selector, get_selector, selector_encoder
+from storyline.sources.check import check_article, clean_article, find_duplicates
 from storyline.types import Alignment, Article, Comparison, Problem, Summary
 
 if TYPE_CHECKING:

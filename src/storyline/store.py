@@ -36,7 +36,7 @@ from datasketch import MinHash, MinHashLSH
 
 from storyline.cluster import MEMBERS_KEPT, Member, Signal, StoryIndex, StoryState
 from storyline.errors import StorylineError
-from storyline.ingest.check import fingerprint
+from storyline.sources.check import fingerprint
 from storyline.types import Article
 
 __all__ = [

@@ -18,8 +18,8 @@ import numpy as np
 import pytest
 
 from storyline.cli import EXIT_SKIPPED, main
-from storyline.ingest.read import read
 from storyline.pipeline import Pipeline
+from storyline.sources.read import read
 from storyline.store import Store
 from storyline.stories import ingest
 from storyline.types import Problem

@@ -21,8 +21,8 @@ import pytest
 import uvicorn
 
 from storyline.api import MAX_BODY_BYTES, create_app
-from storyline.ingest.read import read
 from storyline.pipeline import Pipeline
+from storyline.sources.read import read
 from storyline.store import Store
 from storyline.stories import ingest
 from tests.conftest import EXAMPLE

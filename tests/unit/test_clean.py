@@ -1,10 +1,10 @@
-"""Unit tests of the page-clutter cleaner (storyline.ingest.clean) on small made-up pages."""
+"""Unit tests of the page-clutter cleaner (storyline.sources.clean) on small made-up pages."""
 
 from __future__ import annotations
 
 import pytest
 
-from storyline.ingest.clean import STOPWORDS, Cleaned, LineKind, clean_page_text, clean_text, describe
+from storyline.sources.clean import STOPWORDS, Cleaned, LineKind, clean_page_text, clean_text, describe
 
 HEADLINE = "Millbrook council votes to rebuild the flooded riverside library"
 

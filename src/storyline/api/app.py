@@ -19,9 +19,9 @@ from storyline import __version__
 from storyline.api.pages import render_index, render_story
 from storyline.config import Config
 from storyline.errors import InputError, StorylineError
-from storyline.ingest.check import fingerprint
 from storyline.pipeline import Pipeline
 from storyline.render import summary_to_dict
+from storyline.sources.check import fingerprint
 from storyline.store import Store
 from storyline.stories import ingest, story_listing, summarize_story
 from storyline.types import Article, Problem

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from storyline.errors import InputError, NotEnglishError
-from storyline.ingest.clean import STOPWORDS, clean_page_text
+from storyline.sources.clean import STOPWORDS, clean_page_text
 from storyline.types import Article
 
 __all__ = [
