@@ -51,8 +51,8 @@ from storyline import cluster
 from storyline.engines import Engine
 from storyline.pipeline import Pipeline
 from storyline.sources.read import read
-from storyline.store import Store
 from storyline.stories import ingest
+from storyline.stories.db import Store
 from storyline.types import Article
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -46,7 +46,7 @@ from clustering import MULTINEWS_FILES, SHARED, _commit, bcubed, load_duc, load_
 from storyline.cluster import WORD_WEIGHT, Signal, describe
 from storyline.pipeline import Pipeline
 from storyline.sources.clean import STOPWORDS
-from storyline.store import fingerprint
+from storyline.stories.db import fingerprint
 from storyline.types import Article, Problem
 
 REPO = Path(__file__).resolve().parents[1]

@@ -336,7 +336,7 @@ def _batch(args: argparse.Namespace) -> int:
 
 def _open_store(args: argparse.Namespace, *, create: bool) -> Any:
     """The story database named by --db, or a one-line message and None."""
-    from storyline.store import Store, StoreError
+    from storyline.stories.db import Store, StoreError
 
     if not create and not args.db.is_file():
         print(f"storyline: error: {args.db}: no such story database; create it with storyline ingest", file=sys.stderr)

@@ -20,8 +20,8 @@ import pytest
 from storyline.cli import EXIT_SKIPPED, main
 from storyline.pipeline import Pipeline
 from storyline.sources.read import read
-from storyline.store import Store
 from storyline.stories import ingest
+from storyline.stories.db import Store
 from storyline.types import Problem
 from tests.conftest import BAD, EXAMPLE
 from tests.e2e.conftest import BIN, RAY_ENV

@@ -23,8 +23,8 @@ import uvicorn
 from storyline.api import MAX_BODY_BYTES, create_app
 from storyline.pipeline import Pipeline
 from storyline.sources.read import read
-from storyline.store import Store
 from storyline.stories import ingest
+from storyline.stories.db import Store
 from tests.conftest import EXAMPLE
 
 pytestmark = pytest.mark.model

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from storyline.cluster import Signal
-from storyline.store import MIGRATIONS, SCHEMA_VERSION, Store, StoreError, minhash
+from storyline.stories.db import MIGRATIONS, SCHEMA_VERSION, Store, StoreError, minhash
 from storyline.types import Article
 
 DIMENSION = 32

@@ -12,7 +12,7 @@ import html
 from collections.abc import Sequence
 
 from storyline.render import render_html
-from storyline.store import StoryRow
+from storyline.stories.db import StoryRow
 from storyline.types import Citation, Summary
 
 __all__ = ["render_index", "render_story"]

@@ -1,4 +1,4 @@
-"""Stories: ingest articles into a :class:`~storyline.store.Store` and summarize a story on demand.
+"""Stories: ingest articles into a :class:`~storyline.stories.db.Store` and summarize a story on demand.
 
 A thin layer shared by the CLI (``storyline ingest/stories/story``) and the web API: clean and
 check with the pipeline, describe with :func:`storyline.cluster.describe`, store with
@@ -23,7 +23,7 @@ from storyline.engines import Engine, Fatal, check_engine, limit_threads, ordere
 from storyline.errors import ConfigError, ModelLoadError
 from storyline.pipeline import ArticleLike, Pipeline, as_articles
 from storyline.render import summary_from_dict, summary_to_dict
-from storyline.store import Added, Store, StoryRow
+from storyline.stories.db import Added, Store, StoryRow
 from storyline.types import Article, Problem, Summary
 
 __all__ = [
