@@ -47,10 +47,10 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from storyline import cluster
 from storyline.engines import Engine
 from storyline.pipeline import Pipeline
 from storyline.sources.read import read
+from storyline.stories import index as cluster
 from storyline.stories import ingest
 from storyline.stories.db import Store
 from storyline.types import Article

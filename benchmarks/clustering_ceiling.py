@@ -43,10 +43,10 @@ from scipy.spatial.distance import squareform
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from clustering import MULTINEWS_FILES, SHARED, _commit, bcubed, load_duc, load_multinews, missing_data
-from storyline.cluster import WORD_WEIGHT, Signal, describe
 from storyline.pipeline import Pipeline
 from storyline.sources.clean import STOPWORDS
 from storyline.stories.db import fingerprint
+from storyline.stories.index import WORD_WEIGHT, Signal, describe
 from storyline.types import Article, Problem
 
 REPO = Path(__file__).resolve().parents[1]

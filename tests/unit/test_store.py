@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from storyline.cluster import Signal
 from storyline.stories.db import MIGRATIONS, SCHEMA_VERSION, Store, StoreError, minhash
+from storyline.stories.index import Signal
 from storyline.types import Article
 
 DIMENSION = 32

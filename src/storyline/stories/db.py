@@ -13,7 +13,7 @@ What :meth:`Store.add` does with each article, in order:
 - the same words as a stored article (case, spacing and punctuation aside): ``duplicate``, not stored;
 - most of its word triples shared with a stored article (MinHash/LSH, the same wire story run by
   another outlet): stored, marked as a near-duplicate of it and put into its story;
-- else stored in the story :class:`~storyline.cluster.StoryIndex` picks, or a new one.
+- else stored in the story :class:`~storyline.stories.index.StoryIndex` picks, or a new one.
 """
 
 from __future__ import annotations
@@ -34,9 +34,9 @@ from typing import Literal
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
-from storyline.cluster import MEMBERS_KEPT, Member, Signal, StoryIndex, StoryState
 from storyline.errors import StorylineError
 from storyline.sources.check import fingerprint
+from storyline.stories.index import MEMBERS_KEPT, Member, Signal, StoryIndex, StoryState
 from storyline.types import Article
 
 __all__ = [

@@ -1,7 +1,7 @@
 """Stories: ingest articles into a :class:`~storyline.stories.db.Store` and summarize a story on demand.
 
 A thin layer shared by the CLI (``storyline ingest/stories/story``) and the web API: clean and
-check with the pipeline, describe with :func:`storyline.cluster.describe`, store with
+check with the pipeline, describe with :func:`storyline.stories.index.describe`, store with
 :meth:`Store.add`, and summarize a story with ``Pipeline.summarize(compare=True)``, cached in the
 store under the key of the story's article set, so a story's summary is current and made once.
 """
@@ -17,13 +17,13 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
-from storyline.cluster import Signal, article_day, describe
 from storyline.config import Config
 from storyline.engines import Engine, Fatal, check_engine, limit_threads, ordered_on_ray, ray_cluster
 from storyline.errors import ConfigError, ModelLoadError
 from storyline.pipeline import ArticleLike, Pipeline, as_articles
 from storyline.render import summary_from_dict, summary_to_dict
 from storyline.stories.db import Added, Store, StoryRow
+from storyline.stories.index import Signal, article_day, describe
 from storyline.types import Article, Problem, Summary
 
 __all__ = [
