@@ -47,8 +47,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from storyline.engines import Engine
 from storyline.pipeline import Pipeline
+from storyline.runners.ray import Engine
 from storyline.sources.read import read
 from storyline.stories import index as cluster
 from storyline.stories import ingest

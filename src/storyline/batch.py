@@ -36,10 +36,10 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 from storyline.config import Config
-from storyline.engines import Engine, Fatal, check_engine, limit_threads, ordered_on_ray, ray_cluster
 from storyline.errors import ConfigError, InputError, ModelLoadError
 from storyline.pipeline import Pipeline
 from storyline.render import summary_to_dict
+from storyline.runners.ray import Engine, Fatal, check_engine, limit_threads, ordered_on_ray, ray_cluster
 from storyline.types import Problem, Summary
 
 __all__ = ["CHUNK", "CHUNK_CHARS", "BatchCounts", "RecordResult", "chunked", "read_done", "run_batch"]
@@ -557,7 +557,7 @@ def _ray_results(
     """The result of every record, in input order, from Ray actors.
 
     Batches of ``chunksize`` records go to the actors through
-    :func:`storyline.engines.ordered_on_ray`, which keeps the input order and reads the input
+    :func:`storyline.runners.ray.ordered_on_ray`, which keeps the input order and reads the input
     only as fast as the actors work. Batches that need no summarizing (bad or resumed records
     only) stay in this process.
     """

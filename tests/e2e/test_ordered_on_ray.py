@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from storyline.engines import BATCHES_PER_ACTOR
+from storyline.runners.ray import BATCHES_PER_ACTOR
 from tests.e2e.conftest import RAY_ENV
 
 pytestmark = [pytest.mark.slow]
@@ -27,7 +27,7 @@ DRIVER = textwrap.dedent(
     """
     import json, sys, time
     import ray
-    from storyline.engines import ordered_on_ray
+    from storyline.runners.ray import ordered_on_ray
 
     SLOW, FAST = 4.0, 0.2
 

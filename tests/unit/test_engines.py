@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from storyline.cli import EXIT_USAGE, main
-from storyline.engines import check_engine, ray_cluster
 from storyline.errors import ConfigError
+from storyline.runners.ray import check_engine, ray_cluster
 from tests.conftest import EXAMPLE
 
 

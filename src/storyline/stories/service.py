@@ -18,10 +18,10 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from storyline.config import Config
-from storyline.engines import Engine, Fatal, check_engine, limit_threads, ordered_on_ray, ray_cluster
 from storyline.errors import ConfigError, ModelLoadError
 from storyline.pipeline import ArticleLike, Pipeline, as_articles
 from storyline.render import summary_from_dict, summary_to_dict
+from storyline.runners.ray import Engine, Fatal, check_engine, limit_threads, ordered_on_ray, ray_cluster
 from storyline.stories.db import Added, Store, StoryRow
 from storyline.stories.index import Signal, article_day, describe
 from storyline.types import Article, Problem, Summary
