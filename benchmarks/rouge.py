@@ -664,7 +664,7 @@ def resolve_systems(requested: str | None, ctx: Context) -> list[str]:
 def check_selector(selector: str) -> None:
     """Refuse a ``storyline:NAME`` row whose NAME is no registered selector."""
     storyline_modules()
-    from storyline.registry import SELECTORS
+    from storyline.select import SELECTORS
 
     if selector not in SELECTORS:
         known = ", ".join(sorted(SELECTORS))

@@ -50,8 +50,12 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 from ablate import DEFAULT_DATA, cache_path, load_clusters, prepare, truncate  # noqa: E402
 from learn_value import fit_v2, outside_gate, sentence_rows, value_label  # noqa: E402
 from storyline.align import align  # noqa: E402
-from storyline.registry import LEARNED_WEIGHTS  # noqa: E402
-from storyline.select import LinearModel, load_model, select  # noqa: E402
+from storyline.select import (  # noqa: E402
+    LEARNED_WEIGHTS,
+    LinearModel,
+    load_model,
+    select,
+)
 from storyline.types import Alignment  # noqa: E402
 
 EVALUATION = 600  # val clusters 0..599, as ablate.py and docs/learned-selection.md read them

@@ -24,7 +24,7 @@ from storyline.errors import InputError
 from storyline.nlp.dates import find_dateline
 from storyline.nlp.embed import Encoder, load_encoder, resolve_model
 from storyline.nlp.segment import load_spacy, segment_many
-from storyline.registry import Selector, get_selector, selector_encoder
+from storyline.select import Selector, get_selector, selector_encoder
 from storyline.sources.check import check_article, clean_article, find_duplicates
 from storyline.types import Alignment, Article, Comparison, Problem, Summary
 

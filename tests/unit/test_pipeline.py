@@ -9,8 +9,7 @@ import pytest
 
 from storyline import Config, Pipeline
 from storyline.config import DEFAULT_EMBEDDING_MODEL, DEFAULT_SELECTOR
-from storyline.registry import selector_encoder
-from storyline.select import SENTENCE_FEATURES, load_model
+from storyline.select import SENTENCE_FEATURES, load_model, selector_encoder
 from tests.unit.conftest import HashedBagOfWords
 
 if TYPE_CHECKING:

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import storyline.select as select_module
+import storyline.select.coverage as select_module
 from storyline.align import align
 from storyline.errors import ConfigError
 from storyline.select import (
@@ -412,7 +412,7 @@ def test_a_model_round_trips_through_json(tmp_path: Path, monkeypatch: pytest.Mo
     )
     (tmp_path / "weights").mkdir()
     (tmp_path / "weights" / "round-trip.json").write_text(json.dumps(model.to_json()), encoding="utf-8")
-    monkeypatch.setattr("storyline.select.resources.files", lambda package: tmp_path)
+    monkeypatch.setattr("storyline.select.coverage.resources.files", lambda package: tmp_path)
     select_module._load_model.cache_clear()
     try:
         assert load_model("round-trip") == model
