@@ -44,9 +44,8 @@ from scipy.spatial.distance import squareform
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from clustering import MULTINEWS_FILES, SHARED, _commit, bcubed, load_duc, load_multinews, missing_data
 from storyline.pipeline import Pipeline
-from storyline.sources.clean import STOPWORDS
-from storyline.stories.db import fingerprint
 from storyline.stories.index import WORD_WEIGHT, Signal, describe
+from storyline.text import ENGLISH_FUNCTION_WORDS, fingerprint
 from storyline.types import Article, Problem
 
 REPO = Path(__file__).resolve().parents[1]
@@ -123,7 +122,7 @@ def tfidf_similarity(texts: Sequence[str]) -> Matrix:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     vectorizer = TfidfVectorizer(
-        stop_words=sorted(STOPWORDS),
+        stop_words=sorted(ENGLISH_FUNCTION_WORDS),
         token_pattern=r"(?u)\b[^\W\d_][^\W\d_]+\b",
         ngram_range=(1, 2),
         sublinear_tf=True,

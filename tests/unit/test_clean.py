@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from storyline.sources.clean import STOPWORDS, Cleaned, LineKind, clean_page_text, clean_text, describe
+from storyline.sources.clean import Cleaned, LineKind, clean_page_text, clean_text, describe
+from storyline.text import ENGLISH_FUNCTION_WORDS as STOPWORDS
 
 HEADLINE = "Millbrook council votes to rebuild the flooded riverside library"
 

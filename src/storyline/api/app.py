@@ -21,9 +21,9 @@ from storyline.config import Config
 from storyline.errors import InputError, StorylineError
 from storyline.pipeline import Pipeline
 from storyline.render import summary_to_dict
-from storyline.sources.check import fingerprint
 from storyline.stories import ingest, story_listing, summarize_story
 from storyline.stories.db import Store
+from storyline.text import fingerprint
 from storyline.types import Article, Problem
 
 __all__ = ["MAX_ARTICLES_PER_REQUEST", "MAX_BODY_BYTES", "MAX_TEXT_CHARS", "create_app"]

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import sqlite3
 import threading
 from collections import Counter
@@ -35,8 +34,8 @@ import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 from storyline.errors import StorylineError
-from storyline.sources.check import fingerprint
 from storyline.stories.index import MEMBERS_KEPT, Member, Signal, StoryIndex, StoryState
+from storyline.text import ALPHANUMERIC, fingerprint
 from storyline.types import Article
 
 __all__ = [
@@ -60,7 +59,6 @@ _PERMUTATIONS = 128
 #: datasketch's permutation scheme, named so that signatures stored in a file stay comparable
 #: when a later datasketch changes its default.
 _SCHEME = "affine32"
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
 class StoreError(StorylineError):
@@ -179,7 +177,7 @@ def _now() -> str:
 
 def minhash(text: str) -> MinHash:
     """The MinHash of a text's lower-cased word triples."""
-    words = [word.lower() for word in _WORD.findall(text)]
+    words = [word.lower() for word in ALPHANUMERIC.findall(text)]
     shingles = {" ".join(words[i : i + 3]) for i in range(max(1, len(words) - 2))}
     signature = MinHash(num_perm=_PERMUTATIONS, seed=7, scheme=_SCHEME)
     signature.update_batch([shingle.encode("utf-8") for shingle in shingles])

@@ -34,7 +34,7 @@ import numpy.typing as npt
 
 from storyline.nlp.dates import find_dateline
 from storyline.nlp.embed import Encoder
-from storyline.sources.clean import STOPWORDS
+from storyline.text import ENGLISH_FUNCTION_WORDS, LETTERS
 from storyline.types import Article
 
 __all__ = [
@@ -110,7 +110,6 @@ WORD_MEMBERS = 8
 ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"})
 
 _SPACE = re.compile(r"\s+")
-_LETTERS = re.compile(r"[^\W\d_]+", re.UNICODE)
 _POSSESSIVE = re.compile(r"(?:'s|’s)$")
 
 
@@ -197,7 +196,9 @@ def _normalise_entity(text: str) -> str:
 def content_words(text: str) -> tuple[tuple[str, float], ...]:
     """The text's most frequent content words (letters, 3+, no function words) weighted 1 + log(count)."""
     counts = Counter(
-        word for word in (match.lower() for match in _LETTERS.findall(text)) if len(word) > 2 and word not in STOPWORDS
+        word
+        for word in (match.lower() for match in LETTERS.findall(text))
+        if len(word) > 2 and word not in ENGLISH_FUNCTION_WORDS
     )
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:ARTICLE_WORDS]
     return tuple((word, 1.0 + math.log(count)) for word, count in ranked)
