@@ -38,9 +38,10 @@ from typing import Any, Literal, TypeVar
 from storyline.config import Config
 from storyline.errors import ConfigError, InputError, ModelLoadError
 from storyline.pipeline import Pipeline
+from storyline.records import article_from_record, kind, label, problem_to_dict, unique_ids
 from storyline.render import summary_to_dict
 from storyline.runners.ray import Engine, Fatal, check_engine, limit_threads, ordered_on_ray, ray_cluster
-from storyline.types import Problem, Summary
+from storyline.types import Article, Problem, Summary
 
 __all__ = ["CHUNK", "CHUNK_CHARS", "BatchCounts", "RecordResult", "chunked", "read_done", "run_batch"]
 
@@ -54,9 +55,6 @@ CHUNK = 16
 #: (full newswire stories) fill one, so a few long clusters still spread over the workers, and
 #: their hundreds of sentences fill the encoder's batches without help.
 CHUNK_CHARS = 50_000
-
-#: Optional document fields, passed on to the article when given (as strings).
-_DOCUMENT_FIELDS = ("source", "title", "published", "url")
 
 Status = Literal["ok", "failed", "done"]
 T = TypeVar("T")
@@ -99,7 +97,7 @@ class _Task:
 
     line: int
     id: str | None
-    documents: tuple[dict[str, str], ...] = ()
+    documents: tuple[Article, ...] = ()
     problems: tuple[Problem, ...] = ()
     result: RecordResult | None = None  # set when no summarizing is needed (bad record, resumed)
 
@@ -347,11 +345,11 @@ def _task(item: str | bytes | Mapping[str, Any], line: int, first_line: dict[str
             return _rejected(line, None, f"{where}: not valid JSON ({error.msg}); fix or remove this line")
     if not isinstance(record, Mapping):
         return _rejected(
-            line, None, f"{where}: expected an object with 'id' and 'documents', got {_kind(record)}; fix this line"
+            line, None, f"{where}: expected an object with 'id' and 'documents', got {kind(record)}; fix this line"
         )
     identifier = record.get("id")
     if not isinstance(identifier, str) or not identifier.strip():
-        found = "record has no 'id'" if identifier is None else f"'id' is {_kind(identifier, empty=True)}"
+        found = "record has no 'id'" if identifier is None else f"'id' is {kind(identifier, empty=True)}"
         return _rejected(line, None, f"{where}: {found}; give the record a unique, non-empty string id")
     where = f"record '{identifier}' (line {line})"
     if identifier in first_line:
@@ -363,7 +361,7 @@ def _task(item: str | bytes | Mapping[str, Any], line: int, first_line: dict[str
     first_line[identifier] = line
     documents = record.get("documents")
     if not isinstance(documents, list) or not documents:
-        found = "record has no 'documents'" if documents is None else f"'documents' is {_kind(documents, empty=True)}"
+        found = "record has no 'documents'" if documents is None else f"'documents' is {kind(documents, empty=True)}"
         return _rejected(line, identifier, f"{where}: {found}; give a non-empty list of article texts")
     usable, problems = _documents(documents)
     if not usable:
@@ -371,44 +369,18 @@ def _task(item: str | bytes | Mapping[str, Any], line: int, first_line: dict[str
     return _Task(line, identifier, tuple(usable), tuple(problems))
 
 
-def _documents(items: list[Any]) -> tuple[list[dict[str, str]], list[Problem]]:
-    """Documents as article records with unique ids (``d<position>`` when none is given)."""
-    usable: list[dict[str, str]] = []
+def _documents(items: list[Any]) -> tuple[list[Article], list[Problem]]:
+    """A record's documents as Articles with unique ids (``d<position>`` when none is given)."""
+    usable: list[Article] = []
     problems: list[Problem] = []
-    used: set[str] = set()
     for position, item in enumerate(items, start=1):
         default = f"d{position}"
-        if isinstance(item, str):
-            document: Mapping[str, Any] = {"text": item}
-        elif isinstance(item, Mapping):
-            document = item
-        else:
-            message = f"{default}: expected text or an object with 'text', got {_kind(item)}; fix or remove it"
-            problems.append(Problem(default, "read", message))
-            continue
-        given = document.get("id")
-        label = str(given) if isinstance(given, (str, int)) and str(given).strip() else default
-        if not isinstance(document.get("text"), str):
-            message = f"{label}: document has no 'text' field; add the article text"
-            problems.append(Problem(label, "read", message))
-            continue
-        wrong = [key for key in ("id", *_DOCUMENT_FIELDS) if not isinstance(document.get(key), (str, int, type(None)))]
-        if wrong:
-            message = f"{label}: field '{wrong[0]}' must be a string, got {_kind(document[wrong[0]])}; fix it"
-            problems.append(Problem(label, "read", message))
-            continue
-        identifier, count = label, 1
-        while identifier in used:
-            count += 1
-            identifier = f"{label}-{count}"
-        if identifier != label:
-            message = f"{label}: another document has this id; cited as '{identifier}'; give each document its own id"
-            problems.append(Problem(label, "read", message, skipped=False))
-        used.add(identifier)
-        article = {"id": identifier, "text": document["text"]}
-        article.update({key: str(document[key]) for key in _DOCUMENT_FIELDS if document.get(key) not in (None, "")})
-        usable.append(article)
-    return usable, problems
+        try:
+            usable.append(article_from_record(item, where=label(item, default), default_id=default))
+        except InputError as error:
+            problems.append(Problem(error.input, "read", str(error)))
+    unique, notes = unique_ids(usable)
+    return unique, problems + notes
 
 
 def _summarize(task: _Task, pipeline: Pipeline) -> RecordResult:
@@ -466,9 +438,7 @@ def _record_result(task: _Task, outcome: Summary | Exception, problems: list[Pro
     output = {
         "id": task.id,
         **summary_to_dict(outcome),
-        "problems": [
-            {"input": p.input, "stage": p.stage, "message": p.message, "skipped": p.skipped} for p in problems
-        ],
+        "problems": [problem_to_dict(problem) for problem in problems],
     }
     text = json.dumps(output, ensure_ascii=False)
     log.debug("%s: %d sentences", where, len(outcome.sentences))
@@ -492,14 +462,6 @@ def _reasons(problems: Iterable[Problem]) -> str:
 
 def _one_line(message: str) -> str:
     return " ".join(message.split())
-
-
-def _kind(value: object, *, empty: bool = False) -> str:
-    """What a JSON value is, in words ("a list"); with ``empty``, empty or blank ones say so."""
-    if empty and isinstance(value, (str, list, dict)) and not (value.strip() if isinstance(value, str) else value):
-        return {str: "an empty string", list: "an empty list", dict: "an empty object"}[type(value)]
-    names = {dict: "an object", list: "a list", str: "a string", int: "a number", float: "a number", bool: "a boolean"}
-    return "null" if value is None else names.get(type(value), type(value).__name__)
 
 
 # Worker processes: one Pipeline each, built by the pool's initializer and reused for every
@@ -599,7 +561,7 @@ def _chunks(tasks: Iterable[_Task], size: int) -> Iterator[list[_Task]]:
 
 
 def _task_chars(task: _Task) -> int:
-    return sum(len(document.get("text", "")) for document in task.documents)
+    return sum(len(document.text) for document in task.documents)
 
 
 def _known_results(batch: list[_Task]) -> list[RecordResult | Fatal] | None:

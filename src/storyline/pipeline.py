@@ -10,9 +10,9 @@ import dataclasses
 import functools
 import logging
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -24,6 +24,7 @@ from storyline.errors import InputError
 from storyline.nlp.dates import find_dateline
 from storyline.nlp.embed import Encoder, load_encoder, resolve_model
 from storyline.nlp.segment import load_spacy, segment_many
+from storyline.records import ArticleLike, as_articles
 from storyline.select import Selector, get_selector, selector_encoder
 from storyline.sources.check import check_article, clean_article, find_duplicates
 from storyline.types import Alignment, Article, Comparison, Problem, Summary
@@ -31,7 +32,7 @@ from storyline.types import Alignment, Article, Comparison, Problem, Summary
 if TYPE_CHECKING:
     from spacy.language import Language
 
-__all__ = ["ArticleLike", "Pipeline", "as_articles", "summarize"]
+__all__ = ["Pipeline", "summarize"]
 
 log = logging.getLogger(__name__)
 
@@ -39,46 +40,10 @@ log = logging.getLogger(__name__)
 #: value was fitted on: the same integer program with the hand-set value, which reads no vectors.
 FALLBACK_SELECTOR = "coverage.v2"
 
-ArticleLike = Article | str | Mapping[str, Any]
 #: One cluster ready to select from: its alignment, sentence vectors and the datelines of undated articles.
 _Staged = tuple[Alignment, npt.NDArray[np.float32], dict[str, date]]
 OnError = Literal["raise", "skip"]
 T = TypeVar("T")
-
-
-def as_articles(items: Iterable[ArticleLike]) -> list[Article]:
-    """Turn strings, dicts (article records) or Articles into Articles; strings get ids d1, d2, ...
-
-    Raises:
-        InputError: an item is neither, or a record has no text.
-    """
-    articles: list[Article] = []
-    for position, item in enumerate(items, start=1):
-        if isinstance(item, Article):
-            articles.append(item)
-        elif isinstance(item, str):
-            articles.append(Article(id=f"d{position}", text=item, source=f"d{position}", origin=f"d{position}"))
-        elif isinstance(item, Mapping):
-            text = item.get("text")
-            if not isinstance(text, str):
-                raise InputError(
-                    f"article {position}: record has no 'text' field; add the article text", input=f"#{position}"
-                )
-            identifier = str(item.get("id") or f"d{position}")
-            articles.append(
-                Article(
-                    id=identifier,
-                    text=text,
-                    source=str(item.get("source") or identifier),
-                    title=item.get("title"),
-                    published=item.get("published"),
-                    url=item.get("url"),
-                    origin=identifier,
-                )
-            )
-        else:
-            raise InputError(f"article {position}: expected text, a record or an Article, got {type(item).__name__}")
-    return articles
 
 
 class Pipeline:
@@ -121,7 +86,7 @@ class Pipeline:
         """
         found: list[Problem] = problems if problems is not None else []
         usable: list[Article] = []
-        for article in as_articles(articles):
+        for article in as_articles(articles, on_error=on_error, problems=found):
             cleaned, note = clean_article(article, clean=self.config.clean, max_chars=self.config.max_chars)
             if note:
                 log.info("%s", note)
@@ -318,8 +283,8 @@ class Pipeline:
         usable: list[list[Article] | InputError] = []
         datelines: list[dict[str, date]] = []
         for articles, found in zip(clusters, problems, strict=True):
-            given = as_articles(articles)
             try:
+                given = as_articles(articles, on_error=on_error, problems=found)
                 kept = self.prepare(given, on_error=on_error, problems=found)
                 if not kept:
                     raise InputError(f"no usable article to {purpose}; see the messages above for each input")

@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import replace
-from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
 from storyline.errors import InputError
+from storyline.records import article_from_record, unique_ids
 from storyline.types import Article, Problem
 
 __all__ = ["READABLE_SUFFIXES", "decode", "read", "read_bytes", "read_records"]
@@ -31,8 +29,6 @@ READABLE_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES
 
 #: Files larger than this are refused outright (nothing sensible is 50 MB of one article).
 MAX_FILE_BYTES = 50_000_000
-_RECORD_FIELDS = ("id", "title", "source", "url", "published")
-_SAFE_ID = re.compile(r"[^\w.-]+")
 
 OnError = Literal["raise", "skip"]
 
@@ -80,7 +76,9 @@ def read(
             if on_error == "raise" and first_skipped is not None:
                 raise InputError(first_skipped.message, input=first_skipped.input)
             articles.extend(item_articles)
-    return _unique_ids(articles)
+    unique, notes = unique_ids(articles)
+    found.extend(notes)
+    return unique
 
 
 def _name(path: Path | None) -> str:
@@ -162,7 +160,7 @@ def read_bytes(
         return read_records(text, name=name, stem=stem, problems=problems)
     if suffix in HTML_SUFFIXES:
         return [_read_html(text, name=name, stem=stem)]
-    return [Article(id=_safe_id(stem), text=text, source=stem, origin=name)]
+    return [article_from_record({"text": text, "source": stem}, where=name, default_id=stem)]
 
 
 def decode(data: bytes, *, name: str, problems: list[Problem] | None = None) -> str:
@@ -233,7 +231,7 @@ def read_records(text: str, *, name: str, stem: str, problems: list[Problem] | N
     articles: list[Article] = []
     for where, record in records:
         try:
-            articles.append(_record_to_article(record, where=where, default_id=f"{stem}-{len(articles) + 1}"))
+            articles.append(article_from_record(record, where=where, default_id=f"{stem}-{len(articles) + 1}"))
         except InputError as error:
             if problems is None:
                 raise
@@ -242,29 +240,6 @@ def read_records(text: str, *, name: str, stem: str, problems: list[Problem] | N
     if not articles and not (problems and any(p.input.startswith(name) for p in problems)):
         raise InputError(f"{name}: no article records found; give objects with a 'text' field", input=name)
     return articles
-
-
-def _record_to_article(record: Any, *, where: str, default_id: str) -> Article:
-    if not isinstance(record, dict):
-        raise InputError(f"{where}: expected an object with a 'text' field, got {type(record).__name__}", input=where)
-    text = record.get("text")
-    if not isinstance(text, str) or not text.strip():
-        raise InputError(f"{where}: record has no 'text' field (or it is empty); add the article text", input=where)
-    fields = {key: record.get(key) for key in _RECORD_FIELDS}
-    for key, value in fields.items():
-        if value is not None and not isinstance(value, (str, int)):
-            raise InputError(f"{where}: field '{key}' must be a string", input=where)
-    identifier = _safe_id(str(fields["id"])) if fields["id"] not in (None, "") else default_id
-    source = str(fields["source"]) if fields["source"] else _source_from_url(fields["url"]) or identifier
-    return Article(
-        id=identifier,
-        text=text,
-        source=source,
-        title=str(fields["title"]) if fields["title"] else None,
-        published=_iso_date(str(fields["published"])) if fields["published"] else None,
-        url=str(fields["url"]) if fields["url"] else None,
-        origin=where,
-    )
 
 
 def _read_html(html: str, *, name: str, stem: str) -> Article:
@@ -283,58 +258,10 @@ def _read_html(html: str, *, name: str, stem: str) -> Article:
         raise InputError(
             f"{name}: no article text found in this HTML page; give the article's text instead", input=name
         )
-    source = data.get("sitename") or _source_from_url(data.get("url")) or stem
-    return Article(
-        id=_safe_id(stem),
-        text=text,
-        source=str(source),
-        title=data.get("title") or None,
-        published=_iso_date(data["date"]) if data.get("date") else None,
-        url=data.get("url") or None,
-        origin=name,
-    )
+    record = {key: data.get(field) or None for key, field in _HTML_FIELDS.items()}
+    return article_from_record({**record, "text": text}, where=name, default_id=stem)
 
 
-def _source_from_url(url: object) -> str | None:
-    if not isinstance(url, str):
-        return None
-    match = re.match(r"(?:https?://)?(?:www\.)?([^/:?#]+)", url.strip())
-    return match.group(1) if match and "." in match.group(1) else None
-
-
-_DATE_FORMATS = ("%B %d, %Y", "%b %d, %Y", "%b. %d, %Y", "%d %B %Y", "%d %b %Y", "%Y/%m/%d", "%m/%d/%Y")
-
-
-def _iso_date(value: str) -> str:
-    """Normalise a publication date to ISO "YYYY-MM-DD" when it is one; keep other strings."""
-    match = re.match(r"\s*(\d{4})-(\d{2})-(\d{2})", value)
-    if match:
-        return "-".join(match.groups())
-    cleaned = re.sub(r"\s+", " ", value.strip())
-    for pattern in _DATE_FORMATS:
-        try:
-            return datetime.strptime(cleaned, pattern).date().isoformat()
-        except ValueError:
-            continue
-    return cleaned
-
-
-def _safe_id(value: str) -> str:
-    return _SAFE_ID.sub("-", value.strip()).strip("-") or "article"
-
-
-def _unique_ids(articles: list[Article]) -> list[Article]:
-    seen: dict[str, int] = {}
-    unique: list[Article] = []
-    for article in articles:
-        count = seen.get(article.id, 0)
-        seen[article.id] = count + 1
-        if count:
-            new_id = f"{article.id}-{count + 1}"
-            while new_id in seen:
-                count += 1
-                new_id = f"{article.id}-{count + 1}"
-            seen[new_id] = 1
-            article = replace(article, id=new_id)
-        unique.append(article)
-    return unique
+#: Article fields -> trafilatura's metadata. Without a site name, the record rules name the outlet
+#: after the page URL's host, else the file.
+_HTML_FIELDS = {"source": "sitename", "title": "title", "published": "date", "url": "url"}

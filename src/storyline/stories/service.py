@@ -19,7 +19,8 @@ from typing import Any
 
 from storyline.config import Config
 from storyline.errors import ConfigError, ModelLoadError
-from storyline.pipeline import ArticleLike, Pipeline, as_articles
+from storyline.pipeline import Pipeline
+from storyline.records import ArticleLike, as_articles
 from storyline.render import summary_from_dict, summary_to_dict
 from storyline.runners.ray import Engine, Fatal, check_engine, limit_threads, ordered_on_ray, ray_cluster
 from storyline.stories.db import Added, Store, StoryRow
