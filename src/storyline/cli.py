@@ -354,6 +354,7 @@ def _open_store(args: argparse.Namespace, *, create: bool) -> Any:
 def _ingest(args: argparse.Namespace) -> int:
     from storyline.pipeline import Pipeline
     from storyline.stories import ingest
+    from storyline.stories.db import remove_store
 
     if not args.db.parent.is_dir():
         print(f"storyline: error: {args.db.parent}: no such directory for --db; create it first", file=sys.stderr)
@@ -395,8 +396,7 @@ def _ingest(args: argparse.Namespace) -> int:
     except ConfigError:
         # Nothing was stored (the engine could not start): leave no empty database behind.
         if not existed:
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{args.db}{suffix}").unlink(missing_ok=True)
+            remove_store(args.db)
         raise
     _report(problems, args.quiet)
     if not args.quiet:
