@@ -48,7 +48,7 @@ from pathlib import Path
 from typing import Any
 
 from storyline.pipeline import Pipeline
-from storyline.runners.ray import Engine
+from storyline.runners import Engine
 from storyline.sources.read import read
 from storyline.stories import index as cluster
 from storyline.stories import ingest

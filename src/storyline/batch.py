@@ -9,27 +9,21 @@ that cannot be summarized, ``{"id": str | null, "line": int, "error": str}``: ``
 null when the record has no usable id, and ``line`` is its line number in the input.
 
 A thin wrapper like ``cli.py``: it parses records, calls :class:`~storyline.pipeline.Pipeline`
-and maps errors to records; a bad record never stops the others. With ``workers > 1`` a
-spawned process pool summarizes records in parallel, one Pipeline (and one set of loaded
-models) per worker, and the results are still written in input order, one flushed line at
-a time, so ``resume=True`` can carry on after a killed run.
-
-With ``engine="ray"`` the same tasks go to Ray actors instead of a process pool: one actor
-per worker, each building one Pipeline and summarizing batches of records, on the cluster at
-``address`` or on a local one started for the run. Ray is an optional extra
-(``pip install storyline[ray]``) and is imported only then. Parsing, ordering, error records
-and resume are the same code for both engines, so the output is the same.
+and maps errors to records; a bad record never stops the others. Chunks of records are
+summarized by a runner (storyline.runners): in this process, in a spawned pool of ``workers``
+processes, or with ``engine="ray"`` on Ray actors (on the cluster at ``address`` or on a local one
+started for the run), one Pipeline (and one set of loaded models) per worker. The results are
+written in input order, one flushed line at a time, so ``resume=True`` can carry on after a
+killed run. Parsing, ordering, error records and resume are the same code for every engine, so
+the output is the same.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import multiprocessing
 import os
-import signal
-import threading
-from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,7 +34,7 @@ from storyline.errors import ConfigError, InputError, ModelLoadError
 from storyline.pipeline import Pipeline
 from storyline.records import article_from_record, kind, label, problem_to_dict, unique_ids
 from storyline.render import summary_to_dict
-from storyline.runners.ray import Engine, Fatal, check_engine, limit_threads, ordered_on_ray, ray_cluster
+from storyline.runners import Engine, make_runner
 from storyline.types import Article, Problem, Summary
 
 __all__ = ["CHUNK", "CHUNK_CHARS", "BatchCounts", "RecordResult", "chunked", "read_done", "run_batch"]
@@ -151,18 +145,15 @@ def run_batch(
         ModelLoadError: the models cannot be loaded (nothing more is summarized).
         OSError: ``out_path`` cannot be written.
     """
-    if (workers is not None and workers < 1) or chunksize < 1:
-        raise ConfigError(f"workers and chunksize must be at least 1, got {workers} and {chunksize}")
-    check_engine(engine, address)
-    config = config or Config.from_env()
+    if chunksize < 1:
+        raise ConfigError(f"chunksize must be at least 1, got {chunksize}")
+    runner = make_runner(engine, Pipeline(config or Config.from_env()), workers=workers, address=address)
     done_ids, done_lines = read_done(out_path) if resume else (set(), set())
     ok = failed = done = skipped = 0
-    if engine == "ray":
-        results = _ray_results(records, done_ids, done_lines, config, workers, chunksize, address)
-    else:
-        results = _results(records, done_ids, done_lines, config, workers or 1, chunksize)
-    with open(out_path, "a" if resume else "w", encoding="utf-8", newline="\n") as out, closing(results):
-        for result in results:
+    chunks = _chunks(_tasks(records, done_ids, done_lines), chunksize)
+    outcomes = runner.map(_summarize_chunk, chunks, in_place=_known_results, label="batch")
+    with open(out_path, "a" if resume else "w", encoding="utf-8", newline="\n") as out, closing(outcomes):
+        for result in (result for chunk in outcomes for result in chunk):
             if result.output is not None:
                 out.write(result.output + "\n")
                 out.flush()  # a killed run leaves whole lines only (bar the last), for resume
@@ -255,74 +246,16 @@ def _add_done(record: dict[str, Any] | None, ids: set[str], lines: set[int]) -> 
         lines.add(record["line"])
 
 
-def _results(
-    records: Iterable[str | bytes | Mapping[str, Any]],
-    done_ids: set[str],
-    done_lines: set[int],
-    config: Config,
-    workers: int,
-    chunksize: int,
-) -> Generator[RecordResult, None, None]:
-    """The result of every record, in input order, from this process or a pool of workers."""
-    if workers == 1:
-        pipeline = Pipeline(config)
-        for chunk in _chunks(_tasks(records, done_ids, done_lines, None), chunksize):
-            yield from _summarize_chunk(chunk, pipeline)
-        return
-    # The pool's feeder thread reads tasks as fast as it can; the gate keeps a big input
-    # from being read into memory at once. It must hold at least one chunk.
-    gate = _Gate(4 * workers * chunksize)
-    context = multiprocessing.get_context("spawn")  # forking a process that holds torch threads is unsafe
-    pool = context.Pool(workers, initializer=_start_worker, initargs=(config, workers))
-    try:
-        for outcomes in pool.imap(_work, _chunks(_tasks(records, done_ids, done_lines, gate), chunksize)):
-            for outcome in outcomes:
-                gate.leave()
-                if isinstance(outcome, Fatal):
-                    raise ModelLoadError(outcome.message)
-                yield outcome
-    except BaseException:
-        gate.closed.set()
-        pool.terminate()
-        raise
-    else:
-        pool.close()  # let the workers exit on their own: killed ones leave semaphores behind
-    finally:
-        pool.join()
-
-
-class _Gate:
-    """Bounds the records in flight between the input and the output."""
-
-    def __init__(self, limit: int) -> None:
-        self._slots = threading.Semaphore(limit)
-        self.closed = threading.Event()
-
-    def enter(self) -> bool:
-        """Wait for a free slot; False once the batch is over (so the feeder thread can end)."""
-        while not self._slots.acquire(timeout=0.2):
-            if self.closed.is_set():
-                return False
-        return True
-
-    def leave(self) -> None:
-        """Free a slot (a result was taken)."""
-        self._slots.release()
-
-
 def _tasks(
     records: Iterable[str | bytes | Mapping[str, Any]],
     done_ids: set[str],
     done_lines: set[int],
-    gate: _Gate | None,
 ) -> Iterator[_Task]:
     """Parse and check every record; bad and already-done ones carry their result with them."""
     first_line: dict[str, int] = {}
     for line, item in enumerate(records, start=1):
         if isinstance(item, (str, bytes)) and not item.strip():
             continue
-        if gate is not None and not gate.enter():
-            return
         task = _task(item, line, first_line)
         if (task.id is not None and task.id in done_ids) or (task.id is None and line in done_lines):
             task = _Task(line, task.id, result=RecordResult(line, task.id, "done"))
@@ -383,16 +316,16 @@ def _documents(items: list[Any]) -> tuple[list[Article], list[Problem]]:
     return unique, problems + notes
 
 
-def _summarize(task: _Task, pipeline: Pipeline) -> RecordResult:
+def _summarize(pipeline: Pipeline, task: _Task) -> RecordResult:
     """Summarize one record's documents; an unusable record becomes a failure, not an exception.
 
     Raises:
         ModelLoadError: the models cannot be loaded (every record would fail the same way).
     """
-    return _summarize_chunk([task], pipeline)[0]
+    return _summarize_chunk(pipeline, [task])[0]
 
 
-def _summarize_chunk(tasks: Sequence[_Task], pipeline: Pipeline) -> list[RecordResult]:
+def _summarize_chunk(pipeline: Pipeline, tasks: Sequence[_Task]) -> list[RecordResult]:
     """Summarize a chunk of records together (``Pipeline.summarize_many``); one result per task, in order.
 
     Tasks that carry their result already (bad or resumed records) keep it. Should the stages
@@ -415,7 +348,7 @@ def _summarize_chunk(tasks: Sequence[_Task], pipeline: Pipeline) -> list[RecordR
     except Exception as error:  # a bug hit by one record must not end a long batch; the record names it
         if len(todo) > 1:
             log.debug("a chunk of %d records failed together; one at a time", len(todo), exc_info=True)
-            made = iter([_summarize(task, pipeline) for task in todo])
+            made = iter([_summarize(pipeline, task) for task in todo])
             return [task.result if task.result is not None else next(made) for task in tasks]
         outcomes = [error]
     results = iter(
@@ -464,84 +397,6 @@ def _one_line(message: str) -> str:
     return " ".join(message.split())
 
 
-# Worker processes: one Pipeline each, built by the pool's initializer and reused for every
-# record the worker gets. Models load on the first record (a resumed run that has nothing
-# left to do loads none), and a model that cannot load is reported instead of raised, since
-# a pool restarts a worker whose initializer fails, forever.
-_worker_pipeline: Pipeline | None = None
-
-
-def _start_worker(config: Config, workers: int) -> None:
-    global _worker_pipeline
-    # The parent stops the pool on Ctrl-C; workers that caught it too would print tracebacks.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # Share the cores: each worker's torch would otherwise start one thread per core.
-    limit_threads(max(1, (os.cpu_count() or 1) // workers))
-    _worker_pipeline = Pipeline(config)
-
-
-def _work(tasks: list[_Task]) -> list[RecordResult | Fatal]:
-    assert _worker_pipeline is not None, "the pool's initializer builds the pipeline"
-    try:
-        return list(_summarize_chunk(tasks, _worker_pipeline))
-    except ModelLoadError as error:
-        return [Fatal(str(error))]
-
-
-class _RayWorker:
-    """The body of a Ray actor: one Pipeline (models loaded on its first record), many batches.
-
-    A plain class so this module imports without Ray; :func:`_ray_results` wraps it with
-    ``ray.remote``. Ray pickles it by reference, so every node needs storyline installed.
-    """
-
-    def __init__(self, config: Config, threads: int) -> None:
-        limit_threads(threads)
-        self._pipeline = Pipeline(config)
-
-    def work(self, tasks: list[_Task]) -> list[RecordResult | Fatal]:
-        """Summarize a batch of records, in order; stops at a model that cannot load."""
-        try:
-            return list(_summarize_chunk(tasks, self._pipeline))
-        except ModelLoadError as error:
-            return [Fatal(str(error))]
-
-
-def _ray_results(
-    records: Iterable[str | bytes | Mapping[str, Any]],
-    done_ids: set[str],
-    done_lines: set[int],
-    config: Config,
-    workers: int | None,
-    chunksize: int,
-    address: str | None,
-) -> Generator[RecordResult, None, None]:
-    """The result of every record, in input order, from Ray actors.
-
-    Batches of ``chunksize`` records go to the actors through
-    :func:`storyline.runners.ray.ordered_on_ray`, which keeps the input order and reads the input
-    only as fast as the actors work. Batches that need no summarizing (bad or resumed records
-    only) stay in this process.
-    """
-    with ray_cluster(address, workers) as ray:
-        # Ray gives each actor one CPU and one torch thread: the actors share the cores.
-        outcomes = ordered_on_ray(
-            ray,
-            _RayWorker,
-            (config, 1),
-            _chunks(_tasks(records, done_ids, done_lines, None), chunksize),
-            workers=workers,
-            in_place=_known_results,
-            label="batch",
-        )
-        with closing(outcomes):
-            for batch in outcomes:
-                for outcome in batch:
-                    if isinstance(outcome, Fatal):
-                        raise ModelLoadError(outcome.message)
-                    yield outcome
-
-
 def chunked(items: Iterable[T], size: int, chars: int, length: Callable[[T], int]) -> Iterator[list[T]]:
     """Consecutive runs of ``items``: at most ``size`` each, closed once their ``length`` reaches ``chars``."""
     batch: list[T] = []
@@ -564,7 +419,7 @@ def _task_chars(task: _Task) -> int:
     return sum(len(document.text) for document in task.documents)
 
 
-def _known_results(batch: list[_Task]) -> list[RecordResult | Fatal] | None:
+def _known_results(batch: list[_Task]) -> list[RecordResult] | None:
     """The results of a batch of bad or resumed records only (no actor needed), else None."""
     if all(task.result is not None for task in batch):
         return [task.result for task in batch if task.result is not None]

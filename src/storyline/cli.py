@@ -353,16 +353,14 @@ def _open_store(args: argparse.Namespace, *, create: bool) -> Any:
 
 def _ingest(args: argparse.Namespace) -> int:
     from storyline.pipeline import Pipeline
+    from storyline.runners import check_engine
     from storyline.stories import ingest
     from storyline.stories.db import remove_store
 
     if not args.db.parent.is_dir():
         print(f"storyline: error: {args.db.parent}: no such directory for --db; create it first", file=sys.stderr)
         return EXIT_USAGE
-    if args.engine != "ray" and (args.address is not None or args.workers not in (None, 1)):
-        flag = "--address" if args.address is not None else "--workers"
-        print(f"storyline: error: {flag} is for the Ray engine; add --engine ray", file=sys.stderr)
-        return EXIT_USAGE
+    check_engine(args.engine, workers=args.workers, address=args.address, pool=False)  # before reading anything
     problems: list[Problem] = []
     articles = _read_inputs(args, problems)
     if not articles:

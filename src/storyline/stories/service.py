@@ -12,17 +12,15 @@ import contextlib
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
-from storyline.config import Config
-from storyline.errors import ConfigError, ModelLoadError
 from storyline.pipeline import Pipeline
 from storyline.records import ArticleLike, as_articles
 from storyline.render import summary_from_dict, summary_to_dict
-from storyline.runners.ray import Engine, Fatal, check_engine, limit_threads, ordered_on_ray, ray_cluster
+from storyline.runners import Engine, make_runner
 from storyline.stories.db import Added, Store, StoryRow
 from storyline.stories.index import Signal, article_day, describe
 from storyline.types import Article, Problem, Summary
@@ -117,29 +115,21 @@ def ingest(
         ModelLoadError: the models cannot be loaded.
         StoreError: the database cannot be written.
     """
-    check_engine(engine, address)
-    if workers is not None and workers < 1:
-        raise ConfigError(f"workers must be at least 1, got {workers}")
-    if workers not in (None, 1) and engine != "ray":
-        raise ConfigError("workers are for the Ray engine; add engine='ray' (--engine ray)")
+    runner = make_runner(engine, pipeline, workers=workers, address=address, pool=False)
     found: list[Problem] = problems if problems is not None else []
     counts = IngestCounts()
     given = as_articles(articles)
     batches = [given[start : start + batch_size] for start in range(0, len(given), batch_size)]
-    with contextlib.ExitStack() as stack:
-        prepared: Iterable[_Prepared]
-        if engine == "ray":
-            ray = stack.enter_context(ray_cluster(address, workers))
-            # Articles stored already need no signal; the actors are told which, when a batch is sent.
-            sent = (
-                _Batch(tuple(batch), frozenset(store.stored_ids(article.id for article in batch))) for batch in batches
-            )
-            outcomes: Generator[_Prepared | Fatal, None, None] = ordered_on_ray(
-                ray, _RayDescriber, (pipeline.config, 1), sent, workers=workers, label="ingest"
-            )
-            prepared = _checked(stack.enter_context(contextlib.closing(outcomes)))
-        else:
-            prepared = (_prepare(pipeline, batch) for batch in batches)
+    # Workers elsewhere (Ray actors) describe the articles, the models' work, told which are stored
+    # already; in this process, describing waits for the store to say which are new (exact copies of
+    # stored articles are then never described).
+    remote = engine == "ray"
+    sent = (
+        _Batch(tuple(batch), frozenset(store.stored_ids(article.id for article in batch)) if remote else None)
+        for batch in batches
+    )
+    prepared = runner.map(_prepare, sent, label="ingest")
+    with contextlib.closing(prepared):
         for batch, ready in zip(batches, prepared, strict=True):
             _store(store, pipeline, ready, counts, found)
             if progress is not None:
@@ -169,23 +159,36 @@ class _Prepared:
 
 @dataclass(frozen=True, slots=True)
 class _Batch:
-    """One batch of articles on its way to a Ray actor, and the ids of those already stored."""
+    """One batch of articles on its way to a worker, and the ids of those already stored (None: do
+    not describe, only clean and check)."""
 
     articles: tuple[Article, ...]
-    stored: frozenset[str]
+    stored: frozenset[str] | None
 
 
-def _prepare(pipeline: Pipeline, batch: Sequence[Article]) -> _Prepared:
-    """Clean and check a batch (no models)."""
+def _prepare(pipeline: Pipeline, batch: _Batch) -> _Prepared:
+    """Clean and check a batch, and describe its usable articles that are not stored yet (when asked to).
+
+    Raises:
+        ModelLoadError: the models cannot be loaded.
+    """
     # Dated before cleaning: the cleaner drops a page's dateline line ("March 11, 2026").
-    days = {article.id: article_day(article) for article in batch}
+    days = {article.id: article_day(article) for article in batch.articles}
     usable: list[Article] = []
     found: list[Problem] = []
-    for article in batch:
+    for article in batch.articles:
         # One at a time: a second copy inside a batch is then found by the store (a
         # "duplicate" of the stored one, with its story) rather than dropped by prepare.
         usable.extend(pipeline.prepare([article], on_error="skip", problems=found))
-    return _Prepared(tuple(usable), tuple(days.get(article.id) for article in usable), tuple(found))
+    ready = _Prepared(tuple(usable), tuple(days.get(article.id) for article in usable), tuple(found))
+    if batch.stored is None:
+        return ready
+    wanted = [index for index, article in enumerate(ready.usable) if article.id not in batch.stored]
+    made = _describe(pipeline, [ready.usable[i] for i in wanted], [ready.days[i] for i in wanted])
+    signals: list[Signal | None] = [None] * len(ready.usable)
+    for index, signal in zip(wanted, made, strict=True):
+        signals[index] = signal
+    return replace(ready, signals=tuple(signals))
 
 
 def _describe(pipeline: Pipeline, articles: Sequence[Article], days: Sequence[date | None]) -> list[Signal]:
@@ -213,37 +216,6 @@ def _store(store: Store, pipeline: Pipeline, ready: _Prepared, counts: IngestCou
     stored = {result.article_id: result for result in store.add(articles, signals)} if articles else {}
     for article in ready.usable:
         counts.count(known.get(article.id) or stored[article.id])
-
-
-def _checked(outcomes: Iterable[_Prepared | Fatal]) -> Iterator[_Prepared]:
-    for outcome in outcomes:
-        if isinstance(outcome, Fatal):
-            raise ModelLoadError(outcome.message)
-        yield outcome
-
-
-class _RayDescriber:
-    """The body of a Ray actor for ingest: one Pipeline (models loaded on first use), many batches.
-
-    A plain class so this module imports without Ray; :func:`ingest` wraps it with ``ray.remote``.
-    """
-
-    def __init__(self, config: Config, threads: int) -> None:
-        limit_threads(threads)
-        self._pipeline = Pipeline(config)
-
-    def work(self, batch: _Batch) -> _Prepared | Fatal:
-        """Clean and check a batch, and describe its usable articles that are not stored yet."""
-        ready = _prepare(self._pipeline, batch.articles)
-        wanted = [index for index, article in enumerate(ready.usable) if article.id not in batch.stored]
-        try:
-            made = _describe(self._pipeline, [ready.usable[i] for i in wanted], [ready.days[i] for i in wanted])
-        except ModelLoadError as error:
-            return Fatal(str(error))
-        signals: list[Signal | None] = [None] * len(ready.usable)
-        for index, signal in zip(wanted, made, strict=True):
-            signals[index] = signal
-        return replace(ready, signals=tuple(signals))
 
 
 def story_key(article_ids: Iterable[str], pipeline: Pipeline) -> str:
