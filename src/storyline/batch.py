@@ -3,7 +3,7 @@
 An input record is ``{"id": str, "documents": [str | {"text", "id"?, "source"?, "title"?,
 "published"?, "url"?}]}``; a document given as a plain string gets the id ``d1``, ``d2``, ...
 by its position. Every output line is either the ``--format json`` object of the summary
-(:func:`storyline.render.summary_to_dict`) with ``"id"`` first and a ``"problems"`` list
+(:func:`storyline.codec.summary_to_dict`) with ``"id"`` first and a ``"problems"`` list
 (documents skipped or changed, see :class:`~storyline.types.Problem`), or, for a record
 that cannot be summarized, ``{"id": str | null, "line": int, "error": str}``: ``id`` is
 null when the record has no usable id, and ``line`` is its line number in the input.
@@ -29,11 +29,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
+from storyline.codec import summary_to_dict
 from storyline.config import Config
 from storyline.errors import ConfigError, InputError, ModelLoadError
 from storyline.pipeline import Pipeline
 from storyline.records import article_from_record, kind, label, problem_to_dict, unique_ids
-from storyline.render import summary_to_dict
 from storyline.runners import Engine, make_runner
 from storyline.types import Article, Problem, Summary
 

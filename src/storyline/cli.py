@@ -51,6 +51,7 @@ def _positive(value: str) -> int:
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for documentation and tests)."""
     from storyline.batch import CHUNK
+    from storyline.render import FORMATS
 
     parser = _Parser(prog="storyline", description="Turn many news articles about one event into one cited summary.")
     parser.add_argument("--version", action="version", version=f"storyline {__version__}")
@@ -60,9 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     summarize.add_argument(
         "inputs", nargs="+", metavar="INPUT", help=".txt, .html, .json, .jsonl files, directories, or - for stdin"
     )
-    summarize.add_argument(
-        "--format", "-f", choices=["md", "text", "json", "html"], default="md", help="output format (default md)"
-    )
+    summarize.add_argument("--format", "-f", choices=list(FORMATS), default="md", help="output format (default md)")
     summarize.add_argument("--output", "-o", type=Path, default=None, help="write here instead of standard output")
 
     batch = commands.add_parser(
@@ -99,9 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument(
         "inputs", nargs="+", metavar="INPUT", help=".txt, .html, .json, .jsonl files, directories, or - for stdin"
     )
-    compare.add_argument(
-        "--format", "-f", choices=["md", "text", "json", "html"], default="md", help="output format (default md)"
-    )
+    compare.add_argument("--format", "-f", choices=list(FORMATS), default="md", help="output format (default md)")
     compare.add_argument("--output", "-o", type=Path, default=None, help="write here instead of standard output")
 
     ingest = commands.add_parser(
@@ -136,9 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     story = commands.add_parser("story", help="a story's summary and how its sources compare")
     story.add_argument("id", type=_positive, metavar="ID", help="the story id (see storyline stories)")
-    story.add_argument(
-        "--format", "-f", choices=["md", "text", "json", "html"], default="md", help="output format (default md)"
-    )
+    story.add_argument("--format", "-f", choices=list(FORMATS), default="md", help="output format (default md)")
     story.add_argument("--output", "-o", type=Path, default=None, help="write here instead of standard output")
     serve = commands.add_parser("serve", help="the web API and pages over a story database")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")

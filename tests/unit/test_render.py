@@ -1,4 +1,4 @@
-"""Rendering a Summary as md, text, json and html (render.py)."""
+"""Rendering a Summary as md, text, json and html (storyline.render)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from storyline.render import Format, render, summary_from_dict, summary_to_dict
+from storyline.codec import summary_from_dict, summary_to_dict
+from storyline.render import Format, render
 from storyline.types import Article, Citation, Summary, SummarySentence
 
 LEDGER = Article(

@@ -17,11 +17,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from storyline import __version__
 from storyline.api.pages import render_index, render_story
+from storyline.codec import summary_to_dict
 from storyline.config import Config
 from storyline.errors import InputError, StorylineError
 from storyline.pipeline import Pipeline
 from storyline.records import article_from_record, problem_to_dict
-from storyline.render import summary_to_dict
 from storyline.stories import ingest, story_listing, summarize_story
 from storyline.stories.db import Store
 from storyline.text import fingerprint

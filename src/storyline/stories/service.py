@@ -17,9 +17,9 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
+from storyline.codec import summary_from_dict, summary_to_dict
 from storyline.pipeline import Pipeline
 from storyline.records import ArticleLike, as_articles
-from storyline.render import summary_from_dict, summary_to_dict
 from storyline.runners import Engine, make_runner
 from storyline.stories.db import Added, Store, StoryRow
 from storyline.stories.index import Signal, article_day, describe
