@@ -13,12 +13,13 @@ import hashlib
 import json
 import logging
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
 from storyline.codec import summary_from_dict, summary_to_dict
-from storyline.pipeline import Pipeline
+from storyline.config import Config
+from storyline.pipeline import Pipeline, constants_version
 from storyline.records import ArticleLike, as_articles
 from storyline.runners import Engine, make_runner
 from storyline.stories.db import Added, Store, StoryRow
@@ -42,8 +43,13 @@ BATCH_SIZE = 64
 #: A story's summary reads its first this many articles that are not near-duplicates (a cluster of
 #: 10 takes 5-7 s on 2 CPU cores; hundreds would take minutes and say little more).
 MAX_SUMMARY_ARTICLES = 20
-#: Part of every cache key: bump it when the summary of the same articles would change.
-SUMMARY_VERSION = "1"
+#: Part of every cache key: bump it when the code that summarizes changes what it makes of the same
+#: articles under the same settings (the settings and the tuned constants are in the key themselves).
+SUMMARY_VERSION = "2"
+#: Config fields that cannot change a story's summary, so they stay out of its cache key: whether a
+#: model may be downloaded (not which model is used), and ``compare`` (a story's summary always
+#: carries its comparison). Every other field is in the key.
+NOT_IN_KEY = frozenset({"local_files_only", "compare"})
 
 
 @dataclass(slots=True)
@@ -218,10 +224,21 @@ def _store(store: Store, pipeline: Pipeline, ready: _Prepared, counts: IngestCou
         counts.count(known.get(article.id) or stored[article.id])
 
 
-def story_key(article_ids: Iterable[str], pipeline: Pipeline) -> str:
-    """The cache key of a story's summary: its article set and the settings that shape the summary."""
-    config = pipeline.config
-    parts = [SUMMARY_VERSION, str(config.words), str(config.sentences), config.selector, *sorted(article_ids)]
+def story_key(article_ids: Iterable[str], config: Config) -> str:
+    """The cache key of a story's summary: its article set, every setting that shapes the summary (the
+    models, the precision, the cleaning, the budget, the selector, ...: all of ``config`` but
+    :data:`NOT_IN_KEY`) and the version of the code and of its tuned constants.
+
+    So a server started with another model, budget or Storyline makes a story's summary again
+    rather than serving one made under other settings.
+    """
+    settings = {item.name: getattr(config, item.name) for item in fields(config) if item.name not in NOT_IN_KEY}
+    parts = [
+        SUMMARY_VERSION,
+        constants_version(),
+        json.dumps(settings, sort_keys=True),
+        *sorted(article_ids),
+    ]
     return hashlib.sha1("\n".join(parts).encode("utf-8")).hexdigest()
 
 
@@ -239,7 +256,7 @@ def summarize_story(store: Store, pipeline: Pipeline, story_id: int) -> Summary 
         return None
     chosen = [article_id for article_id in row.articles if article_id not in row.near_duplicates]
     chosen = chosen[:MAX_SUMMARY_ARTICLES] or list(row.articles[:MAX_SUMMARY_ARTICLES])
-    key = story_key(chosen, pipeline)
+    key = story_key(chosen, pipeline.config)
     cached = store.cached_summary(story_id, key)
     if cached is not None:
         return summary_from_dict(json.loads(cached))
