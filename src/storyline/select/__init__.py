@@ -1,7 +1,11 @@
-"""Versioned names -> factories. Every registration lives in this one file.
+"""Choosing a summary's sentences: Alignment -> Summary, by a selector named in the registry.
 
-Change behaviour by registering a new version ("coverage.v2") rather than editing v1, so
-saved configs keep reproducing their results.
+:data:`SELECTORS` maps each selector's versioned name (``Config.selector``) to a factory; the
+algorithm is in ``coverage`` (the budgeted concept coverage, greedy or by an integer program) and
+the learned sentence values of coverage.v3 and v4 are set up here. Change behaviour by
+registering a new version ("coverage.v2") rather than editing v1, so saved configs keep
+reproducing their results. The output formats and the input formats have registries of their own
+(render.FORMATS, sources.read.READERS).
 """
 
 from __future__ import annotations

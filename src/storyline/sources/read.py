@@ -1,31 +1,59 @@
-"""Read articles from files, directories, JSON/JSONL records or standard input.
+"""Read articles from files, directories or standard input, in any of the input formats (:data:`READERS`).
 
-Knows file formats, encodings and line numbers; knows nothing about sentences. The text of
-an :class:`Article` returned here is the text as found (cleaning is the next stage), except
-for HTML, whose main text is extracted by trafilatura.
+Knows files, encodings and line numbers; knows nothing about sentences. Each format is a reader:
+plain text (here), HTML pages (sources.html) and JSON/JSON Lines records (sources.jsonl); a file is
+read by the reader of its suffix, or by the one whose test its first bytes pass. A new format is a
+module with a reader and one line in :data:`READERS`. The text of an :class:`Article` returned here
+is the text as found (cleaning is the next stage), except for HTML, whose main text is extracted.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from storyline.errors import InputError
 from storyline.records import article_from_record, unique_ids
+from storyline.sources import html, jsonl
 from storyline.types import Article, Problem
 
-__all__ = ["READABLE_SUFFIXES", "decode", "read", "read_bytes", "read_records"]
+__all__ = ["READABLE_SUFFIXES", "READERS", "Reader", "decode", "read", "read_bytes"]
 
 log = logging.getLogger(__name__)
 
-TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ""})
-HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
-JSON_SUFFIXES = frozenset({".json", ".jsonl", ".ndjson"})
-READABLE_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES
+
+@dataclass(frozen=True, slots=True)
+class Reader:
+    """One input format: the suffixes it reads, a test of a file's first bytes, and how to read its text."""
+
+    suffixes: frozenset[str]
+    shown: tuple[str, ...]  # the suffixes messages name ("no .txt, .html, .json or .jsonl files")
+    #: (text, name, stem, problems) -> the articles in it. Raises InputError for text it cannot use.
+    read: Callable[..., list[Article]]
+    #: Whether the start of a file (lower-cased, white space removed) is in this format; None for the
+    #: fallback, plain text. Two readers' tests never both pass.
+    looks_like: Callable[[bytes], bool] | None = None
+
+
+def read_text(text: str, *, name: str, stem: str, problems: list[Problem] | None = None) -> list[Article]:
+    """The article of a plain text file, named after the file (its id and, until cleaned, its source)."""
+    return [article_from_record({"text": text, "source": stem}, where=name, default_id=stem)]
+
+
+#: The input formats. Plain text reads any file no other reader claims.
+READERS: tuple[Reader, ...] = (
+    Reader(frozenset({".txt", ".text", ".md", ""}), (".txt",), read_text),
+    Reader(html.SUFFIXES, (".html",), html.read_html, html.looks_like),
+    Reader(jsonl.SUFFIXES, (".json", ".jsonl"), jsonl.read_records, jsonl.looks_like),
+)
+READABLE_SUFFIXES = frozenset(suffix for reader in READERS for suffix in reader.suffixes)
+_SHOWN = [suffix for reader in READERS for suffix in reader.shown]
+#: The readable files, as messages name them: ".txt, .html, .json or .jsonl".
+_FORMATS = ", ".join(_SHOWN[:-1]) + " or " + _SHOWN[-1]
 
 #: Files larger than this are refused outright (nothing sensible is 50 MB of one article).
 MAX_FILE_BYTES = 50_000_000
@@ -98,9 +126,9 @@ def _expand(path: Path | None, given: str, problems: list[Problem], on_error: On
         files = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
         readable = [p for p in files if p.suffix.lower() in READABLE_SUFFIXES]
         for other in sorted(set(files) - set(readable)):
-            log.info("%s: not a .txt, .html, .json or .jsonl file; left out", other)
+            log.info("%s: not a %s file; left out", other, _FORMATS)
         if not readable:
-            error = InputError(f"{given}: no .txt, .html, .json or .jsonl files in this directory", input=given)
+            error = InputError(f"{given}: no {_FORMATS} files in this directory", input=given)
             if on_error == "raise":
                 raise error
             _skip(problems, given, "read", str(error))
@@ -119,7 +147,7 @@ def _read_one(path: Path | None, problems: list[Problem]) -> list[Article]:
     name = _name(path)
     if path is None:
         data = sys.stdin.buffer.read()
-        suffix = _sniff_suffix(data)
+        suffix = None
     else:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -133,34 +161,32 @@ def _read_one(path: Path | None, problems: list[Problem]) -> list[Article]:
         except OSError as error:
             raise InputError(f"{name}: cannot read ({error.strerror}); check permissions", input=name) from error
         suffix = path.suffix.lower()
-        if suffix not in READABLE_SUFFIXES:
-            suffix = _sniff_suffix(data)
     return read_bytes(data, name=name, suffix=suffix, stem=path.stem if path else "stdin", problems=problems)
 
 
-def _sniff_suffix(data: bytes) -> str:
+def reader_for(suffix: str | None, data: bytes) -> Reader:
+    """The reader of a file: the one of its suffix (None for standard input), else the one whose test
+    its first bytes pass, else plain text."""
+    for reader in READERS:
+        if suffix in reader.suffixes:
+            return reader
     head = data[:2000].lstrip().lower()
-    if head.startswith((b"{", b"[")):
-        return ".jsonl"
-    if head.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<body" in head or b"<p>" in head:
-        return ".html"
-    return ".txt"
+    for reader in READERS:
+        if reader.looks_like is not None and reader.looks_like(head):
+            return reader
+    return READERS[0]
 
 
 def read_bytes(
-    data: bytes, *, name: str, suffix: str, stem: str, problems: list[Problem] | None = None
+    data: bytes, *, name: str, suffix: str | None, stem: str, problems: list[Problem] | None = None
 ) -> list[Article]:
-    """Read the articles in one file's bytes (``suffix`` picks the format).
+    """Read the articles in one file's bytes (``suffix`` picks the format, see :func:`reader_for`).
 
     Raises:
         InputError: the bytes are empty, binary, or not in the format ``suffix`` names.
     """
-    text = decode(data, name=name, problems=problems)
-    if suffix in JSON_SUFFIXES:
-        return read_records(text, name=name, stem=stem, problems=problems)
-    if suffix in HTML_SUFFIXES:
-        return [_read_html(text, name=name, stem=stem)]
-    return [article_from_record({"text": text, "source": stem}, where=name, default_id=stem)]
+    reader = reader_for(suffix, data)
+    return reader.read(decode(data, name=name, problems=problems), name=name, stem=stem, problems=problems)
 
 
 def decode(data: bytes, *, name: str, problems: list[Problem] | None = None) -> str:
@@ -197,71 +223,3 @@ def decode(data: bytes, *, name: str, problems: list[Problem] | None = None) -> 
     if problems is not None:
         problems.append(Problem(name, "read", message, skipped=False))
     return text
-
-
-def read_records(text: str, *, name: str, stem: str, problems: list[Problem] | None = None) -> list[Article]:
-    """Read JSON (one object or a list of objects) or JSON Lines article records.
-
-    A record needs ``text``; ``id``, ``title``, ``source``, ``url`` and ``published`` are optional.
-    A bad record is reported in ``problems`` (when given) and the others are still read.
-
-    Raises:
-        InputError: the text is not JSON/JSONL at all, or no record is usable.
-    """
-    records: list[tuple[str, Any]] = []
-    stripped = text.strip()
-    try:
-        whole = json.loads(stripped)
-        items = whole if isinstance(whole, list) else [whole]
-        records = [
-            (f"{name}:{index + 1}" if isinstance(whole, list) else name, item) for index, item in enumerate(items)
-        ]
-    except json.JSONDecodeError:
-        for line_no, line in enumerate(text.splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                records.append((f"{name}:{line_no}", json.loads(line)))
-            except json.JSONDecodeError as error:
-                message = f"{name}:{line_no}: not valid JSON ({error.msg}); fix or remove this line"
-                if problems is None or (not records and line_no == 1 and not stripped.startswith("{")):
-                    raise InputError(message, input=f"{name}:{line_no}") from error
-                log.info("%s", message)
-                problems.append(Problem(f"{name}:{line_no}", "read", message))
-    articles: list[Article] = []
-    for where, record in records:
-        try:
-            articles.append(article_from_record(record, where=where, default_id=f"{stem}-{len(articles) + 1}"))
-        except InputError as error:
-            if problems is None:
-                raise
-            log.info("%s", error)
-            problems.append(Problem(where, "read", str(error)))
-    if not articles and not (problems and any(p.input.startswith(name) for p in problems)):
-        raise InputError(f"{name}: no article records found; give objects with a 'text' field", input=name)
-    return articles
-
-
-def _read_html(html: str, *, name: str, stem: str) -> Article:
-    import trafilatura  # imported here: it is slow to import and only HTML needs it
-
-    try:
-        extracted = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=False)
-    except Exception as error:
-        raise InputError(
-            f"{name}: cannot parse this HTML ({error}); save the page again or give its text", input=name
-        ) from error
-    data = extracted.as_dict() if extracted is not None and hasattr(extracted, "as_dict") else (extracted or {})
-    # trafilatura puts one paragraph per line; Storyline separates paragraphs by a blank line.
-    text = "\n\n".join(line.strip() for line in (data.get("text") or "").splitlines() if line.strip())
-    if not text:
-        raise InputError(
-            f"{name}: no article text found in this HTML page; give the article's text instead", input=name
-        )
-    record = {key: data.get(field) or None for key, field in _HTML_FIELDS.items()}
-    return article_from_record({**record, "text": text}, where=name, default_id=stem)
-
-
-#: Article fields -> trafilatura's metadata. Without a site name, the record rules name the outlet
-#: after the page URL's host, else the file.
-_HTML_FIELDS = {"source": "sitename", "title": "title", "published": "date", "url": "url"}
