@@ -27,7 +27,7 @@ kept here: each line is judged by its *shape*, then by its place and its vocabul
    is kept only when it shares most of its words with the article.
 
 Every constant was tuned on ``benchmarks/cleaning.py`` (181 real pages against gold article
-bodies: ``.venv/bin/python benchmarks/cleaning.py --worst 15 --gate``), on the seed stories
+bodies: ``.venv/bin/python -m benchmarks.cleaning --worst 15 --gate``), on the seed stories
 (``../shared/seeds``) and on ``examples/harbor-bridge``; re-run all three after changing one.
 """
 
