@@ -46,7 +46,7 @@ from benchmarks.ablate import DEFAULT_DATA, cache_path, load_clusters, prepare
 from benchmarks.common import REPO, RESULTS
 from storyline.align import align
 from storyline.config import DEFAULT_EMBEDDING_MODEL
-from storyline.select import SENTENCE_FEATURES, LinearModel, SelectionWeights, sentence_features
+from storyline.select.coverage import SENTENCE_FEATURES, LinearModel, SelectionWeights, sentence_features
 
 WEIGHTS = REPO / "src" / "storyline" / "weights"
 GATE = REPO / "benchmarks" / "gate-multinews-val.txt"

@@ -46,7 +46,8 @@ from benchmarks.ablate import DEFAULT_DATA, cache_path, load_clusters, prepare, 
 from benchmarks.common import RESULTS, Stopwatch
 from benchmarks.learn_value import fit_v2, outside_gate, sentence_rows, value_label
 from storyline.align import align
-from storyline.select import LEARNED_WEIGHTS, LinearModel, load_model, select
+from storyline.select import LEARNED_WEIGHTS, load_model, select
+from storyline.select.coverage import LinearModel
 from storyline.types import Alignment
 
 EVALUATION = 600  # val clusters 0..599, as ablate.py and docs/learned-selection.md read them

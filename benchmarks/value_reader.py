@@ -54,7 +54,7 @@ from benchmarks.learn_value import (
 from benchmarks.value_ceiling import TRAINING_OFFSET, VAL_CLUSTERS, Evaluated, evaluated, score
 from storyline.config import DEFAULT_EMBEDDING_MODEL
 from storyline.nlp.embed import resolve_model
-from storyline.select import LinearModel
+from storyline.select.coverage import LinearModel
 
 READINGS = ((600, 600), (0, 600))  # (offset, clusters): where the mixing was chosen, then held out
 MAX_TOKENS = 96  # a 70-word sentence (the longest a selector takes) is about 90 word pieces

@@ -10,7 +10,7 @@ from types import ModuleType, SimpleNamespace
 import numpy as np
 import pytest
 
-from storyline.select import LinearModel
+from storyline.select.coverage import LinearModel
 
 torch = pytest.importorskip("torch")
 

@@ -13,7 +13,8 @@ import pytest
 import storyline.select.coverage as select_module
 from storyline.align import align
 from storyline.errors import ConfigError
-from storyline.select import (
+from storyline.select import select as select_any
+from storyline.select.coverage import (
     SENTENCE_FEATURES,
     LinearModel,
     SelectionWeights,
@@ -24,7 +25,6 @@ from storyline.select import (
     stands_alone,
     word_count,
 )
-from storyline.select import select as select_any
 from storyline.types import Alignment, Document, Summary
 from tests.unit.conftest import HashedBagOfWords, make_document
 

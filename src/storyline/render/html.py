@@ -17,7 +17,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from storyline.render.markdown import SECTIONS, cited_numbers
 from storyline.types import Article, Citation, Claim, Comparison, Contradiction, Quote, Summary, TimelineEvent
 
-__all__ = ["View", "page", "render_comparison_html", "render_html", "view"]
+__all__ = ["Links", "View", "page", "render_comparison_html", "render_html", "view"]
 
 Item = Claim | Contradiction | Quote | TimelineEvent
 
@@ -25,66 +25,25 @@ Item = Claim | Contradiction | Quote | TimelineEvent
 WEB_SCHEMES = ("http://", "https://")
 
 
-@dataclass(frozen=True, slots=True)
-class Link:
-    """One citation mark: the source's number and the ids of the marks it highlights (the first is its anchor)."""
-
-    number: int
-    targets: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Sentence:
-    """A summary sentence and its citation marks."""
-
-    text: str
-    links: tuple[Link, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """An item of a comparison section (a Claim, Contradiction, Quote or TimelineEvent) and its citation marks."""
-
-    entry: Item
-    links: tuple[Link, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Section:
-    """A comparison section: its name (as in the JSON), title and items."""
-
-    name: str
-    title: str
-    items: tuple[Entry, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Source:
-    """A source as shown: its number, the article, and its text cut into (text, mark id or None) pieces."""
-
-    number: int
-    article: Article
-    pieces: tuple[tuple[str, str | None], ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Side:
-    """A contradiction as the story page shows it side by side: each side's outlet and sentence."""
-
-    kind: str
-    explanation: str
-    sides: tuple[tuple[str, str], ...]
+#: A citation mark per cited source: its number, and the ids of the marks it highlights (the first is its anchor).
+Links = tuple[tuple[int, tuple[str, ...]], ...]
 
 
 @dataclass(frozen=True, slots=True)
 class View:
-    """What a page shows of a summary or a comparison, with every citation resolved to its marks."""
+    """What a page shows of a summary or a comparison, with every citation resolved to its marks.
 
-    sentences: tuple[Sentence, ...]
+    ``sentences``: (text, links) per summary sentence; ``sections``: (name as in the JSON, title,
+    items) per comparison section, each item (the Claim, Contradiction, Quote or TimelineEvent,
+    links); ``sources``: (number, article, its text cut into (text, mark id or None) pieces);
+    ``contradictions``: each with its first two sides as (outlet, sentence), for the story page.
+    """
+
+    sentences: tuple[tuple[str, Links], ...]
     notes: tuple[str, ...]
-    sections: tuple[Section, ...]  # empty when there is no comparison
-    sources: tuple[Source, ...]
-    contradictions: tuple[Side, ...]
+    sections: tuple[tuple[str, str, tuple[tuple[Item, Links], ...]], ...]  # empty without a comparison
+    sources: tuple[tuple[int, Article, tuple[tuple[str, str | None], ...]], ...]
+    contradictions: tuple[tuple[Contradiction, tuple[tuple[str, str], ...]], ...]
 
 
 class _Marks:
@@ -143,11 +102,9 @@ def _register(
     return links
 
 
-def _links(marks: _Marks, registered: list[tuple[int, list[str]]]) -> tuple[Link, ...]:
+def _links(marks: _Marks, registered: list[tuple[int, list[str]]]) -> Links:
     """The registered citations as links, once the marks are settled (skipped spans point at their holder)."""
-    return tuple(
-        Link(number, tuple(dict.fromkeys(marks.target(span_id) for span_id in ids))) for number, ids in registered
-    )
+    return tuple((number, tuple(dict.fromkeys(marks.target(span_id) for span_id in ids))) for number, ids in registered)
 
 
 def _entries(comparison: Comparison, section: str) -> list[tuple[Item, tuple[Citation, ...]]]:
@@ -199,21 +156,18 @@ def view(summary: Summary | None, comparison: Comparison | None = None) -> View:
     contradictions = comparison.contradictions if comparison is not None and summary is not None else ()
     return View(
         sentences=tuple(
-            Sentence(sentence.text, _links(marks, registered))
+            (sentence.text, _links(marks, registered))
             for sentence, registered in zip(sentences, sentence_links, strict=True)
         ),
         notes=summary.notes if summary is not None else (),
         sections=tuple(
-            Section(name, title, tuple(Entry(entry, _links(marks, registered)) for entry, registered in items))
+            (name, title, tuple((entry, _links(marks, registered)) for entry, registered in items))
             for name, title, items in sections
         ),
-        sources=tuple(
-            Source(numbers[article.id], article, _pieces(article.text, kept[article.id])) for article in articles
-        ),
+        sources=tuple((numbers[article.id], article, _pieces(article.text, kept[article.id])) for article in articles),
         contradictions=tuple(
-            Side(
-                contradiction.kind,
-                contradiction.explanation,
+            (
+                contradiction,
                 tuple(
                     (texts[span.article].source, texts[span.article].text[span.start : span.end])
                     if span.article in texts

@@ -8,6 +8,8 @@ and the sources. Pure; imports no NLP.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from storyline.types import Article, Citation, Comparison, Summary
 
 __all__ = [
@@ -67,18 +69,31 @@ def _item_lines(comparison: Comparison, section: str) -> list[tuple[str, tuple[C
     return [(f"{event.date}: {event.text}", event.support) for event in comparison.timeline]
 
 
-def _comparison_markdown(comparison: Comparison, numbers: dict[str, int], level: str) -> list[str]:
+Heading = Callable[[str], list[str]]
+
+
+def _comparison_lines(comparison: Comparison, numbers: dict[str, int], heading: Heading) -> list[str]:
+    """The comparison's sections, each under ``heading(title)``; an empty one is left out, but for
+    the contradictions, whose absence is said."""
     lines: list[str] = []
     for section, title in SECTIONS:
         items = _item_lines(comparison, section)
         if not items and section != "contradictions":
             continue
-        lines.extend([f"{level} {title}", ""])
+        lines.extend(heading(title))
         lines.extend(f"- {text} {_mark_text(citations, numbers)}".rstrip() for text, citations in items)
         if not items:
             lines.append("None found.")
         lines.append("")
     return lines
+
+
+def _markdown_heading(level: str) -> Heading:
+    return lambda title: [f"{level} {title}", ""]
+
+
+def _text_heading(title: str) -> list[str]:
+    return [f"{title}:"]
 
 
 def render_markdown(summary: Summary) -> str:
@@ -94,26 +109,12 @@ def render_markdown(summary: Summary) -> str:
         lines.append("")
     if summary.comparison is not None:
         lines.extend(["## Comparison", ""])
-        lines.extend(_comparison_markdown(summary.comparison, numbers, "###"))
+        lines.extend(_comparison_lines(summary.comparison, numbers, _markdown_heading("###")))
     lines.append("## Sources")
     lines.append("")
     for article in summary.articles:
         lines.append(f"{numbers[article.id]}. {_source_line(article)}")
     return "\n".join(lines) + "\n"
-
-
-def _comparison_text(comparison: Comparison, numbers: dict[str, int]) -> list[str]:
-    lines: list[str] = []
-    for section, title in SECTIONS:
-        items = _item_lines(comparison, section)
-        if not items and section != "contradictions":
-            continue
-        lines.append(f"{title}:")
-        lines.extend(f"- {text} {_mark_text(citations, numbers)}".rstrip() for text, citations in items)
-        if not items:
-            lines.append("None found.")
-        lines.append("")
-    return lines
 
 
 def render_text(summary: Summary) -> str:
@@ -122,7 +123,7 @@ def render_text(summary: Summary) -> str:
     lines = [sentence.text + " " + _mark_text(sentence.citations, numbers) for sentence in summary.sentences]
     lines.extend(["", *summary.notes] if summary.notes else [""])
     if summary.comparison is not None:
-        lines.extend(_comparison_text(summary.comparison, numbers))
+        lines.extend(_comparison_lines(summary.comparison, numbers, _text_heading))
     lines.append("Sources:")
     lines.extend(f"[{numbers[article.id]}] {_source_line(article)}" for article in summary.articles)
     return "\n".join(lines) + "\n"
@@ -131,7 +132,7 @@ def render_text(summary: Summary) -> str:
 def render_comparison_markdown(comparison: Comparison) -> str:
     """Markdown: the comparison's sections with [n] citation marks, then the numbered sources."""
     numbers = _numbers(comparison.articles)
-    lines = _comparison_markdown(comparison, numbers, "##")
+    lines = _comparison_lines(comparison, numbers, _markdown_heading("##"))
     lines.extend(["## Sources", ""])
     lines.extend(f"{numbers[article.id]}. {_source_line(article)}" for article in comparison.articles)
     return "\n".join(lines) + "\n"
@@ -140,7 +141,7 @@ def render_comparison_markdown(comparison: Comparison) -> str:
 def render_comparison_text(comparison: Comparison) -> str:
     """Plain text: the comparison's sections with [n] citation marks, then the sources."""
     numbers = _numbers(comparison.articles)
-    lines = _comparison_text(comparison, numbers)
+    lines = _comparison_lines(comparison, numbers, _text_heading)
     lines.append("Sources:")
     lines.extend(f"[{numbers[article.id]}] {_source_line(article)}" for article in comparison.articles)
     return "\n".join(lines) + "\n"

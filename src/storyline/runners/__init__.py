@@ -15,9 +15,10 @@ per worker by :class:`PipelineWorker`, the one worker body.
 from __future__ import annotations
 
 import os
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol, TypeVar
+from typing import Any, Literal, TypeVar
 
 from storyline.config import Config
 from storyline.errors import ConfigError, ModelLoadError
@@ -27,6 +28,8 @@ __all__ = [
     "ENGINES",
     "Engine",
     "Fatal",
+    "InPlace",
+    "Job",
     "PipelineWorker",
     "Runner",
     "check_engine",
@@ -50,7 +53,13 @@ class Fatal:
     message: str
 
 
-class Runner(Protocol):
+#: A job: a module-level function of a worker's pipeline and one batch (pickled by reference).
+Job = Callable[[Pipeline, Any], Any]
+#: A batch's result made in this process when it needs no worker, else None.
+InPlace = Callable[[Any], Any]
+
+
+class Runner(ABC):
     """Runs a job on batches of work and hands the results back in the order of the batches."""
 
     def map(
@@ -73,7 +82,15 @@ class Runner(Protocol):
         Raises:
             ModelLoadError: a worker cannot load its models.
         """
-        ...
+        return self._map(job, batches, in_place or _needs_a_worker, label)
+
+    @abstractmethod
+    def _map(self, job: Job, batches: Iterable[Any], in_place: InPlace, label: str) -> Generator[Any, None, None]:
+        """What :meth:`map` gives, with ``in_place`` always a function."""
+
+
+def _needs_a_worker(batch: object) -> None:
+    return None
 
 
 def limit_threads(threads: int) -> None:

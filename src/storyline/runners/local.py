@@ -12,11 +12,11 @@ import signal
 from collections import deque
 from collections.abc import Callable, Generator, Iterable
 from multiprocessing.pool import AsyncResult
-from typing import Any, TypeVar
+from typing import Any
 
 from storyline.config import Config
 from storyline.pipeline import Pipeline
-from storyline.runners import PipelineWorker, raise_fatal
+from storyline.runners import InPlace, Job, PipelineWorker, Runner, raise_fatal
 
 __all__ = ["WINDOW_PER_WORKER", "InProcess", "ProcessPool"]
 
@@ -24,31 +24,20 @@ __all__ = ["WINDOW_PER_WORKER", "InProcess", "ProcessPool"]
 #: while the caller writes results, few enough that a big input is never read into memory at once.
 WINDOW_PER_WORKER = 4
 
-BatchT = TypeVar("BatchT")
-ResultT = TypeVar("ResultT")
 
-
-class InProcess:
+class InProcess(Runner):
     """Every batch in this process, one after another, with the caller's pipeline (its loaded models)."""
 
     def __init__(self, pipeline: Pipeline) -> None:
         self.pipeline = pipeline
 
-    def map(
-        self,
-        job: Callable[[Pipeline, BatchT], ResultT],
-        batches: Iterable[BatchT],
-        *,
-        in_place: Callable[[BatchT], ResultT | None] | None = None,
-        label: str = "work",
-    ) -> Generator[ResultT, None, None]:
-        """``job(pipeline, batch)`` for every batch, in order (see :class:`storyline.runners.Runner`)."""
+    def _map(self, job: Job, batches: Iterable[Any], in_place: InPlace, label: str) -> Generator[Any, None, None]:
         for batch in batches:
-            result = in_place(batch) if in_place is not None else None
+            result = in_place(batch)
             yield result if result is not None else job(self.pipeline, batch)
 
 
-class ProcessPool:
+class ProcessPool(Runner):
     """A pool of spawned worker processes, each with its own Pipeline; results in the order of the batches.
 
     Each batch goes to the next free worker; a finished batch waits for an earlier, slower one while
@@ -62,21 +51,13 @@ class ProcessPool:
         self.workers = workers
         self.threads = threads
 
-    def map(
-        self,
-        job: Callable[[Pipeline, BatchT], ResultT],
-        batches: Iterable[BatchT],
-        *,
-        in_place: Callable[[BatchT], ResultT | None] | None = None,
-        label: str = "work",
-    ) -> Generator[ResultT, None, None]:
-        """``job(pipeline, batch)`` for every batch, in order (see :class:`storyline.runners.Runner`)."""
+    def _map(self, job: Job, batches: Iterable[Any], in_place: InPlace, label: str) -> Generator[Any, None, None]:
         context = multiprocessing.get_context("spawn")
         pool = context.Pool(self.workers, initializer=_start, initargs=(self.config, self.threads, job))
-        pending: deque[AsyncResult[Any] | ResultT] = deque()  # in order: a worker's result to come, or one made here
+        pending: deque[Any] = deque()  # in order: a worker's AsyncResult to come, or a result made here
         try:
             for batch in batches:
-                result = in_place(batch) if in_place is not None else None
+                result = in_place(batch)
                 pending.append(result if result is not None else pool.apply_async(_work, (batch,)))
                 while pending and (len(pending) > WINDOW_PER_WORKER * self.workers or _ready(pending[0])):
                     yield _take(pending)

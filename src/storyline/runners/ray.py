@@ -19,8 +19,7 @@ from typing import Any, TypeVar
 
 from storyline.config import Config
 from storyline.errors import ConfigError
-from storyline.pipeline import Pipeline
-from storyline.runners import PipelineWorker, raise_fatal
+from storyline.runners import InPlace, Job, PipelineWorker, Runner, raise_fatal
 
 __all__ = [
     "BATCHES_PER_ACTOR",
@@ -209,7 +208,7 @@ def ordered_on_ray(
             ray.kill(actor)
 
 
-class RayRunner:
+class RayRunner(Runner):
     """Batches on Ray actors, one per worker (one CPU and one torch thread each), each a
     :class:`PipelineWorker` built from ``config``; on the cluster at ``address``, or on a local
     one started for the run and shut down after it."""
@@ -219,15 +218,7 @@ class RayRunner:
         self.workers = workers
         self.address = address
 
-    def map(
-        self,
-        job: Callable[[Pipeline, BatchT], ResultT],
-        batches: Iterable[BatchT],
-        *,
-        in_place: Callable[[BatchT], ResultT | None] | None = None,
-        label: str = "work",
-    ) -> Generator[ResultT, None, None]:
-        """``job(pipeline, batch)`` for every batch, in order (see :class:`storyline.runners.Runner`)."""
+    def _map(self, job: Job, batches: Iterable[Any], in_place: InPlace, label: str) -> Generator[Any, None, None]:
         with ray_cluster(self.address, self.workers) as ray:
             outcomes = ordered_on_ray(
                 ray,

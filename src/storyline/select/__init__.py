@@ -18,34 +18,19 @@ import numpy as np
 import numpy.typing as npt
 
 from storyline.errors import ConfigError
-from storyline.select.coverage import (
-    SENTENCE_FEATURES,
-    LinearModel,
-    SelectionWeights,
-    dateline_length,
-    load_model,
-    select,
-    sentence_features,
-    stands_alone,
-    word_count,
-)
+from storyline.select.coverage import SelectionWeights, load_model, select, word_count
 from storyline.types import Alignment, Summary
 
 __all__ = [
     "LEARNED_ARTICLE_WORDS",
     "LEARNED_WEIGHTS",
     "SELECTORS",
-    "SENTENCE_FEATURES",
-    "LinearModel",
     "SelectionWeights",
     "Selector",
-    "dateline_length",
     "get_selector",
     "load_model",
     "select",
     "selector_encoder",
-    "sentence_features",
-    "stands_alone",
     "within_learned_range",
     "word_count",
 ]
