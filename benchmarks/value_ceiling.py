@@ -251,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
         json.dumps(
             {
                 "evaluation": f"Multi-News val clusters 0..{EVALUATION - 1} ({args.data.name})",
-                "program": "coverage.v4's integer program and mixing (registry.LEARNED_WEIGHTS), fill on",
+                "program": "coverage.v4's integer program and mixing (select.LEARNED_WEIGHTS), fill on",
                 "protocol": "rouge-score-rs, stemmer, lower-cased; 250 words F1 and 100 words recall",
                 "seed": args.seed,
                 "seconds": round(clock.seconds, 1),

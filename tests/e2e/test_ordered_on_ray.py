@@ -1,4 +1,4 @@
-"""``engines.ordered_on_ray`` on the session's real Ray cluster: order kept, no actor left idle.
+"""``runners.ray.ordered_on_ray`` on the session's real Ray cluster: order kept, no actor left idle.
 
 The driver is a separate Python process (a script run with the cluster's address), as a user's
 ``storyline batch --engine ray`` is; its actor class lives in that script, so Ray ships it by

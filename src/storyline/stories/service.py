@@ -1,9 +1,10 @@
 """Stories: ingest articles into a :class:`~storyline.stories.db.Store` and summarize a story on demand.
 
 A thin layer shared by the CLI (``storyline ingest/stories/story``) and the web API: clean and
-check with the pipeline, describe with :func:`storyline.stories.index.describe`, store with
-:meth:`Store.add`, and summarize a story with ``Pipeline.summarize(compare=True)``, cached in the
-store under the key of the story's article set, so a story's summary is current and made once.
+check with the pipeline, describe with :func:`storyline.stories.index.describe` (in this process or
+on a runner's workers, storyline.runners), store with :meth:`Store.add`, and summarize a story with
+``Pipeline.summarize(compare=True)``, cached in the store under :func:`story_key` (the story's
+articles, the settings and the tuned constants), so a story's summary is current and made once.
 """
 
 from __future__ import annotations
@@ -215,7 +216,7 @@ def _store(store: Store, pipeline: Pipeline, ready: _Prepared, counts: IngestCou
     made = iter(_describe(pipeline, [ready.usable[i] for i in missing], [ready.days[i] for i in missing]))
     raw = [signal if signal is not None else next(made) for signal in given]
     # An article with no date of its own is taken as news of the day it arrives (a live feed),
-    # marked undated: the clustering then asks more of its words (cluster.UNDATED_JOIN_THRESHOLD).
+    # marked undated: the clustering then asks more of its words (stories.index.UNDATED_JOIN_THRESHOLD).
     today = datetime.now(UTC).date()
     signals = [signal if signal.dated else replace(signal, day=signal.day or today, undated=True) for signal in raw]
     articles = [ready.usable[index] for index in fresh]
