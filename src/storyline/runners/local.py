@@ -16,7 +16,7 @@ from typing import Any
 
 from storyline.config import Config
 from storyline.pipeline import Pipeline
-from storyline.runners import InPlace, Job, PipelineWorker, Runner, raise_fatal
+from storyline.runners.base import InPlace, Job, PipelineWorker, Runner, raise_fatal
 
 __all__ = ["WINDOW_PER_WORKER", "InProcess", "ProcessPool"]
 

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 from storyline.config import Config
 from storyline.errors import ConfigError
-from storyline.runners import InPlace, Job, PipelineWorker, Runner, raise_fatal
+from storyline.runners.base import InPlace, Job, PipelineWorker, Runner, raise_fatal
 
 __all__ = [
     "BATCHES_PER_ACTOR",
