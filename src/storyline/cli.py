@@ -52,15 +52,16 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for documentation and tests)."""
     from storyline.batch import CHUNK
     from storyline.render import FORMATS
+    from storyline.sources.read import FORMAT_NAMES
+
+    inputs_help = f"{FORMAT_NAMES} files, directories, or - for stdin"
 
     parser = _Parser(prog="storyline", description="Turn many news articles about one event into one cited summary.")
     parser.add_argument("--version", action="version", version=f"storyline {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     summarize = commands.add_parser("summarize", help="summarize articles about one event")
-    summarize.add_argument(
-        "inputs", nargs="+", metavar="INPUT", help=".txt, .html, .json, .jsonl files, directories, or - for stdin"
-    )
+    summarize.add_argument("inputs", nargs="+", metavar="INPUT", help=inputs_help)
     summarize.add_argument("--format", "-f", choices=list(FORMATS), default="md", help="output format (default md)")
     summarize.add_argument("--output", "-o", type=Path, default=None, help="write here instead of standard output")
 
@@ -95,9 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="What the sources agree on, what only one reports, where they contradict each other, "
         "whom they quote and when things happened, each item citing the source spans.",
     )
-    compare.add_argument(
-        "inputs", nargs="+", metavar="INPUT", help=".txt, .html, .json, .jsonl files, directories, or - for stdin"
-    )
+    compare.add_argument("inputs", nargs="+", metavar="INPUT", help=inputs_help)
     compare.add_argument("--format", "-f", choices=list(FORMATS), default="md", help="output format (default md)")
     compare.add_argument("--output", "-o", type=Path, default=None, help="write here instead of standard output")
 
@@ -108,9 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
         "skipped, copies of one wire story marked, and every article joins a story or starts one. "
         "Ingesting the same input again changes nothing.",
     )
-    ingest.add_argument(
-        "inputs", nargs="+", metavar="INPUT", help=".txt, .html, .json, .jsonl files, directories, or - for stdin"
-    )
+    ingest.add_argument("inputs", nargs="+", metavar="INPUT", help=inputs_help)
     ingest.add_argument(
         "--workers",
         type=_positive,

@@ -21,7 +21,7 @@ from storyline.records import article_from_record, unique_ids
 from storyline.sources import html, jsonl
 from storyline.types import Article, Problem
 
-__all__ = ["READABLE_SUFFIXES", "READERS", "Reader", "decode", "read", "read_bytes"]
+__all__ = ["FORMAT_NAMES", "READABLE_SUFFIXES", "READERS", "Reader", "decode", "read", "read_bytes", "reader_for"]
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ READERS: tuple[Reader, ...] = (
 READABLE_SUFFIXES = frozenset(suffix for reader in READERS for suffix in reader.suffixes)
 _SHOWN = [suffix for reader in READERS for suffix in reader.shown]
 #: The readable files, as messages name them: ".txt, .html, .json or .jsonl".
-_FORMATS = ", ".join(_SHOWN[:-1]) + " or " + _SHOWN[-1]
+FORMAT_NAMES = ", ".join(_SHOWN[:-1]) + " or " + _SHOWN[-1]
 
 #: Files larger than this are refused outright (nothing sensible is 50 MB of one article).
 MAX_FILE_BYTES = 50_000_000
@@ -126,9 +126,9 @@ def _expand(path: Path | None, given: str, problems: list[Problem], on_error: On
         files = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
         readable = [p for p in files if p.suffix.lower() in READABLE_SUFFIXES]
         for other in sorted(set(files) - set(readable)):
-            log.info("%s: not a %s file; left out", other, _FORMATS)
+            log.info("%s: not a %s file; left out", other, FORMAT_NAMES)
         if not readable:
-            error = InputError(f"{given}: no {_FORMATS} files in this directory", input=given)
+            error = InputError(f"{given}: no {FORMAT_NAMES} files in this directory", input=given)
             if on_error == "raise":
                 raise error
             _skip(problems, given, "read", str(error))
