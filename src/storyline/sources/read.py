@@ -1,7 +1,7 @@
 """Read articles from files, directories or standard input, in any of the input formats (:data:`READERS`).
 
 Knows files, encodings and line numbers; knows nothing about sentences. Each format is a reader:
-plain text (here), HTML pages (sources.html) and JSON/JSON Lines records (sources.jsonl); a file is
+plain text and JSON/JSON Lines records (here) and HTML pages (sources.html); a file is
 read by the reader of its suffix, or by the one whose test its first bytes pass. A new format is a
 module with a reader and one line in :data:`READERS`. The text of an :class:`Article` returned here
 is the text as found (cleaning is the next stage), except for HTML, whose main text is extracted.
@@ -9,19 +9,30 @@ is the text as found (cleaning is the next stage), except for HTML, whose main t
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from storyline.errors import InputError
 from storyline.records import article_from_record, unique_ids
-from storyline.sources import html, jsonl
+from storyline.sources import html
 from storyline.types import Article, Problem
 
-__all__ = ["FORMAT_NAMES", "READABLE_SUFFIXES", "READERS", "Reader", "decode", "read", "read_bytes", "reader_for"]
+__all__ = [
+    "FORMAT_NAMES",
+    "READABLE_SUFFIXES",
+    "READERS",
+    "Reader",
+    "decode",
+    "read",
+    "read_bytes",
+    "read_records",
+    "reader_for",
+]
 
 log = logging.getLogger(__name__)
 
@@ -44,11 +55,59 @@ def read_text(text: str, *, name: str, stem: str, problems: list[Problem] | None
     return [article_from_record({"text": text, "source": stem}, where=name, default_id=stem)]
 
 
+def looks_like_json(head: bytes) -> bool:
+    """Whether the start of a file (lower-cased, leading white space removed) is JSON: an object or a list."""
+    return head.startswith((b"{", b"["))
+
+
+def read_records(text: str, *, name: str, stem: str, problems: list[Problem] | None = None) -> list[Article]:
+    """Read JSON (one object or a list of objects) or JSON Lines article records.
+
+    A record needs ``text``; ``id``, ``title``, ``source``, ``url`` and ``published`` are optional.
+    A bad record is reported in ``problems`` (when given) and the others are still read.
+
+    Raises:
+        InputError: the text is not JSON/JSONL at all, or no record is usable.
+    """
+    records: list[tuple[str, Any]] = []
+    stripped = text.strip()
+    try:
+        whole = json.loads(stripped)
+        items = whole if isinstance(whole, list) else [whole]
+        records = [
+            (f"{name}:{index + 1}" if isinstance(whole, list) else name, item) for index, item in enumerate(items)
+        ]
+    except json.JSONDecodeError:
+        for line_no, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                records.append((f"{name}:{line_no}", json.loads(line)))
+            except json.JSONDecodeError as error:
+                message = f"{name}:{line_no}: not valid JSON ({error.msg}); fix or remove this line"
+                if problems is None or (not records and line_no == 1 and not stripped.startswith("{")):
+                    raise InputError(message, input=f"{name}:{line_no}") from error
+                log.info("%s", message)
+                problems.append(Problem(f"{name}:{line_no}", "read", message))
+    articles: list[Article] = []
+    for where, record in records:
+        try:
+            articles.append(article_from_record(record, where=where, default_id=f"{stem}-{len(articles) + 1}"))
+        except InputError as error:
+            if problems is None:
+                raise
+            log.info("%s", error)
+            problems.append(Problem(where, "read", str(error)))
+    if not articles and not (problems and any(p.input.startswith(name) for p in problems)):
+        raise InputError(f"{name}: no article records found; give objects with a 'text' field", input=name)
+    return articles
+
+
 #: The input formats. Plain text reads any file no other reader claims.
 READERS: tuple[Reader, ...] = (
     Reader(frozenset({".txt", ".text", ".md", ""}), (".txt",), read_text),
     Reader(html.SUFFIXES, (".html",), html.read_html, html.looks_like),
-    Reader(jsonl.SUFFIXES, (".json", ".jsonl"), jsonl.read_records, jsonl.looks_like),
+    Reader(frozenset({".json", ".jsonl", ".ndjson"}), (".json", ".jsonl"), read_records, looks_like_json),
 )
 READABLE_SUFFIXES = frozenset(suffix for reader in READERS for suffix in reader.suffixes)
 _SHOWN = [suffix for reader in READERS for suffix in reader.shown]
