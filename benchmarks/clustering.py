@@ -33,7 +33,7 @@ the seeds come out as one story of exactly their three articles in every order, 
 second. Prints the table (also results/clustering-table.md) and writes JSON to
 results/clustering-<set>.json and a plot to results/clustering.png.
 
-    python benchmarks/clustering.py [--sets duc2004 multinews] [--clusters 2000] [--orders 5]
+    python -m benchmarks.clustering [--sets duc2004 multinews] [--clusters 2000] [--orders 5]
         [--methods link.v1 closest.v2] [--split test|val] [--offset 0] [--speed-runs 1]
         [--no-cache] [--describe-only] [--engine local|ray] [--address ADDR] [--workers K]
 
@@ -52,10 +52,8 @@ import hashlib
 import json
 import pickle
 import random
-import subprocess
 import sys
 import tempfile
-import time
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import date
@@ -64,19 +62,15 @@ from typing import Any
 
 import numpy as np
 
-from storyline import cluster, revisit
-from storyline.engines import Engine
-from storyline.ingest.read import read
+from benchmarks.common import RESULTS, SHARED, Stopwatch, code_version, read_jsonl
 from storyline.pipeline import Pipeline
-from storyline.store import Store, StoryRow
-from storyline.stories import Described, IngestCounts, describe_inputs, ingest, ingest_described
+from storyline.runners import Engine
+from storyline.sources.read import read
+from storyline.stories import index as cluster
+from storyline.stories import revisit
+from storyline.stories.db import Store, StoryRow
+from storyline.stories.service import Described, IngestCounts, describe_inputs, ingest, ingest_described
 from storyline.types import Article
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from rouge import read_jsonl
-
-REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
 
 
 def _unique(identifier: str, taken: Counter[str]) -> str:
@@ -248,9 +242,9 @@ def replay(described: Sequence[Described], gold: Mapping[str, str], pipeline: Pi
     stream = arrival_order(described, order)
     with tempfile.TemporaryDirectory() as folder:
         store = Store(Path(folder) / "stories.db")
-        started = time.process_time()
+        clock = Stopwatch()
         counts = ingest_described(store, pipeline, stream)
-        seconds = time.process_time() - started
+        seconds = clock.cpu_seconds
         stories = store.stories()
         store.close()
     result = score([item.article.id for item in stream], gold, counts, stories)
@@ -281,13 +275,11 @@ def real_ingest(
             nonlocal done
             done += count
             if done % 640 < count:
-                print(f"{name}: {done}/{len(stream)} articles, {time.perf_counter() - start:.0f} s", file=sys.stderr)
+                print(f"{name}: {done}/{len(stream)} articles, {clock.seconds:.0f} s", file=sys.stderr)
 
-        start = time.perf_counter()
-        cpu = time.process_time()
+        clock = Stopwatch()
         counts = ingest(store, pipeline, stream, progress=progress, engine=engine, address=address, workers=workers)
-        seconds = time.perf_counter() - start
-        cpu_seconds = time.process_time() - cpu
+        seconds, cpu_seconds = clock.seconds, clock.cpu_seconds
         stories = store.stories()
         store.close()
     result = score([article.id for article in stream], gold, counts, stories)
@@ -373,21 +365,12 @@ def plot(rows: Sequence[tuple[str, str, dict[str, Any]]], path: Path) -> None:
     plt.close(figure)
 
 
-def _commit() -> str:
-    try:
-        return subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-
-
 def describe_key(pipeline: Pipeline, fingerprint: str) -> str:
     """What a cached description depends on: the data, the models, and the code that cleans, checks and describes."""
     import inspect
 
-    from storyline.ingest import check, clean
     from storyline.nlp import dates, embed, segment
+    from storyline.sources import check, clean
 
     parts = [fingerprint, pipeline.config.spacy_model, pipeline.config.embedding_model]
     parts += [inspect.getsource(module) for module in (check, clean, dates, embed, segment)]
@@ -414,7 +397,7 @@ def describe_once(
             cached: tuple[list[Described], float] = pickle.load(handle)
         return cached
     described: list[Described] = []
-    cpu = time.process_time()
+    clock = Stopwatch()
     with tqdm(
         total=len(articles), desc=f"{name}: describe", unit="article", file=sys.stderr, disable=not sys.stderr.isatty()
     ) as bar:
@@ -422,7 +405,7 @@ def describe_once(
             part = articles[start : start + 256]
             described.extend(describe_inputs(pipeline, part))
             bar.update(len(part))
-    seconds = time.process_time() - cpu
+    seconds = clock.cpu_seconds
     if cache is not None:
         cache.parent.mkdir(parents=True, exist_ok=True)
         with cache.open("wb") as handle:
@@ -448,7 +431,7 @@ def main(argv: list[str] | None = None) -> int:
         default=1,
         help="real ingests per method on DUC 2004 (alternating, models and all) for articles/s; 0: none",
     )
-    parser.add_argument("--out", type=Path, default=REPO / "results")
+    parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument(
         "--no-cache", action="store_true", help="describe every article again (default: results/cache/ when valid)"
     )
@@ -566,7 +549,7 @@ def main(argv: list[str] | None = None) -> int:
                 run.pop("assignments")
         result.update(
             {
-                "code_version": _commit(),
+                "code_version": code_version(),
                 "engine": args.engine,
                 "data_fingerprint": fingerprint,
                 "multinews_clusters": args.clusters if name == "multinews" else None,

@@ -1,6 +1,6 @@
 """Fit the learned link of clustering "link.v1" on Multi-News val and write it into the package.
 
-    python benchmarks/learn_link.py [--offset 2000] [--clusters 3622] [--orders 2] [--seed 0]
+    python -m benchmarks.learn_link [--offset 2000] [--clusters 3622] [--orders 2] [--seed 0]
 
 What it learns: whether an article belongs to a story, from what ``StoryIndex.link_features``
 measures of the two (closest members' lead-vector cosines, rarity-weighted content words, the
@@ -43,15 +43,14 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from clustering import MULTINEWS_FILES, SHARED, load_multinews
-from storyline.cluster import StoryIndex
-from storyline.ingest.check import fingerprint
-from storyline.link import LINK_FEATURES, LINK_MODEL
+from benchmarks.clustering import MULTINEWS_FILES, load_multinews
+from benchmarks.common import REPO, RESULTS, SHARED
 from storyline.pipeline import Pipeline
-from storyline.stories import Described, describe_inputs
+from storyline.stories.index import StoryIndex
+from storyline.stories.link import LINK_FEATURES, LINK_MODEL
+from storyline.stories.service import Described, describe_inputs
+from storyline.text import fingerprint
 
-REPO = Path(__file__).resolve().parents[1]
 WEIGHTS = REPO / "src" / "storyline" / "weights"
 #: Knots kept of the isotonic calibration (a step function; interpolated between knots).
 KNOTS = 64
@@ -169,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check-clusters", type=int, default=2000, help="val clusters of the check (0: none)")
     parser.add_argument("--orders", type=int, default=2, help="arrival orders replayed per stream (default 2)")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--out", type=Path, default=REPO / "results")
+    parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--weights", type=Path, default=WEIGHTS / f"{LINK_MODEL}.json")
     args = parser.parse_args(argv)
     source = args.data / "multi_news_plus" / MULTINEWS_FILES["val"]

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from storyline.cli import EXIT_NOTHING_USABLE, EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, main
-from storyline.store import Store
+from storyline.stories.db import Store
 from tests.conftest import EXAMPLE
 
 pytestmark = pytest.mark.model
@@ -143,11 +143,12 @@ def test_ingest_reads_jsonl_from_standard_input(tmp_path: Path, entry_point: str
 def test_issue_36_stories_from_described_inputs_are_those_of_a_real_ingest(tmp_path: Path, seeds_dir: Path) -> None:
     # The clustering benchmark describes a stream once and stores it in several orders; that
     # replay must make the stories a real ingest of the same order makes.
-    from storyline.ingest.read import read
+    from storyline.config import Config
     from storyline.pipeline import Pipeline
-    from storyline.stories import describe_inputs, ingest, ingest_described
+    from storyline.sources.read import read
+    from storyline.stories.service import describe_inputs, ingest, ingest_described
 
-    pipeline = Pipeline()
+    pipeline = Pipeline(Config(clustering="link.v1"))  # the method with a second look after each batch
     articles = list(read([EXAMPLE, *sorted(seeds_dir.glob("*.txt"))]))
     order = [articles[index] for index in (4, 0, 5, 2, 6, 1, 3)]
     with Store(tmp_path / "real.db") as real:

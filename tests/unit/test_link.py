@@ -13,9 +13,9 @@ from importlib import resources
 import numpy as np
 import pytest
 
-from storyline.cluster import Signal, StoryIndex
 from storyline.errors import ConfigError
-from storyline.link import LINK_FEATURES, LINK_MODEL, LinkModel, load_link_model
+from storyline.stories.index import Signal, StoryIndex
+from storyline.stories.link import LINK_FEATURES, LINK_MODEL, LinkModel, load_link_model
 
 DIMENSION = 16
 WORDS = tuple((f"word{number}", 1.0) for number in range(12))

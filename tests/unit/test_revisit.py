@@ -11,9 +11,9 @@ from datetime import date
 
 import numpy as np
 
-from storyline.cluster import Signal, StoryIndex
-from storyline.link import LINK_FEATURES, LinkModel
-from storyline.revisit import MIN_SPLIT, merge_for, split_for
+from storyline.stories.index import Signal, StoryIndex
+from storyline.stories.link import LINK_FEATURES, LinkModel
+from storyline.stories.revisit import MIN_SPLIT, merge_for, split_for
 
 DIMENSION = 16
 

@@ -14,10 +14,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from storyline.cluster import Signal
-from storyline.ingest.check import RECURRING_TEXTS
-from storyline.link import LINK_FEATURES, LinkModel
-from storyline.store import MIGRATIONS, SCHEMA_VERSION, Store, StoreError, minhash
+from storyline.sources.check import RECURRING_TEXTS
+from storyline.stories.db import MIGRATIONS, SCHEMA_VERSION, Store, StoreError
+from storyline.stories.index import Signal, minhash
+from storyline.stories.link import LINK_FEATURES, LinkModel
 from storyline.types import Article
 
 DIMENSION = 32
@@ -340,7 +340,7 @@ def closest_link(cosine: float) -> LinkModel:
 def test_issue_36_a_batch_that_links_two_stories_merges_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from datetime import date
 
-    monkeypatch.setattr("storyline.store.load_link_model", lambda: closest_link(0.7))
+    monkeypatch.setattr("storyline.stories.db.load_link_model", lambda: closest_link(0.7))
     day = date(2020, 5, 1)
     first = np.zeros(DIMENSION, dtype=np.float32)
     first[0] = 1.0
@@ -350,11 +350,15 @@ def test_issue_36_a_batch_that_links_two_stories_merges_them(tmp_path: Path, mon
     between[:2] = (0.894, 0.447)  # cosine 0.89 to both
     between /= np.linalg.norm(between)
     with Store(tmp_path / "s.db") as store:
-        store.add([article("a1"), article("b1")], [Signal("a1", first, (), day), Signal("b1", second, (), day)])
+        store.add(
+            [article("a1"), article("b1")],
+            [Signal("a1", first, (), day), Signal("b1", second, (), day)],
+            clustering="link.v1",
+        )
         assert store.last_moves == ()
         a, b = story_of(store, "a1"), story_of(store, "b1")
         assert a != b
-        (result,) = store.add([article("c1")], [Signal("c1", between, (), day)])
+        (result,) = store.add([article("c1")], [Signal("c1", between, (), day)], clustering="link.v1")
         (move,) = store.last_moves
         assert (move.kind, move.story, move.into, move.articles) == ("merge", b, a, ("b1",))
         assert result.story == a  # the result says where the article is after the second look
@@ -402,3 +406,120 @@ def test_issue_36_text_recurring_across_unrelated_inputs_is_page_furniture(tmp_p
     assert outcomes[RECURRING_TEXTS:-1] == ["furniture"] * 3  # seen in enough other texts from here on
     assert all(result.story is None and result.recurring >= 0.75 for result in results[RECURRING_TEXTS:-1])
     assert outcomes[-1] == "added"  # an article with the notice in it is still an article
+
+
+def wire_copy(original: Article, article_id: str, credit: str) -> Article:
+    """Another outlet's run of a wire story: its own credit line, one word edited."""
+    words = original.text.split()
+    words[7] = "amended"
+    return Article(id=article_id, text=f"{credit}. " + " ".join(words), source=credit, origin=article_id)
+
+
+def test_issue_36_a_wire_copy_moves_with_its_original_and_later_copies_find_it_where_it_is(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    wire = article("wire", words=300)
+    with Store(path) as store, Store(path) as elsewhere:
+        store.add([article("a1"), article("a2")], [signal("a1", 0), signal("a2", 0)])
+        results = store.add([wire, wire_copy(wire, "copy1", "Ledger")], [signal("wire", 1), signal("copy1", 7)])
+        assert [result.outcome for result in results] == ["added", "near-duplicate"]
+        elsewhere.add([article("z1")], [signal("z1", 9)])  # another process: its view now holds the wire's story
+        first, second = story_of(store, "a1"), story_of(store, "wire")
+        move = store.merge(second, first)
+        assert set(move.articles) == {"wire", "copy1"}  # the copy goes where its original goes
+        row = store.story(first)
+        assert row is not None and row.near_duplicates == {"copy1": "wire"}
+        # A copy arriving after the merge joins the story its original is in now, in this process
+        # and in one that read the file before the merge.
+        (there,) = elsewhere.add([wire_copy(wire, "copy2", "Gazette")], [signal("copy2", 6)])
+        (here,) = store.add([wire_copy(wire, "copy3", "Courier")], [signal("copy3", 8)])
+        for result in (there, here):
+            assert (result.outcome, result.story) == ("near-duplicate", first)
+        assert there.other in {"wire", "copy1"}
+        assert store.merged_into(second) == first and store.story(second) is None
+
+
+def test_issue_36_a_split_keeps_a_copy_with_its_original(tmp_path: Path) -> None:
+    wire = article("wire", words=300)
+    with Store(tmp_path / "s.db") as store:
+        store.add(
+            [article("a1"), article("a2"), wire, wire_copy(wire, "copy", "Ledger")],
+            [signal("a1", 0), signal("a2", 0), signal("wire", 0), signal("copy", 0)],
+        )
+        story = story_of(store, "a1")
+        move = store.split(story, ["wire"])
+        assert move.into is not None and set(move.articles) == {"wire", "copy"}
+        assert story_of(store, "copy") == move.into
+        # A copy does not leave without its original, nor stay behind when its original leaves:
+        # here either split would move none or all of the story's articles.
+        for leaving in (["copy"], ["wire"]):
+            with pytest.raises(StoreError, match="near-duplicates go with the articles they copy"):
+                store.split(move.into, leaving)
+        assert sorted(store_rows(store)) == [("a1", "a2"), ("wire", "copy")]
+
+
+def test_issue_36_a_merged_id_leads_through_later_merges(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.db") as store:
+        store.add([article(name) for name in ("a1", "b1", "c1")], [signal("a1", 0), signal("b1", 1), signal("c1", 2)])
+        a, b, c = (story_of(store, name) for name in ("a1", "b1", "c1"))
+        store.merge(a, b)
+        store.merge(b, c)
+        assert (store.merged_into(a), store.merged_into(b), store.merged_into(c)) == (c, c, None)
+        assert [m["kind"] for m in store.moves(b)] == ["merge", "merge"]  # into b, then out of it
+        with pytest.raises(StoreError, match="into itself"):
+            store.merge(c, c)
+        with pytest.raises(StoreError, match="no story"):
+            store.merge(c, 999)
+
+
+def test_issue_36_stories_of_a_version_3_file_keep_their_articles_and_are_not_moved(tmp_path: Path) -> None:
+    # Articles written at schema 3 have vectors and words but no names or day: after migration 4
+    # their stories still take new articles, and neither the second look nor a move by hand takes
+    # them apart (a story cannot be summed up again from articles it does not know in full).
+    path = tmp_path / "v3.db"
+    connection = old_schema(path, 3)
+    connection.execute(
+        "INSERT INTO stories (id, title, vector_sum, count, entities, words, first_day, last_day, first_seen, "
+        "last_seen, seq) VALUES (1, 'old', ?, 1, '{\"entity3\": 1}', '{}', '2020-05-01', '2020-05-01', "
+        "'2020-05-01', '2020-05-01', 0)",
+        (topic_vector(3).tobytes(),),
+    )
+    connection.execute(
+        "INSERT INTO articles (id, story_id, fingerprint, source, text, minhash, ingested_at, vector, words) "
+        "VALUES ('old', 1, 'fp-old', 'outlet', 'some old text', ?, '2020-05-01T00:00:00Z', ?, ?)",
+        (
+            minhash("some old text").hashvalues.astype(np.uint64).tobytes(),
+            topic_vector(3).tobytes(),
+            '[["topic3word0", 1.0]]',
+        ),
+    )
+    connection.close()
+    with Store(path) as store:
+        assert store.schema_version == SCHEMA_VERSION
+        assert store.merged_into(1) is None and store.moves(1) == []
+        (result,) = store.add([article("new")], [signal("new", 3, "2020-05-02")], clustering="closest.v2")
+        assert (result.outcome, result.story) == ("added", 1)
+        (other,) = store.add([article("b1")], [signal("b1", 4)], clustering="link.v1")  # and its second look
+        assert other.story is not None and store.last_moves == ()
+        with pytest.raises(StoreError, match="before schema 4"):
+            store.merge(1, other.story)
+        with pytest.raises(StoreError, match="before schema 4"):
+            store.split(1, ["new"])
+        assert store_rows(store)[-1] == ("old", "new")
+    connection = sqlite3.connect(path)
+    tables = {name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {"story_moves", "passages"} <= tables
+    assert connection.execute("SELECT entities, day FROM articles WHERE id = 'old'").fetchone() == (None, None)
+    connection.close()
+
+
+def test_issue_36_a_wire_copy_is_no_recurring_page_text(tmp_path: Path) -> None:
+    # Ten outlets running one wire story share all its sentences, but they are one story's copies,
+    # not page furniture: none is skipped, and they do not make the wire's sentences recurring.
+    wire = article("wire", words=300)
+    outlets = ["Ledger", "Courier", "Gazette", "Herald", "Tribune", "Sentinel", "Observer", "Chronicle"]
+    copies = [wire_copy(wire, f"copy{n}", outlet) for n, outlet in enumerate(outlets)]
+    assert len(copies) > RECURRING_TEXTS
+    with Store(tmp_path / "s.db") as store:
+        results = store.add([wire, *copies], [signal(item.id, 0) for item in [wire, *copies]])
+        assert [result.outcome for result in results] == ["added"] + ["near-duplicate"] * len(copies)
+        assert all(result.recurring == 0.0 for result in results)

@@ -1,10 +1,14 @@
 """Group a stream of articles into stories, online: each article joins the story it fits best, or starts one.
 
 Knows articles, vectors, entities and dates; knows no summaries and no storage. An article is
-described by a :class:`Signal` (one vector for its title and lead, its named entities, its day);
-a :class:`StoryIndex` holds every story's running centroid, entity counts and date range and
-decides where a new signal goes. The store keeps the same per-story numbers, so an index can be
-rebuilt (or brought up to date) from the database at any time.
+described by a :class:`Signal` (one vector for its title and lead, its named entities, its day)
+and a MinHash of its word triples; a :class:`StoryIndex` holds every story's running centroid,
+entity counts and date range, and every article's MinHash, and decides where a new article goes.
+The store (stories.db) keeps the same numbers, so an index can be rebuilt (or brought up to date)
+from the database at any time.
+
+A copy of one wire story run by another outlet (most of its word triples shared with a stored
+article: MinHash/LSH, :data:`NEAR_DUPLICATE_THRESHOLD`) joins the story of the article it copies.
 
 How an article is placed: the best few stories by centroid are scored by the article's closest
 member in each (the highest cosine of its vector to a member's, plus the highest cosine of its
@@ -31,11 +35,12 @@ from datetime import date
 
 import numpy as np
 import numpy.typing as npt
+from datasketch import MinHash, MinHashLSH
 
-from storyline.ingest.clean import STOPWORDS
-from storyline.link import VECTOR_FEATURES, LinkModel
 from storyline.nlp.dates import find_dateline
 from storyline.nlp.embed import Encoder
+from storyline.stories.link import VECTOR_FEATURES, LinkModel
+from storyline.text import ALPHANUMERIC, ENGLISH_FUNCTION_WORDS, LETTERS
 from storyline.types import Article
 
 __all__ = [
@@ -46,6 +51,7 @@ __all__ = [
     "LINK_THRESHOLD",
     "MAX_PENALTY",
     "MEMBERS_KEPT",
+    "NEAR_DUPLICATE_THRESHOLD",
     "UNDATED_JOIN_THRESHOLD",
     "WORD_WEIGHT",
     "Member",
@@ -56,6 +62,9 @@ __all__ = [
     "article_day",
     "content_words",
     "describe",
+    "minhash",
+    "signature_bytes",
+    "signature_from",
 ]
 
 log = logging.getLogger(__name__)
@@ -112,11 +121,18 @@ CANDIDATES = 16
 MEMBERS_KEPT = 64
 #: Of a story's members, the nearest this many by vector have their words compared (speed).
 WORD_MEMBERS = 8
+#: Share of word triples (estimated Jaccard) from which two articles are one wire story. Copies of
+#: one agency story with a different headline, a cut last paragraph or an outlet's credit line
+#: share 0.8-0.95; two outlets' own reports of one event share under 0.2.
+NEAR_DUPLICATE_THRESHOLD = 0.7
+_PERMUTATIONS = 128
+#: datasketch's permutation scheme, named so that signatures stored in a file stay comparable
+#: when a later datasketch changes its default.
+_SCHEME = "affine32"
 #: Entity kinds that name the event: who, which organisation, where, what.
 ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"})
 
 _SPACE = re.compile(r"\s+")
-_LETTERS = re.compile(r"[^\W\d_]+", re.UNICODE)
 _POSSESSIVE = re.compile(r"(?:'s|’s)$")
 
 
@@ -142,7 +158,7 @@ class Member:
     """One article of a story as the closest-member scores see it: its vector, content words and names.
 
     ``article_id``, ``entities`` and ``day`` are known for articles stored since schema 4; the
-    second look at a story (:mod:`storyline.revisit`) moves only members it knows all of.
+    second look at a story (:mod:`storyline.stories.revisit`) moves only members it knows all of.
     """
 
     vector: Vector
@@ -197,7 +213,27 @@ class Placement:
     """Where an article goes: an existing story (``story`` set) or a new one (``story`` None)."""
 
     story: int | None
-    score: float  # the best story's score (0 when there was none)
+    score: float  # the best story's score (0 when there was none, or for a copy)
+    copy_of: str | None = None  # the stored article it is a near-duplicate of (then ``story`` is that one's)
+
+
+def minhash(text: str) -> MinHash:
+    """The MinHash of a text's lower-cased word triples."""
+    words = [word.lower() for word in ALPHANUMERIC.findall(text)]
+    shingles = {" ".join(words[i : i + 3]) for i in range(max(1, len(words) - 2))}
+    signature = MinHash(num_perm=_PERMUTATIONS, seed=7, scheme=_SCHEME)
+    signature.update_batch([shingle.encode("utf-8") for shingle in shingles])
+    return signature
+
+
+def signature_bytes(signature: MinHash) -> bytes:
+    """A MinHash as stored (its hash values, little-endian uint64)."""
+    return np.asarray(signature.hashvalues, dtype=np.uint64).tobytes()
+
+
+def signature_from(blob: bytes) -> MinHash:
+    """A MinHash read back from :func:`signature_bytes`."""
+    return MinHash(num_perm=_PERMUTATIONS, seed=7, hashvalues=np.frombuffer(blob, dtype=np.uint64), scheme=_SCHEME)
 
 
 def article_day(article: Article) -> date | None:
@@ -218,7 +254,9 @@ def _normalise_entity(text: str) -> str:
 def content_words(text: str) -> tuple[tuple[str, float], ...]:
     """The text's most frequent content words (letters, 3+, no function words) weighted 1 + log(count)."""
     counts = Counter(
-        word for word in (match.lower() for match in _LETTERS.findall(text)) if len(word) > 2 and word not in STOPWORDS
+        word
+        for word in (match.lower() for match in LETTERS.findall(text))
+        if len(word) > 2 and word not in ENGLISH_FUNCTION_WORDS
     )
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:ARTICLE_WORDS]
     return tuple((word, 1.0 + math.log(count)) for word, count in ranked)
@@ -284,7 +322,7 @@ def _lead(text: str) -> str:
 
 
 class StoryIndex:
-    """Every story's centroid, entities and dates, and the rule that places a new article."""
+    """Every story's centroid, entities and dates, every article's MinHash, and the rule that places a new article."""
 
     def __init__(self, stories: Iterable[StoryState] = ()) -> None:
         self._stories: dict[int, StoryState] = {}
@@ -294,6 +332,8 @@ class StoryIndex:
         self._story_frequency: Counter[str] = Counter()  # entity -> stories that have it
         self._word_frequency: Counter[str] = Counter()  # content word -> articles using it (as kept by stories)
         self._articles = 0
+        self._lsh = MinHashLSH(threshold=NEAR_DUPLICATE_THRESHOLD, num_perm=_PERMUTATIONS)
+        self._signatures: dict[str, tuple[MinHash, int]] = {}  # article id -> its MinHash and story
         for story in stories:
             self.put(story)
 
@@ -349,8 +389,31 @@ class StoryIndex:
             self._rows[moved] = row
         self._ids.pop()
 
-    def place(self, signal: Signal) -> Placement:
-        """Where ``signal`` belongs: the best-scoring story at or above the threshold, else a new story."""
+    def remember(self, article_id: str, signature: MinHash, story_id: int) -> None:
+        """Keep a stored article's MinHash (and its story), so that its copies find it."""
+        if article_id not in self._signatures:
+            self._signatures[article_id] = (signature, story_id)
+            self._lsh.insert(article_id, signature)
+
+    def relocate(self, article_ids: Iterable[str], story_id: int) -> None:
+        """Note that these stored articles are in another story now (moved by a merge or split)."""
+        for article_id in article_ids:
+            kept = self._signatures.get(article_id)
+            if kept is not None:
+                self._signatures[article_id] = (kept[0], story_id)
+
+    def place(self, signal: Signal, signature: MinHash | None = None, model: LinkModel | None = None) -> Placement:
+        """Where an article belongs: the story of a stored article it copies (its MinHash ``signature``
+        shares :data:`NEAR_DUPLICATE_THRESHOLD` of its word triples), else the story the learned link
+        ``model`` finds most probable (:meth:`place_linked`; without a model, the best-scoring story
+        by the closest-member rule, :meth:`place_closest`), else a new story."""
+        copy = self._nearest_copy(signature) if signature is not None else None
+        if copy is not None:
+            return Placement(self._signatures[copy][1], 0.0, copy_of=copy)
+        return self.place_closest(signal) if model is None else self.place_linked(signal, model)
+
+    def place_closest(self, signal: Signal) -> Placement:
+        """The best story by the closest-member score (clustering ``closest.v2``), if at its threshold."""
         candidates = self.candidates(signal)
         if not candidates:
             return Placement(None, 0.0)
@@ -377,7 +440,7 @@ class StoryIndex:
         ``threshold`` defaults to :data:`LINK_THRESHOLD`.
 
         The nearest :data:`CANDIDATES` stories by centroid are each given the probability that the
-        article reports their event (:class:`~storyline.link.LinkModel`). The link was learned on
+        article reports their event (:class:`~storyline.stories.link.LinkModel`). The link was learned on
         undated articles, so the time rule comes on top, as v2 has it: each week more than
         :data:`GRACE_DAYS` outside a story's dates counts as that much less lead-vector cosine to
         the story (:func:`_time_penalty`), through the model's own weights of those cosines.
@@ -469,6 +532,14 @@ class StoryIndex:
     def weighted(self, words: Sequence[tuple[str, float]]) -> dict[str, float]:
         """Content words weighted by their rarity in the index, as a unit vector (empty for none)."""
         return self._weighted(words)
+
+    def _nearest_copy(self, signature: MinHash) -> str | None:
+        best: tuple[float, str] | None = None
+        for candidate in self._lsh.query(signature):
+            similarity = float(signature.jaccard(self._signatures[candidate][0]))
+            if similarity >= NEAR_DUPLICATE_THRESHOLD and (best is None or similarity > best[0]):
+                best = (similarity, str(candidate))
+        return best[1] if best else None
 
     def _weighted(self, words: Sequence[tuple[str, float]]) -> dict[str, float]:
         """Content words weighted by rarity in the store, as a unit vector (empty for none)."""

@@ -30,8 +30,8 @@ import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
 
-from storyline.cluster import WORD_WEIGHT, Member, Signal, StoryIndex, StoryState
-from storyline.link import LinkModel
+from storyline.stories.index import WORD_WEIGHT, Member, Signal, StoryIndex, StoryState
+from storyline.stories.link import LinkModel
 
 __all__ = ["MERGE_CANDIDATES", "MERGE_THRESHOLD", "MIN_SPLIT", "SPLIT_THRESHOLD", "Move", "merge_for", "split_for"]
 

@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from storyline.errors import InputError, NotEnglishError
-from storyline.ingest.clean import STOPWORDS, clean_page_text
+from storyline.sources.clean import clean_page_text
+from storyline.text import ENGLISH_FUNCTION_WORDS, LETTERS, fingerprint
 from storyline.types import Article
 
 __all__ = [
@@ -23,14 +24,13 @@ __all__ = [
     "clean_article",
     "english_share",
     "find_duplicates",
-    "fingerprint",
     "page_notice",
     "passages",
     "prose_words",
     "recurring_share",
 ]
 
-_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_WORD = LETTERS
 _SENTENCE_END = re.compile(r"""[.!?…]['"’”)\]]*$""")
 
 #: Share of function words below which a text is taken as not English. English news prose
@@ -42,7 +42,7 @@ MIN_ENGLISH_SHARE = 0.15
 def english_share(text: str) -> float:
     """Share of the words of ``text`` that are common English function words."""
     words = [word.lower() for word in _WORD.findall(text)]
-    return sum(word in STOPWORDS for word in words) / len(words) if words else 0.0
+    return sum(word in ENGLISH_FUNCTION_WORDS for word in words) / len(words) if words else 0.0
 
 
 #: A line this long is running prose even when it does not end like a sentence (texts cut
@@ -53,12 +53,6 @@ LONG_LINE_WORDS = 40
 def prose_words(text: str) -> int:
     """Number of words in lines that read as prose: 6+ words ending like a sentence, or 40+ words."""
     return len(_WORD.findall(_prose_lines(text)))
-
-
-def fingerprint(text: str) -> str:
-    """A hash of the text's words, blind to case, spacing and punctuation (exact-duplicate test)."""
-    words = " ".join(word.lower() for word in _WORD.findall(text))
-    return hashlib.sha1(words.encode("utf-8")).hexdigest()
 
 
 # --- page furniture that reads like prose (issue 5) ---
@@ -297,7 +291,7 @@ def _notice_words(text: str) -> tuple[dict[str, int], int]:
 # A notice no phrase above names (a new site's sign-up box, another archive's crawl notes) still
 # gives itself away in a stream: the same sentences come back word for word in input after input
 # that have nothing else in common, which a report of an event does not do. Only a store sees the
-# stream, so it counts each passage's texts (storyline.store) and asks recurring_share here.
+# stream, so it counts each passage's texts (storyline.stories.db) and asks recurring_share here.
 
 #: A sentence of at least this many words is a passage: long enough that its coming back word for
 #: word says it is the page's text, not a phrase any report may use ("the company said on Monday").

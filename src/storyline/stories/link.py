@@ -1,6 +1,6 @@
 """The learned link: how likely an article is to belong to a story, as a calibrated probability.
 
-Knows numbers, not articles: :meth:`storyline.cluster.StoryIndex.link_features` measures an
+Knows numbers, not articles: :meth:`storyline.stories.index.StoryIndex.link_features` measures an
 article against a story (its closest members' vectors and words, the story's words and names, its
 size); a :class:`LinkModel` turns those measures into the probability that the article reports the
 story's event. The model is a logistic regression over the standardised measures, and its raw

@@ -1,6 +1,7 @@
 """The story store: articles, their stories and cached summaries in one SQLite file.
 
-Knows SQLite, not models. The schema is versioned: ``schema_version`` holds the number of the last
+Knows SQLite, not models, and not how an article finds its story (that is the index's, stories.index:
+near-duplicates and placement). The schema is versioned: ``schema_version`` holds the number of the last
 migration applied, and :data:`MIGRATIONS` are applied in order when a store is opened, each in
 its own transaction. The file runs in WAL mode (readers never wait for a writer) with a busy
 timeout; every write is one ``BEGIN IMMEDIATE`` transaction, so several processes can add
@@ -11,16 +12,15 @@ What :meth:`Store.add` does with each article, in order:
 
 - an id already stored: ``unchanged`` (so re-ingesting the same input changes nothing);
 - the same words as a stored article (case, spacing and punctuation aside): ``duplicate``, not stored;
-- most of its word triples shared with a stored article (MinHash/LSH, the same wire story run by
-  another outlet): stored, marked as a near-duplicate of it and put into its story;
-- else stored in the story :class:`~storyline.cluster.StoryIndex` picks, or a new one.
+- else stored in the story :meth:`StoryIndex.place <storyline.stories.index.StoryIndex.place>` picks:
+  the story of a stored article whose copy it is (marked a near-duplicate of it), the story it fits
+  best, or a new one.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import re
 import sqlite3
 import threading
 from collections import Counter
@@ -32,38 +32,37 @@ from pathlib import Path
 from typing import Literal
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 
-from storyline.cluster import MEMBERS_KEPT, Member, Signal, StoryIndex, StoryState
 from storyline.config import CLUSTERINGS
 from storyline.errors import ConfigError, StorylineError
-from storyline.ingest.check import NOTICE_SHARE, fingerprint, passages, recurring_share
-from storyline.link import LinkModel, load_link_model
-from storyline.revisit import Move, merge_for, split_for
+from storyline.sources.check import NOTICE_SHARE, passages, recurring_share
+from storyline.stories.index import (
+    MEMBERS_KEPT,
+    Member,
+    Signal,
+    StoryIndex,
+    StoryState,
+    minhash,
+    signature_bytes,
+    signature_from,
+)
+from storyline.stories.link import LinkModel, load_link_model
+from storyline.stories.revisit import Move, merge_for, split_for
+from storyline.text import fingerprint
 from storyline.types import Article
 
 __all__ = [
     "MIGRATIONS",
-    "NEAR_DUPLICATE_THRESHOLD",
     "SCHEMA_VERSION",
     "Added",
     "Outcome",
     "Store",
     "StoreError",
     "StoryRow",
+    "remove_store",
 ]
 
 log = logging.getLogger(__name__)
-
-#: Share of word triples (estimated Jaccard) from which two articles are one wire story. Copies of
-#: one agency story with a different headline, a cut last paragraph or an outlet's credit line
-#: share 0.8-0.95; two outlets' own reports of one event share under 0.2.
-NEAR_DUPLICATE_THRESHOLD = 0.7
-_PERMUTATIONS = 128
-#: datasketch's permutation scheme, named so that signatures stored in a file stay comparable
-#: when a later datasketch changes its default.
-_SCHEME = "affine32"
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
 class StoreError(StorylineError):
@@ -214,25 +213,14 @@ class StoryRow:
     near_duplicates: dict[str, str]  # article id -> the article it copies
 
 
+def remove_store(path: str | Path) -> None:
+    """Delete a story database file with the write-ahead log and shared-memory files SQLite keeps beside it."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
 def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def minhash(text: str) -> MinHash:
-    """The MinHash of a text's lower-cased word triples."""
-    words = [word.lower() for word in _WORD.findall(text)]
-    shingles = {" ".join(words[i : i + 3]) for i in range(max(1, len(words) - 2))}
-    signature = MinHash(num_perm=_PERMUTATIONS, seed=7, scheme=_SCHEME)
-    signature.update_batch([shingle.encode("utf-8") for shingle in shingles])
-    return signature
-
-
-def _signature_bytes(signature: MinHash) -> bytes:
-    return np.asarray(signature.hashvalues, dtype=np.uint64).tobytes()
-
-
-def _signature_from(blob: bytes) -> MinHash:
-    return MinHash(num_perm=_PERMUTATIONS, seed=7, hashvalues=np.frombuffer(blob, dtype=np.uint64), scheme=_SCHEME)
 
 
 def _title_of(article: Article) -> str:
@@ -321,8 +309,6 @@ class Store:
 
     def _reset_view(self) -> None:
         self._index = StoryIndex()
-        self._lsh = MinHashLSH(threshold=NEAR_DUPLICATE_THRESHOLD, num_perm=_PERMUTATIONS)
-        self._signatures: dict[str, MinHash] = {}
         self._clock = -1
         self._article_seq = 0
         self.last_moves: tuple[Move, ...] = ()
@@ -342,9 +328,9 @@ class Store:
                 else:
                     self._index.put(self._state(row))
             self._clock = clock
-        rows = self._db.execute("SELECT seq, id, minhash FROM articles WHERE seq > ?", (self._article_seq,))
-        for seq, article_id, blob in rows:
-            self._remember(article_id, _signature_from(blob))
+        rows = self._db.execute("SELECT seq, id, minhash, story_id FROM articles WHERE seq > ?", (self._article_seq,))
+        for seq, article_id, blob, story_id in rows:
+            self._index.remember(article_id, signature_from(blob), int(story_id))
             self._article_seq = max(self._article_seq, int(seq))
 
     def _state(self, row: Sequence[object]) -> StoryState:
@@ -368,18 +354,15 @@ class Store:
                     np.frombuffer(vector, dtype=np.float32).copy(),
                     tuple((str(word), float(weight)) for word, weight in json.loads(member_words)),
                     tuple(str(name) for name in json.loads(names)) if names else (),
-                    str(article_id),
+                    # No id for an article stored before schema 4 (no names, no day): the second look
+                    # moves only articles it knows in full, so such a story is left as it is.
+                    str(article_id) if names is not None else "",
                     date.fromisoformat(day) if day else None,
                     bool(undated),
                 )
                 for vector, member_words, names, article_id, day, undated in reversed(members)
             ],
         )
-
-    def _remember(self, article_id: str, signature: MinHash) -> None:
-        if article_id not in self._signatures:
-            self._signatures[article_id] = signature
-            self._lsh.insert(article_id, signature)
 
     # -- writing ----------------------------------------------------------------------------
 
@@ -416,11 +399,11 @@ class Store:
     ) -> list[Added]:
         """Store articles (cleaned) with their signals in one transaction; each goes to a story.
 
-        With ``clustering="link.v1"`` (the default) each article joins the story the learned link
-        finds most probable (:meth:`StoryIndex.place_linked`), and then the stories the batch
-        touched are looked at again (:mod:`storyline.revisit`): merged or split, in the same
-        transaction; :attr:`last_moves` tells what moved. ``"closest.v2"`` is the earlier rule,
-        without the second look.
+        With ``clustering="link.v1"`` each article joins the story the learned link finds most
+        probable (:meth:`StoryIndex.place_linked`), and then the stories the batch touched are
+        looked at again (:mod:`storyline.stories.revisit`): merged or split, in the same
+        transaction; :attr:`last_moves` tells what moved. ``"closest.v2"`` (the default) is the
+        closest-member rule, without the second look.
 
         Returns:
             One :class:`Added` per article, in order, with the story it is in after the batch.
@@ -506,6 +489,11 @@ class Store:
                 if leaving is not None:
                     wanted = Move("split", story_id, None, leaving, 1.0)
                 move = self._move(wanted, clock)
+                if move is None:
+                    raise StoreError(
+                        f"{self.path}: near-duplicates go with the articles they copy, so that split would move "
+                        f"none or all of story {story_id}'s articles; name their originals, or fewer"
+                    )
                 self._db.execute("UPDATE clock SET value = ?", (clock,))
                 self._db.execute("COMMIT")
             except BaseException:
@@ -525,8 +513,13 @@ class Store:
         if row:
             return Added(article.id, "duplicate", int(row[1]), other=str(row[0]))
         signature = minhash(article.text)
-        near = self._nearest_copy(signature)
-        if near is None:
+        placement = self._index.place(signal, signature, model)
+        near = placement.copy_of
+        story_id = placement.story
+        if near is not None:
+            # Where the copied article is now: the file knows, also after another process moved it.
+            story_id = int(db.execute("SELECT story_id FROM articles WHERE id = ?", (near,)).fetchone()[0])
+        else:
             # Not a copy of a stored article: its passages count as seen in one more text, and
             # if most of its words are passages many other texts had, it is page furniture.
             found = passages(article.text)
@@ -537,13 +530,7 @@ class Store:
             )
             if recurring >= NOTICE_SHARE:
                 return Added(article.id, "furniture", None, recurring=recurring)
-        story_id: int | None
         new_story = False
-        if near is not None:
-            story_id = int(db.execute("SELECT story_id FROM articles WHERE id = ?", (near,)).fetchone()[0])
-        else:
-            placement = self._index.place(signal) if model is None else self._index.place_linked(signal, model)
-            story_id = placement.story
         ingested = _now()
         seen = article.published or (signal.day.isoformat() if signal.day else ingested)
         if story_id is None:
@@ -575,7 +562,7 @@ class Store:
                 article.url,
                 article.text,
                 article.origin,
-                _signature_bytes(signature),
+                signature_bytes(signature),
                 ingested,
                 np.asarray(signal.vector, dtype=np.float32).tobytes(),
                 json.dumps([[word, weight] for word, weight in signal.words], ensure_ascii=False),
@@ -584,7 +571,7 @@ class Store:
                 int(signal.undated),
             ),
         )
-        self._remember(article.id, signature)
+        self._index.remember(article.id, signature, story_id)
         outcome: Outcome = "near-duplicate" if near else "added"
         return Added(article.id, outcome, story_id, other=near, new_story=new_story)
 
@@ -626,17 +613,24 @@ class Store:
             if story_id in self._index:
                 split = split_for(self._index, story_id, model)
                 if split is not None:
-                    moves.append(self._move(split, clock))
+                    done = self._move(split, clock)
+                    moves.extend([done] if done else [])
         looked = touched | {move.into for move in moves if move.into is not None}
         for story_id in sorted(looked):
             if story_id in self._index:
                 merge = merge_for(self._index, story_id, model)
                 if merge is not None:
-                    moves.append(self._move(merge, clock))
+                    done = self._move(merge, clock)
+                    moves.extend([done] if done else [])
         return moves
 
-    def _move(self, move: Move, clock: int) -> Move:
-        """Move the articles of ``move`` (a new story for a split) and sum the stories up again."""
+    def _move(self, move: Move, clock: int) -> Move | None:
+        """Move the articles of ``move`` (a new story for a split) and sum the stories up again.
+
+        Returns:
+            The move made, or None for a split that would move none or all of the story's articles
+            once its near-duplicates go with the articles they copy (nothing is changed then).
+        """
         db = self._db
         leaving = set(move.articles)
         # A near-duplicate goes where the article it copies goes, and stays where it stays.
@@ -654,6 +648,8 @@ class Store:
             (move.story,),
         ).fetchall()
         moving = [row for row in rows if row[0] in leaving]
+        if not moving or (move.kind == "split" and len(moving) == len(rows)):
+            return None
         into = move.into
         if into is None:
             first = moving[0]
@@ -671,6 +667,7 @@ class Store:
                 or 0
             )
         db.executemany("UPDATE articles SET story_id = ? WHERE id = ?", [(into, row[0]) for row in moving])
+        self._index.relocate([row[0] for row in moving], into)  # so that their copies find them where they are
         source = self._index.get(move.story)
         arriving = [member for member in source.members if member.article_id in leaving]
         for member in arriving:
@@ -713,14 +710,6 @@ class Store:
                 result = replace(result, story=int(row[0]))
             now.append(result)
         return now
-
-    def _nearest_copy(self, signature: MinHash) -> str | None:
-        best: tuple[float, str] | None = None
-        for candidate in self._lsh.query(signature):
-            similarity = float(signature.jaccard(self._signatures[candidate]))
-            if similarity >= NEAR_DUPLICATE_THRESHOLD and (best is None or similarity > best[0]):
-                best = (similarity, str(candidate))
-        return best[1] if best else None
 
     # -- reading ----------------------------------------------------------------------------
 
