@@ -237,7 +237,7 @@ def main(argv: list[str] | None = None) -> int:
             f"Multi-News val clusters {args.offset}..{args.offset + args.clusters - 1} (val.jsonl.gz), "
             f"{args.orders} seeded arrival orders; calibrated on a fifth of those clusters held out of the fit"
         ),
-        "script": f"benchmarks/learn_link.py --offset {args.offset} --clusters {args.clusters} "
+        "script": f"python -m benchmarks.learn_link --offset {args.offset} --clusters {args.clusters} "
         f"--orders {args.orders} --seed {args.seed}",
         "data_fingerprint": hashlib.sha1("\n".join(sorted(item.article.id for item in train)).encode()).hexdigest()[
             :16

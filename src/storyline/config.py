@@ -30,9 +30,8 @@ PRECISIONS = ("auto", "float32", "bfloat16")
 #: How ingest groups articles into stories: "closest.v2" (the default: the closest member's score
 #: against a fixed threshold, no second look) or "link.v1" (a learned link probability decides, and
 #: the stories a batch touched are looked at again after it). See storyline.stories.index. link.v1
-#: is not the default: with the shipped model (story-link.v1) the three seed articles of one event
-#: come out as two stories (the third seed's link to the other two is 0.21), and it has no
-#: Multi-News test or DUC 2004 figures yet (docs/benchmarks.md, issue 36).
+#: is not the default: it has no Multi-News test or DUC 2004 figures yet (docs/benchmarks.md,
+#: issue 36), and closest.v2 has.
 CLUSTERINGS = ("closest.v2", "link.v1")
 
 

@@ -162,3 +162,16 @@ def test_issue_36_stories_from_described_inputs_are_those_of_a_real_ingest(tmp_p
     assert [(r.article_id, r.outcome, r.story) for r in again.results] == [
         (r.article_id, r.outcome, r.story) for r in counts.results
     ]
+
+
+@pytest.mark.parametrize("order", [(0, 1, 2), (2, 0, 1)])
+def test_issue_36_the_seeds_stay_one_story_with_the_learned_link(
+    tmp_path: Path, seeds_dir: Path, capsys: pytest.CaptureFixture[str], order: tuple[int, int, int]
+) -> None:
+    # Two seeds are undated, one is dated 2014: the link's time rule must not set them apart.
+    seeds = sorted(str(path) for path in seeds_dir.glob("*.txt"))
+    db = str(tmp_path / "stories.db")
+    code, _, err = run(capsys, "ingest", "--db", db, "--clustering", "link.v1", *(seeds[i] for i in order))
+    assert code == EXIT_OK, err
+    code, out, _ = run(capsys, "stories", "--db", db, "--format", "json")
+    assert [sorted(story["articles"]) for story in json.loads(out)] == [sorted(Path(seed).stem for seed in seeds)]

@@ -39,7 +39,7 @@ def test_the_shipped_model_loads_and_says_what_it_was_trained_on() -> None:
     assert model.name == LINK_MODEL and model.features == LINK_FEATURES
     data = json.loads((resources.files("storyline") / "weights" / f"{LINK_MODEL}.json").read_text(encoding="utf-8"))
     assert "Multi-News val" in data["trained_on"] and "test" not in data["trained_on"]
-    assert data["script"].startswith("benchmarks/learn_link.py")
+    assert data["script"].startswith("python -m benchmarks.learn_link")
     assert data["calibration"]["method"] == "isotonic"
 
 
@@ -73,6 +73,29 @@ def test_a_dated_article_weeks_away_from_a_story_is_less_likely_to_belong() -> N
     assert late < near
     placed = index.place_linked(signal("near", axis(1, 0.02), day=date(2020, 5, 6)), model)
     assert placed.story == 1 and placed.score == pytest.approx(near)
+
+
+def test_only_the_days_articles_carry_count_for_the_time_rule() -> None:
+    # An undated article's day is the day it arrived: a story of undated articles ingested today
+    # says nothing against an article dated years before (the seeds), nor does an undated
+    # article's arrival day against a dated story.
+    from dataclasses import replace
+
+    model = load_link_model()
+    index = StoryIndex()
+    for number in range(3):
+        arrived = signal(f"m{number}", axis(1, 0.05 * number), day=date(2026, 12, 7))
+        index.add(replace(arrived, undated=True), 1)
+    story = index.get(1)
+    dated = signal("dated", axis(1, 0.02), day=date(2014, 11, 7))
+    undated = signal("undated", axis(1, 0.02))
+    alike = float(index.link(dated, [(story, 0.99)], model)[0])
+    assert alike == pytest.approx(float(index.link(undated, [(story, 0.99)], model)[0]))
+    later = StoryIndex()
+    for number in range(3):
+        later.add(signal(f"m{number}", axis(1, 0.05 * number), day=date(2020, 5, number + 1)), 1)
+    arriving = replace(signal("arriving", axis(1, 0.02)), day=date(2026, 12, 7), undated=True)
+    assert float(later.link(arriving, [(later.get(1), 0.99)], model)[0]) == pytest.approx(alike)
 
 
 def test_a_missing_model_is_a_config_error_and_calibration_interpolates() -> None:

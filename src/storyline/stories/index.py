@@ -441,9 +441,10 @@ class StoryIndex:
 
         The nearest :data:`CANDIDATES` stories by centroid are each given the probability that the
         article reports their event (:class:`~storyline.stories.link.LinkModel`). The link was learned on
-        undated articles, so the time rule comes on top, as v2 has it: each week more than
-        :data:`GRACE_DAYS` outside a story's dates counts as that much less lead-vector cosine to
-        the story (:func:`_time_penalty`), through the model's own weights of those cosines.
+        undated articles, so the time rule comes on top, as v2 has it, for an article dated by
+        itself: each week more than :data:`GRACE_DAYS` outside the dates the story's articles carry
+        (not the arrival days of undated ones) counts as that much less lead-vector cosine to the
+        story (:func:`_time_penalty`), through the model's own weights of those cosines.
         """
         candidates = self.candidates(signal)
         if not candidates:
@@ -460,11 +461,13 @@ class StoryIndex:
         """The link probability of the article to each candidate story (with its centroid cosine)."""
         rows = [self.link_features(signal, story, similarity) for story, similarity in candidates]
         raw = model.raw(rows)
-        if signal.day is not None:
+        if signal.dated:
             # A week too far counts as every lead-vector cosine that much lower (v2's rule, in the
             # model's own units): the link has no feature for time, none of its training data had dates.
+            # Only days the articles carry count: an undated article's day is the day it arrived,
+            # which says nothing of its event (the seeds: two undated, one dated years before).
             per_cosine = sum(model.per_unit(name) for name in VECTOR_FEATURES)
-            raw = raw - per_cosine * np.array([_time_penalty(signal.day, story) for story, _ in candidates])
+            raw = raw - per_cosine * np.array([_time_penalty(signal.day, _own_days(story)) for story, _ in candidates])
         return model.calibrate(raw)
 
     def candidates(self, signal: Signal, count: int = CANDIDATES) -> list[tuple[StoryState, float]]:
@@ -609,6 +612,15 @@ class StoryIndex:
         weights = {name: math.log(1 + total / (1 + self._story_frequency[name])) for name in signal.entities}
         shared = sum(weight for name, weight in weights.items() if story.entities[name] > 0)
         return shared / sum(weights.values())
+
+
+def _own_days(story: StoryState) -> StoryState:
+    """The story with the date range of the members dated by themselves (none: no range, so no time
+    rule). A story whose members were stored before schema 4 (no day kept) keeps its own range."""
+    if not story.members or not all(member.article_id for member in story.members):
+        return story
+    days = [member.day for member in story.members if member.day is not None and not member.undated]
+    return replace(story, first_day=min(days, default=None), last_day=max(days, default=None))
 
 
 def _time_penalty(day: date | None, story: StoryState) -> float:
