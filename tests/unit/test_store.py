@@ -71,6 +71,31 @@ def old_schema(path: Path, version: int) -> sqlite3.Connection:
     return connection
 
 
+def old_story(connection: sqlite3.Connection, *, words: str | None = None) -> sqlite3.Connection:
+    """Story 1 of topic 3 with its one article 'old' as an older schema wrote them (a vector and
+    ``words`` from schema 3 on; no names or day before schema 4)."""
+    connection.execute(
+        "INSERT INTO stories (id, title, vector_sum, count, entities, words, first_day, last_day, first_seen, "
+        "last_seen, seq) VALUES (1, 'old', ?, 1, '{\"entity3\": 1}', '{}', '2020-05-01', '2020-05-01', "
+        "'2020-05-01', '2020-05-01', 0)",
+        (topic_vector(3).tobytes(),),
+    )
+    columns, values = (
+        "id, story_id, fingerprint, source, text, minhash, ingested_at",
+        [minhash("some old text").hashvalues.astype(np.uint64).tobytes()],
+    )
+    if words is not None:
+        columns += ", vector, words"
+        values += [topic_vector(3).tobytes(), words]
+    marks = ", ?" * (len(values) - 1)
+    connection.execute(
+        f"INSERT INTO articles ({columns}) "
+        f"VALUES ('old', 1, 'fp-old', 'outlet', 'some old text', ?, '2020-05-01T00:00:00Z'{marks})",
+        values,
+    )
+    return connection
+
+
 def test_migrates_a_version_1_file_and_keeps_its_stories(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     old_schema(path, 1).close()
@@ -87,19 +112,7 @@ def test_migrates_a_version_2_file_whose_articles_have_no_vectors(tmp_path: Path
     # A story written by schema 2 (no per-article vectors): after migration 3 it is scored by
     # its centroid, so an article of its topic still joins it, and a new one is stored with its vector.
     path = tmp_path / "v2.db"
-    connection = old_schema(path, 2)
-    connection.execute(
-        "INSERT INTO stories (id, title, vector_sum, count, entities, words, first_day, last_day, first_seen, "
-        "last_seen, seq) VALUES (1, 'old', ?, 1, '{}', '{}', '2020-05-01', '2020-05-01', '2020-05-01', "
-        "'2020-05-01', 0)",
-        (topic_vector(3).tobytes(),),
-    )
-    connection.execute(
-        "INSERT INTO articles (id, story_id, fingerprint, source, text, minhash, ingested_at) "
-        "VALUES ('old', 1, 'fp-old', 'outlet', 'some old text', ?, '2020-05-01T00:00:00Z')",
-        (minhash("some old text").hashvalues.astype(np.uint64).tobytes(),),
-    )
-    connection.close()
+    old_story(old_schema(path, 2)).close()
     with Store(path) as store:
         assert store.schema_version == SCHEMA_VERSION
         (result,) = store.add([article("new")], [signal("new", 3, "2020-05-02")])
@@ -476,23 +489,7 @@ def test_issue_36_stories_of_a_version_3_file_keep_their_articles_and_are_not_mo
     # their stories still take new articles, and neither the second look nor a move by hand takes
     # them apart (a story cannot be summed up again from articles it does not know in full).
     path = tmp_path / "v3.db"
-    connection = old_schema(path, 3)
-    connection.execute(
-        "INSERT INTO stories (id, title, vector_sum, count, entities, words, first_day, last_day, first_seen, "
-        "last_seen, seq) VALUES (1, 'old', ?, 1, '{\"entity3\": 1}', '{}', '2020-05-01', '2020-05-01', "
-        "'2020-05-01', '2020-05-01', 0)",
-        (topic_vector(3).tobytes(),),
-    )
-    connection.execute(
-        "INSERT INTO articles (id, story_id, fingerprint, source, text, minhash, ingested_at, vector, words) "
-        "VALUES ('old', 1, 'fp-old', 'outlet', 'some old text', ?, '2020-05-01T00:00:00Z', ?, ?)",
-        (
-            minhash("some old text").hashvalues.astype(np.uint64).tobytes(),
-            topic_vector(3).tobytes(),
-            '[["topic3word0", 1.0]]',
-        ),
-    )
-    connection.close()
+    old_story(old_schema(path, 3), words='[["topic3word0", 1.0]]').close()
     with Store(path) as store:
         assert store.schema_version == SCHEMA_VERSION
         assert store.merged_into(1) is None and store.moves(1) == []
