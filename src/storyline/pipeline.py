@@ -154,6 +154,10 @@ class Pipeline:
                 def load_encoder() -> None:
                     try:
                         _ = self.encoder
+                        # The selector's solver, too: a second of imports on a busy machine, which
+                        # belongs to the start, not to the first cluster (torch's path imported it
+                        # with scikit-learn).
+                        import scipy.optimize  # noqa: F401
                     except BaseException as error:  # noqa: BLE001 - raised on this thread below
                         failed.append(error)
 
