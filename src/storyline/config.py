@@ -31,7 +31,7 @@ PRECISIONS = ("auto", "float32", "bfloat16")
 #: model cache; no torch import at run time) where the model can be exported and no bfloat16 is asked
 #: for, and torch (sentence-transformers) otherwise; "onnx" insists on onnxruntime, "torch" on torch.
 #: Measured in benchmarks/timing.py (issue 37): on the 2-core AMD EPYC, onnxruntime took about 0.4 of
-#: torch's CPU time for the same DUC 2004 sentences, vectors within 2e-7 cosine of torch's float32.
+#: torch's CPU time for the same DUC 2004 sentences, vectors within 3e-7 of torch's float32 ones.
 BACKENDS = ("auto", "onnx", "torch")
 
 

@@ -175,7 +175,7 @@ def test_float32_and_bfloat16_encoders_pick_the_same_sentences(capsys: pytest.Ca
 
 
 def test_onnx_and_torch_backends_pick_the_same_sentences(capsys: pytest.CaptureFixture[str]) -> None:
-    """Either encoder backend picks the same sentences from the example (vectors within 2e-7, issue 37)."""
+    """Either encoder backend picks the same sentences from the example (vectors within 3e-7, issue 37)."""
     picked = []
     for backend in ("onnx", "torch"):
         argv = ["summarize", str(EXAMPLE), "--embedding-backend", backend, "--embedding-precision", "float32"]
