@@ -1,6 +1,6 @@
 """Where Storyline's time goes (issue 37), this version beside the previous one and sumy LexRank, in one run.
 
-    python benchmarks/timing.py [--previous ae572a7] [--runs 3] [--duc-limit 50] [--multinews-limit 100]
+    python -m benchmarks.timing [--previous e38f087] [--runs 3] [--duc-limit 50] [--multinews-limit 100]
                                 [--agreement-duc 6] [--agreement-val 40] [--skip-throughput]
                                 [--data ../shared/data] [--seeds ../shared/seeds] [--out results]
 
@@ -10,24 +10,26 @@ Every figure of issue 37, side by side:
   ``storyline stories --db DB``, each a new process timed from start to exit (imports, model
   loading, reading, work, output), ``--runs`` times (median), the versions taking turns after one
   untimed warm-up run each (so both read their files from the page cache);
-* **per cluster** on DUC 2004 (100 words, ``fill``, as ``benchmarks/rouge.py`` runs it) and the
-  first ``--multinews-limit`` Multi-News test clusters (250 words): Storyline with its models
-  loaded before the clock, one cluster after another as ``rouge.py`` times them, with the seconds
-  of each stage (``Pipeline.timings``; in this version ``segment`` is spaCy with the encoder working
-  beside it and ``embed`` only what the encoder needs after spaCy is done), and sumy LexRank, each
-  in its own process; the ROUGE of every row;
+* **per cluster** on DUC 2004 and the first ``--multinews-limit`` Multi-News test clusters:
+  Storyline and sumy LexRank each in a process of its own, set up and timed by ``benchmarks.rouge``
+  itself (``build_system``, ``run_system``: models loaded before the clock, one cluster after
+  another, at the data set's budget), with the seconds of each stage (``Pipeline.timings``; in this
+  version ``segment`` is spaCy with the encoder working beside it and ``embed`` only what the
+  encoder needs after spaCy is done); the ROUGE of every row;
 * **the encoder**: the sentences of the first ``--agreement-duc`` DUC 2004 and ``--agreement-val``
   Multi-News val clusters through onnxruntime (float32) and torch (float32, and bfloat16 on a CPU with
   bfloat16 instructions) on 1 and 2 threads: sentences per second, and how far each one's vectors are
   from torch float32's (cosine);
-* **throughput**: ``benchmarks/throughput.py --runs local2 --datasets multinews-test`` (the whole
+* **throughput**: ``python -m benchmarks.throughput --runs local2 --datasets multinews-test`` (the whole
   Multi-News test set, ``storyline batch --compare --workers 2``), against the 10-minute target.
 
-"Previous" is the code of ``--previous`` (a commit; default ae572a7, the commit issue 37 started
-from), taken out with ``git archive`` into a temporary folder and run with that folder's ``src`` first
-on PYTHONPATH, in this environment (its dependencies are a subset of this one's). Every run of either
-version checks which ``storyline`` it imported. Seconds are wall-clock and CPU (user + system, all
-threads); on a machine other jobs share, only CPU seconds compare.
+"Previous" is the code of ``--previous`` (a commit; default e38f087, main as issue 37 was merged
+with it: issue 33's layout without issue 37's changes), taken out with ``git archive`` into a
+temporary folder and run with that folder's ``src`` first on PYTHONPATH, in this environment (its
+dependencies are a subset of this one's); the measuring code is this checkout's ``benchmarks``
+either way. Every run of either version checks which ``storyline`` it imported. Seconds are
+wall-clock and CPU (user + system, all threads; :class:`benchmarks.common.Stopwatch`); on a machine
+other jobs share, only CPU seconds compare.
 
 Writes results/timing.json, results/timing.md (the tables) and results/timing.png (the plot).
 """
@@ -37,7 +39,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -47,19 +48,18 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-BENCH_DIR = Path(__file__).resolve().parent
-REPO = BENCH_DIR.parent
-sys.path.insert(0, str(BENCH_DIR))
+from benchmarks.common import DATA, REPO, RESULTS, SHARED, Stopwatch, code_version, sha256_file
+from benchmarks.datasets import DATASETS, LOADERS, Cluster
+from benchmarks.peers import Context, build_system
+from benchmarks.rouge import run_system
+from benchmarks.scoring import Scorer
 
-from rouge import DATASETS, Cluster, Scorer, load_duc2004, load_multinews, make_sumy, sha256_file  # noqa: E402
-
-DEFAULT_SHARED = REPO.parent / "shared"
-DEFAULT_PREVIOUS = "ae572a7"
-#: Per-cluster datasets: name -> (file under the data root, loader, the rouge.py spec).
-SETS = {
-    "duc2004": ("duc2004_task2/duc2004_task2.jsonl", load_duc2004, DATASETS["duc2004"]),
-    "multinews-test": ("multi_news_plus/test.jsonl", load_multinews, DATASETS["multinews-test"]),
-}
+#: main when issue 37 was merged with it (issue 33's layout), the version issue 37 is measured against.
+DEFAULT_PREVIOUS = "e38f087"
+#: The data sets timed per cluster (benchmarks.datasets names).
+SETS = ("duc2004", "multinews-test")
+#: The data sets whose sentences the encoders' section reads (tuning data, not test).
+ENCODER_SETS = ("duc2004", "multinews-val")
 COMMANDS = ("summarize", "compare", "stories")
 #: Issue 37's targets.
 COLD_TARGET_SECONDS = 4.0
@@ -71,16 +71,6 @@ THROUGHPUT_TARGET_SECONDS = 600.0
 # ------------------------------------------------------------------------------------- versions
 
 
-def code_version(root: Path = REPO) -> str:
-    """The git commit of a working tree, or "unknown"."""
-    try:
-        return subprocess.run(
-            ["git", "-C", str(root), "describe", "--always", "--dirty"], capture_output=True, text=True, check=True
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-
-
 def take_out(commit: str, into: Path) -> Path:
     """The code of ``commit`` in ``into`` (``git archive``: reads the repository, changes nothing in it); its src."""
     archive = subprocess.run(["git", "-C", str(REPO), "archive", commit], capture_output=True, check=True).stdout
@@ -89,7 +79,8 @@ def take_out(commit: str, into: Path) -> Path:
 
 
 def environment(src: Path) -> dict[str, str]:
-    """This environment with ``src`` first on PYTHONPATH, so ``import storyline`` takes that version."""
+    """This environment with ``src`` first on PYTHONPATH, so ``import storyline`` takes that version
+    (``python -m benchmarks...`` run in :data:`REPO` still finds this checkout's benchmarks first)."""
     paths = [str(src), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
     return {**os.environ, "PYTHONPATH": os.pathsep.join(paths), "TOKENIZERS_PARALLELISM": "false"}
 
@@ -102,7 +93,7 @@ def imported_from(src: Path) -> Path:
     """
     code = "import storyline; print(storyline.__file__)"
     found = subprocess.run(
-        [sys.executable, "-c", code], env=environment(src), capture_output=True, text=True, check=True
+        [sys.executable, "-c", code], env=environment(src), cwd=REPO, capture_output=True, text=True, check=True
     ).stdout.strip()
     if Path(found).resolve().parent != (src / "storyline").resolve():
         raise RuntimeError(f"with PYTHONPATH={src}, storyline was imported from {found}")
@@ -114,12 +105,9 @@ def imported_from(src: Path) -> Path:
 
 def timed_process(command: Sequence[str], env: dict[str, str]) -> dict[str, Any]:
     """Wall and CPU seconds (user + system of the child) of one process, and its exit code."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
+    clock = Stopwatch()
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
-    wall = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    wall, cpu = clock.seconds, clock.children_cpu_seconds
     return {"wall": round(wall, 3), "cpu": round(cpu, 3), "exit": done.returncode, "stderr": done.stderr[-300:]}
 
 
@@ -162,68 +150,39 @@ def cold_starts(
 # ------------------------------------------------------------------------------- per cluster
 
 
-def per_cluster(system: str, src: Path | None, dataset: str, path: Path, limit: int, scratch: Path) -> dict[str, Any]:
+def per_cluster(system: str, src: Path | None, dataset: str, limit: int, data: Path, scratch: Path) -> dict[str, Any]:
     """Run the worker (below) in a process of its own: Storyline of the version in ``src``, or LexRank."""
     out = scratch / f"{system}-{dataset}-{src.parent.name if src else 'peer'}.json"
-    command = [sys.executable, __file__, "--worker", system, "--dataset", dataset, "--file", str(path)]
-    command += ["--limit", str(limit), "--worker-out", str(out)]
+    command = [sys.executable, "-m", "benchmarks.timing", "--worker", system, "--dataset", dataset]
+    command += ["--data", str(data), "--limit", str(limit), "--worker-out", str(out)]
     env = environment(src) if src is not None else {**os.environ}
-    subprocess.run(command, env=env, check=True)
+    subprocess.run(command, env=env, cwd=REPO, check=True)
     result: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
     return result
 
 
-def _worker_storyline(clusters: list[Cluster], budget: int) -> dict[str, Any]:
-    """Storyline as benchmarks/rouge.py runs it: one Pipeline, models loaded first, a cluster at a time."""
-    import storyline
-    from storyline import Config, Pipeline
-    from storyline.errors import StorylineError
-    from storyline.types import Article
-
-    started = time.perf_counter()
-    pipeline = Pipeline(Config(words=budget, fill=True))
-    if hasattr(pipeline, "load"):
-        pipeline.load()
-    else:  # the versions before issue 37 load on first use of each model
-        _ = pipeline.nlp, pipeline.encoder
-    load = time.perf_counter() - started
-    walls, cpus, outputs, failures = [], [], [], 0
-    for cluster in clusters:
-        articles = [Article(id=f"d{i + 1}", text=doc, source=f"d{i + 1}") for i, doc in enumerate(cluster.documents)]
-        started, used = time.perf_counter(), time.process_time()
-        try:
-            sentences = [sentence.text for sentence in pipeline.summarize(articles, on_error="skip").sentences]
-        except StorylineError:
-            sentences, failures = [], failures + 1
-        walls.append(time.perf_counter() - started)
-        cpus.append(time.process_time() - used)
-        outputs.append(sentences)
-    encoder = pipeline.encoder
-    return {
-        "imported_from": str(Path(storyline.__file__).parent),
-        "encoder": f"{type(encoder).__name__} ({getattr(encoder, 'precision', '?')})",
-        "model_load_seconds": round(load, 3),
-        "wall": walls,
-        "cpu": cpus,
-        "outputs": outputs,
-        "failures": failures,
-        "stages": {stage: seconds / max(1, len(clusters)) for stage, seconds in pipeline.timings.items()},
+def _worker_rows(system: str, dataset: str, clusters: list[Cluster]) -> dict[str, Any]:
+    """One row as benchmarks.rouge makes it (Storyline: one Pipeline, models loaded first; LexRank), CPU too."""
+    built = build_system(system, Context(DATASETS[dataset]))
+    row = run_system(built, clusters)
+    count = max(1, len(clusters))
+    result: dict[str, Any] = {
+        "wall": row.seconds,
+        "cpu": row.cpu_seconds,
+        "outputs": row.outputs,
+        "failures": len(row.failures),
+        "stages": {stage: seconds / count for stage, seconds in built.stats.get("stage_seconds", {}).items()},
     }
+    if built.kind == "storyline":
+        import storyline
+
+        result["imported_from"] = str(Path(storyline.__file__).parent)
+        result["encoder"] = built.stats["encoder"]
+        result["model_load_seconds"] = round(built.setup_seconds, 3)
+    return result
 
 
-def _worker_lexrank(clusters: list[Cluster], budget: int) -> dict[str, Any]:
-    """sumy LexRank as benchmarks/rouge.py runs it."""
-    summarize = make_sumy("lexrank", budget)
-    walls, cpus, outputs = [], [], []
-    for cluster in clusters:
-        started, used = time.perf_counter(), time.process_time()
-        outputs.append(summarize(cluster))
-        walls.append(time.perf_counter() - started)
-        cpus.append(time.process_time() - used)
-    return {"wall": walls, "cpu": cpus, "outputs": outputs, "failures": 0, "stages": {}}
-
-
-def _worker_encoder(duc: Path, val: Path, duc_count: int, val_count: int) -> dict[str, Any]:
+def _worker_encoder(data: Path, duc_count: int, val_count: int) -> dict[str, Any]:
     """The benchmarks' sentences through every encoder backend at 1 and 2 threads; speed and agreement."""
     import numpy as np
 
@@ -233,7 +192,11 @@ def _worker_encoder(duc: Path, val: Path, duc_count: int, val_count: int) -> dic
     from storyline.nlp.segment import segment_many
 
     pipeline = Pipeline(Config())
-    clusters = load_duc2004(duc)[:duc_count] + load_multinews(val)[:val_count]
+    clusters = [
+        cluster
+        for name, count in zip(ENCODER_SETS, (duc_count, val_count), strict=True)
+        for cluster in load(name, data)[:count]
+    ]
     articles = [a for c in clusters for a in pipeline.prepare(list(c.documents), on_error="skip")]
     texts = [s.text for d in segment_many(articles, pipeline.nlp) for s in d.sentences]
     unique = list(dict.fromkeys(texts))
@@ -246,9 +209,9 @@ def _worker_encoder(duc: Path, val: Path, duc_count: int, val_count: int) -> dic
             load_encoder.cache_clear()
             encoder = load_encoder(DEFAULT_EMBEDDING_MODEL, backend=backend, precision=precision)
             encoder.encode(unique[:16])  # first call's one-time costs
-            started, used = time.perf_counter(), time.process_time()
+            clock = Stopwatch()
             found = encoder.encode(unique)
-            wall, cpu = time.perf_counter() - started, time.process_time() - used
+            wall, cpu = clock.seconds, clock.cpu_seconds
             if threads == 1 or (backend, precision) not in vectors:
                 vectors[(backend, precision)] = found  # the vectors are the same on 1 and 2 threads (tested)
             rows.append(
@@ -283,22 +246,29 @@ def _worker_encoder(duc: Path, val: Path, duc_count: int, val_count: int) -> dic
     }
 
 
+def data_file(dataset: str, data: Path) -> Path:
+    """A data set's cluster file under the data root."""
+    return data / DATASETS[dataset].files[0]
+
+
+def load(dataset: str, data: Path) -> list[Cluster]:
+    """A data set's clusters, as benchmarks.rouge reads them."""
+    return LOADERS[dataset](data_file(dataset, data))
+
+
 def worker(args: argparse.Namespace) -> int:
     """One measuring process (``--worker``): write its figures to ``--worker-out``."""
     if args.worker == "encoder":
-        result = _worker_encoder(args.file, args.val_file, args.agreement_duc, args.agreement_val)
+        result = _worker_encoder(args.data, args.agreement_duc, args.agreement_val)
     else:
-        _, loader, spec = SETS[args.dataset]
-        clusters = loader(args.file)[: args.limit]
-        run = _worker_storyline if args.worker == "storyline" else _worker_lexrank
-        result = run(clusters, spec.budget)
+        result = _worker_rows(args.worker, args.dataset, load(args.dataset, args.data)[: args.limit])
     args.worker_out.write_text(json.dumps(result) + "\n", encoding="utf-8")
     return 0
 
 
 def summarize_rows(raw: dict[str, Any], clusters: list[Cluster], dataset: str) -> dict[str, Any]:
     """Means per cluster and ROUGE of one row of the per-cluster runs."""
-    scorer = Scorer(SETS[dataset][2])
+    scorer = Scorer(DATASETS[dataset])
     scores = [scorer.score(cluster, output) for cluster, output in zip(clusters, raw["outputs"], strict=True)]
     count = max(1, len(clusters))
     row = {
@@ -321,10 +291,10 @@ def summarize_rows(raw: dict[str, Any], clusters: list[Cluster], dataset: str) -
 
 
 def throughput(data: Path, scratch: Path) -> dict[str, Any]:
-    """benchmarks/throughput.py on the whole Multi-News test set, 2 local workers, with comparisons."""
-    command = [sys.executable, str(BENCH_DIR / "throughput.py"), "--runs", "local2", "--datasets", "multinews-test"]
+    """benchmarks.throughput on the whole Multi-News test set, 2 local workers, with comparisons."""
+    command = [sys.executable, "-m", "benchmarks.throughput", "--runs", "local2", "--datasets", "multinews-test"]
     command += ["--no-stages", "--data", str(data), "--out", str(scratch)]
-    subprocess.run(command, check=True, env=environment(REPO / "src"))
+    subprocess.run(command, check=True, cwd=REPO, env=environment(REPO / "src"))
     report = json.loads((scratch / "throughput.json").read_text(encoding="utf-8"))
     entry = report["datasets"]["multinews-test"]
     run = entry["runs"]["local2"]
@@ -508,8 +478,8 @@ def plot(result: dict[str, Any], path: Path) -> None:
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", type=Path, default=DEFAULT_SHARED / "data")
-    parser.add_argument("--seeds", type=Path, default=DEFAULT_SHARED / "seeds")
+    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--seeds", type=Path, default=SHARED / "seeds")
     parser.add_argument("--previous", default=DEFAULT_PREVIOUS, help="the commit of the previous version")
     parser.add_argument("--runs", type=int, default=3, help="timed cold starts per command and version")
     parser.add_argument("--warmup", type=int, default=1, help="untimed cold starts first, per command and version")
@@ -521,12 +491,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--skip", default="", help="comma-separated parts to leave out: cold,clusters,encoder,throughput"
     )
     parser.add_argument("--skip-throughput", action="store_true", help="the same as --skip throughput")
-    parser.add_argument("--out", type=Path, default=REPO / "results")
+    parser.add_argument("--out", type=Path, default=RESULTS)
     # The measuring processes this script starts (not for use by hand).
     parser.add_argument("--worker", choices=("storyline", "lexrank", "encoder"), help=argparse.SUPPRESS)
     parser.add_argument("--dataset", choices=tuple(SETS), help=argparse.SUPPRESS)
-    parser.add_argument("--file", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--val-file", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--limit", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--worker-out", type=Path, help=argparse.SUPPRESS)
     return parser.parse_args(argv)
@@ -539,11 +507,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return worker(args)
     skip = set(filter(None, args.skip.split(","))) | ({"throughput"} if args.skip_throughput else set())
     seeds = sorted(str(path) for path in args.seeds.glob("*.txt"))
-    files = {name: args.data / relative for name, (relative, _, _) in SETS.items()}
-    val = args.data / "multi_news_plus" / "val.jsonl.gz"
-    missing = [str(path) for path in [*files.values(), val] if not path.is_file()] + (
-        [] if seeds else [str(args.seeds)]
-    )
+    files = {name: data_file(name, args.data) for name in dict.fromkeys([*SETS, *ENCODER_SETS])}
+    missing = [str(path) for path in files.values() if not path.is_file()] + ([] if seeds else [str(args.seeds)])
     if missing:
         print(f"timing: data missing ({', '.join(missing)}); pass --data/--seeds", file=sys.stderr)
         return 2
@@ -565,15 +530,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             result["cold"] = cold_starts(versions, seeds, args.runs, args.warmup, scratch)
         if "clusters" not in skip:
             result["per_cluster"] = {}
-            for dataset, path in files.items():
-                _, loader, _ = SETS[dataset]
+            for dataset in SETS:
                 limit = args.duc_limit if dataset == "duc2004" else args.multinews_limit
-                clusters = loader(path)[:limit]
+                clusters = load(dataset, args.data)[:limit]
                 rows = {}
                 for name, src in (("this", versions["this"]), ("previous", versions["previous"]), ("lexrank", None)):
                     print(f"timing: {dataset} per cluster, {name} ...", file=sys.stderr, flush=True)
                     system = "lexrank" if src is None else "storyline"
-                    raw = per_cluster(system, src, dataset, path, limit, scratch)
+                    raw = per_cluster(system, src, dataset, limit, args.data, scratch)
                     if src is not None and Path(raw["imported_from"]).resolve() != (src / "storyline").resolve():
                         raise RuntimeError(f"the {name} run imported storyline from {raw['imported_from']}")
                     rows[name] = summarize_rows(raw, clusters, dataset)
@@ -581,10 +545,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if "encoder" not in skip:
             print("timing: the encoder's backends ...", file=sys.stderr, flush=True)
             out = scratch / "encoder.json"
-            command = [sys.executable, __file__, "--worker", "encoder", "--file", str(files["duc2004"])]
-            command += ["--val-file", str(val), "--agreement-duc", str(args.agreement_duc)]
-            command += ["--agreement-val", str(args.agreement_val), "--worker-out", str(out)]
-            subprocess.run(command, check=True, env=environment(versions["this"]))
+            command = [sys.executable, "-m", "benchmarks.timing", "--worker", "encoder", "--data", str(args.data)]
+            command += ["--agreement-duc", str(args.agreement_duc), "--agreement-val", str(args.agreement_val)]
+            command += ["--worker-out", str(out)]
+            subprocess.run(command, check=True, cwd=REPO, env=environment(versions["this"]))
             result["encoder"] = json.loads(out.read_text(encoding="utf-8"))
         if "throughput" not in skip:
             print("timing: throughput on the whole Multi-News test set ...", file=sys.stderr, flush=True)

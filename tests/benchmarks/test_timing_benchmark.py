@@ -1,19 +1,19 @@
-"""Tests of the timing benchmark's helpers (benchmarks/timing.py); its runs themselves are too long."""
+"""Tests of the timing benchmark's helpers (benchmarks.timing); its runs themselves are too long."""
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
-from tests.benchmarks import load_benchmark
-
 
 @pytest.fixture(scope="module")
 def bench() -> ModuleType:
-    return load_benchmark("timing.py", "timing_benchmark")
+    """benchmarks.timing."""
+    return importlib.import_module("benchmarks.timing")
 
 
 def test_the_previous_version_runs_from_its_own_checkout(bench: ModuleType, tmp_path: Path) -> None:

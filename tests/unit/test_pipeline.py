@@ -14,8 +14,8 @@ import pytest
 from storyline import Article, Config, Pipeline
 from storyline.config import DEFAULT_EMBEDDING_MODEL, DEFAULT_SELECTOR
 from storyline.nlp.embed import Encoder, load_encoder
-from storyline.registry import selector_encoder
-from storyline.select import SENTENCE_FEATURES, load_model
+from storyline.select import load_model, selector_encoder
+from storyline.select.coverage import SENTENCE_FEATURES
 from tests.conftest import EXAMPLE
 from tests.unit.conftest import HashedBagOfWords
 
@@ -84,7 +84,7 @@ class _OneCall:
 
 
 def _cluster() -> list[Article]:
-    from storyline.ingest.read import read
+    from storyline.sources.read import read
 
     return read([str(EXAMPLE)], on_error="skip")
 
