@@ -468,6 +468,7 @@ _TUNED_MODULES = (
     "storyline.sources.check",
     "storyline.nlp.segment",
     "storyline.nlp.embed",
+    "storyline.nlp.export_onnx",  # the ONNX export's version: a new export is new vectors
     "storyline.nlp.dates",
     "storyline.nlp.quantities",
     "storyline.nlp.quotes",

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 import storyline.align
+import storyline.nlp.export_onnx
 import storyline.select.coverage
 import storyline.text
 from storyline.config import BACKENDS, PRECISIONS, Config
@@ -67,6 +68,7 @@ def test_the_article_set_is_in_the_key_and_its_order_is_not() -> None:
         (storyline.align, "SAME_FACT", 0.56),  # a threshold
         (storyline.select.coverage, "_PRONOUN_ATTRIBUTION", storyline.select.coverage.re.compile("x")),  # a rule
         (storyline.text, "CONCEPT_STOPWORDS", frozenset({"a"})),  # a word list
+        (storyline.nlp.export_onnx, "EXPORT_VERSION", 2),  # the encoder's ONNX export (issue 37)
     ],
 )
 def test_a_changed_tuned_constant_changes_the_key(
