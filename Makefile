@@ -17,6 +17,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet torch==2.13.0
 	$(BIN)/pip install --quiet -e ".[dev,bench,ray]"
+	@# The encoder's ONNX file, made once into the model cache (STORYLINE_CACHE_DIR, default
+	@# ~/.cache/storyline), so no command waits for it; if it cannot be made, the encoder uses torch.
+	-$(BIN)/python -m storyline.nlp.export_onnx
 	touch $(STAMP)
 
 demo: setup

@@ -1,7 +1,8 @@
 """What every benchmark shares: where things are, the code version, file digests, JSON Lines, timing.
 
 The one timing helper is :class:`Stopwatch` (the performance counter: wall-clock seconds, so a
-figure taken while other jobs run says so in the report that quotes it).
+figure taken while other jobs run says so in the report that quotes it; and the CPU seconds of this
+process and of its finished child processes, which other jobs on the machine disturb far less).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import resource
 import subprocess
 import time
 from collections.abc import Iterator
@@ -29,12 +31,12 @@ class UsageError(Exception):
 
 
 class Stopwatch:
-    """Seconds since it was started (or last lapped), on the performance counter, and this process's CPU
-    seconds since it was started (on a shared machine the CPU time says more than the wall clock)."""
+    """Seconds since it was started (or last lapped), on the performance counter; and CPU seconds."""
 
     def __init__(self) -> None:
         self.started = time.perf_counter()
         self.cpu_started = time.process_time()
+        self.children_started = _children_cpu()
 
     @property
     def seconds(self) -> float:
@@ -43,15 +45,26 @@ class Stopwatch:
 
     @property
     def cpu_seconds(self) -> float:
-        """CPU seconds of this process (all its threads) since the start."""
+        """CPU seconds (user + system, all threads) of this process since the start (or the last lap)."""
         return time.process_time() - self.cpu_started
 
+    @property
+    def children_cpu_seconds(self) -> float:
+        """CPU seconds (user + system) of the child processes that ended, and were waited for, since
+        the start (or the last lap): a whole process's CPU time, timed from its parent."""
+        return _children_cpu() - self.children_started
+
     def lap(self) -> float:
-        """Seconds since the start (or the last lap); starts the next lap."""
+        """Seconds since the start (or the last lap); starts the next lap (of the CPU seconds too)."""
         now = time.perf_counter()
         elapsed, self.started = now - self.started, now
-        self.cpu_started = time.process_time()
+        self.cpu_started, self.children_started = time.process_time(), _children_cpu()
         return elapsed
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def code_version() -> str:

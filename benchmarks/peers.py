@@ -234,12 +234,23 @@ def make_storyline(ctx: Context, selector: str | None = None) -> System:
         options["selector"] = selector
     try:
         pipe = pipeline_cls(config_cls(**options))
-        for model in ("nlp", "encoder"):  # load the models now, not inside the first cluster
+        # The models now, not inside the first cluster: side by side where the version loads them so
+        # (Pipeline.load, issue 37; benchmarks/timing.py runs older versions through this too).
+        load = getattr(pipe, "load", None)
+        if load is not None:
+            load()
+        for model in ("nlp", "encoder"):
             getattr(pipe, model, None)
     except storyline_error as error:
         raise SystemUnavailable(f"storyline cannot start: {error}") from error
     reasons: dict[str, int] = {}
-    stats: dict[str, Any] = {"skipped_articles": 0, "clusters_with_skipped_articles": 0, "skip_reasons": reasons}
+    stats: dict[str, Any] = {
+        "skipped_articles": 0,
+        "clusters_with_skipped_articles": 0,
+        "skip_reasons": reasons,
+        "encoder": f"{type(pipe.encoder).__name__} {getattr(pipe.encoder, 'precision', '')}".strip(),
+        "stage_seconds": pipe.timings,  # the pipeline's own dict: every stage's seconds over the run
+    }
 
     def run(cluster: Cluster) -> list[str]:
         articles = [

@@ -81,6 +81,7 @@ class RowResult:
     system: System
     outputs: list[list[str]] = field(default_factory=list)
     seconds: list[float] = field(default_factory=list)
+    cpu_seconds: list[float] = field(default_factory=list)  # this process's, all threads (benchmarks/timing.py)
     failures: list[dict[str, str]] = field(default_factory=list)
     scores: list[dict[str, float]] = field(default_factory=list)
 
@@ -122,6 +123,7 @@ def run_system(system: System, clusters: Sequence[Cluster]) -> RowResult:
         except Exception as error:
             raise RuntimeError(f"{system.name} crashed on cluster {cluster.id}: {error}") from error
         row.seconds.append(clock.seconds)
+        row.cpu_seconds.append(clock.cpu_seconds)
         row.outputs.append(list(sentences))
     return row
 

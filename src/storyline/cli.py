@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from storyline import __version__
-from storyline.config import CLUSTERINGS, PRECISIONS, Config, load_config
+from storyline.config import BACKENDS, CLUSTERINGS, PRECISIONS, Config, load_config
 from storyline.errors import ConfigError, InputError, ModelLoadError, StorylineError
 from storyline.types import Article, Comparison, Problem, Summary
 
@@ -167,16 +167,61 @@ def build_parser() -> argparse.ArgumentParser:
             "--embedding-precision",
             choices=PRECISIONS,
             default=None,
-            help="encoder weights' number format (default auto: bfloat16 on a CPU with bfloat16 instructions)",
+            help="encoder weights' number format (default auto: float32 on onnxruntime; on torch, bfloat16 on a CPU "
+            "with bfloat16 instructions)",
+        )
+        sub.add_argument(
+            "--embedding-backend",
+            choices=BACKENDS,
+            default=None,
+            help="what runs the encoder (default auto: onnxruntime where the model can be exported, else torch)",
         )
         sub.add_argument("-v", "--verbose", action="count", default=0, help="more log messages (-vv: debug)")
         sub.add_argument("-q", "--quiet", action="store_true", help="only errors")
     return parser
 
 
+class _StatusLine:
+    """One line on standard error, when it is a terminal, saying what Storyline waits for (the
+    models loading: seconds, before anything else shows). It is erased when the wait ends, and
+    before any log line, which would otherwise be printed after it on the same line."""
+
+    shown = False
+
+    def __init__(self, quiet: bool) -> None:
+        self.enabled = not quiet and sys.stderr.isatty()
+
+    def __call__(self, message: str | None) -> None:
+        """Show ``message`` (None: erase the line)."""
+        if not self.enabled:
+            return
+        if message is None:
+            self.erase()
+        else:
+            sys.stderr.write(f"\r\x1b[Kstoryline: {message} ...")
+            sys.stderr.flush()
+            _StatusLine.shown = True
+
+    @staticmethod
+    def erase() -> None:
+        """Erase the line, if one is shown."""
+        if _StatusLine.shown:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+            _StatusLine.shown = False
+
+
+class _LogHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Log lines on standard error, after erasing a status line."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        _StatusLine.erase()
+        super().emit(record)
+
+
 def _configure_logging(verbose: int, quiet: bool) -> None:
     level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _LogHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("storyline: %(message)s"))
     root = logging.getLogger("storyline")
     root.handlers[:] = [handler]
@@ -204,6 +249,7 @@ def _config(args: argparse.Namespace) -> Config:
         "spacy_model": args.spacy_model,
         "embedding_model": args.embedding_model,
         "embedding_precision": args.embedding_precision,
+        "embedding_backend": args.embedding_backend,
         "clean": False if args.no_clean else None,
         "clustering": getattr(args, "clustering", None),
     }
@@ -243,7 +289,7 @@ def _summarize(args: argparse.Namespace) -> int:
     articles = _read_inputs(args, problems)
     if not articles:
         return EXIT_NOTHING_USABLE
-    pipeline = Pipeline(config)
+    pipeline = Pipeline(config, status=_StatusLine(args.quiet))
     result: Summary | Comparison
     try:
         if args.command == "compare":
@@ -451,7 +497,7 @@ def _story(args: argparse.Namespace) -> int:
             )
             story_id = target
         try:
-            summary = summarize_story(store, Pipeline(_config(args)), story_id)
+            summary = summarize_story(store, Pipeline(_config(args), status=_StatusLine(args.quiet)), story_id)
         except InputError as error:
             print(f"storyline: error: story {story_id}: {error}", file=sys.stderr)
             return EXIT_NOTHING_USABLE

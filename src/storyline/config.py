@@ -27,6 +27,12 @@ DEFAULT_SELECTOR = "coverage.v2"
 #: instructions (vectors within 1e-4 of float32's cosine, about 1.3x the speed) and float32
 #: elsewhere (emulated bfloat16 is slower than float32).
 PRECISIONS = ("auto", "float32", "bfloat16")
+#: What runs the encoder. "auto" is onnxruntime (a float32 export of the model, made once into the
+#: model cache; no torch import at run time) where the model can be exported and no bfloat16 is asked
+#: for, and torch (sentence-transformers) otherwise; "onnx" insists on onnxruntime, "torch" on torch.
+#: Measured in benchmarks/timing.py (issue 37): on the 2-core AMD EPYC, onnxruntime took about 0.4 of
+#: torch's CPU time for the same DUC 2004 sentences, vectors within 3e-7 of torch's float32 ones.
+BACKENDS = ("auto", "onnx", "torch")
 #: How ingest groups articles into stories: "closest.v2" (the default: the closest member's score
 #: against a fixed threshold, no second look) or "link.v1" (a learned link probability decides, and
 #: the stories a batch touched are looked at again after it). See storyline.stories.index. link.v1
@@ -51,6 +57,9 @@ class Config:
         embedding_precision: number format of the encoder's weights (env ``STORYLINE_EMBEDDING_PRECISION``):
             "auto" (the default: bfloat16 on a CPU with bfloat16 instructions, about 1.3x faster with
             vectors within 1e-4 cosine of float32's; float32 elsewhere), "float32" or "bfloat16".
+        embedding_backend: what runs the encoder (env ``STORYLINE_EMBEDDING_BACKEND``): "auto" (the
+            default: onnxruntime where the model can be exported to ONNX and no bfloat16 is asked for,
+            else torch), "onnx" or "torch". See :data:`BACKENDS`.
         local_files_only: never download a model (the default: downloads mid-batch are surprises).
         clean: remove page clutter from plain text (turn off for text that is already clean).
         max_chars: longer article texts are cut to this many characters (and a note is logged).
@@ -76,6 +85,7 @@ class Config:
     embedding_model: str = DEFAULT_EMBEDDING_MODEL
     device: str | None = None
     embedding_precision: str = "auto"
+    embedding_backend: str = "auto"
     local_files_only: bool = True
     clean: bool = True
     max_chars: int = 200_000
@@ -99,6 +109,8 @@ class Config:
             raise ConfigError(
                 f"embedding_precision must be one of {', '.join(PRECISIONS)}, got {self.embedding_precision!r}"
             )
+        if self.embedding_backend not in BACKENDS:
+            raise ConfigError(f"embedding_backend must be one of {', '.join(BACKENDS)}, got {self.embedding_backend!r}")
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Config:
@@ -110,6 +122,8 @@ class Config:
             values["embedding_model"] = os.environ["STORYLINE_EMBEDDING_MODEL"]
         if "STORYLINE_EMBEDDING_PRECISION" in os.environ:
             values["embedding_precision"] = os.environ["STORYLINE_EMBEDDING_PRECISION"]
+        if "STORYLINE_EMBEDDING_BACKEND" in os.environ:
+            values["embedding_backend"] = os.environ["STORYLINE_EMBEDDING_BACKEND"]
         values.update({key: value for key, value in overrides.items() if value is not None})
         return cls(**values)
 

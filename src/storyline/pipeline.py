@@ -12,12 +12,14 @@ import hashlib
 import importlib
 import json
 import logging
+import queue
 import re
+import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from importlib import resources
-from typing import TYPE_CHECKING, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -28,11 +30,11 @@ from storyline.config import Config
 from storyline.errors import InputError
 from storyline.nlp.dates import find_dateline
 from storyline.nlp.embed import Encoder, load_encoder, resolve_model
-from storyline.nlp.segment import load_spacy, segment_many
+from storyline.nlp.segment import import_spacy, load_spacy, segment_many
 from storyline.records import ArticleLike, as_articles
 from storyline.select import SelectionWeights, Selector, get_selector, selector_encoder
 from storyline.sources.check import check_article, clean_article, find_duplicates
-from storyline.types import Alignment, Article, Comparison, Problem, Summary
+from storyline.types import Alignment, Article, Comparison, Document, Problem, Summary
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -45,8 +47,15 @@ log = logging.getLogger(__name__)
 #: value was fitted on: the same integer program with the hand-set value, which reads no vectors.
 FALLBACK_SELECTOR = "coverage.v2"
 
+#: While the encoder runs beside spaCy, spaCy takes about this many characters at a time (a DUC 2004
+#: article, or four Multi-News ones), so the encoder gets sentences early. spaCy's CPU time per
+#: paragraph, on one BLAS thread: DUC 2004 the same with batches of 1 to 64 articles, Multi-News
+#: val 1.19x with 2 articles a batch, 1.02x with 8, against 64 (issue 37).
+STREAM_CHARS = 4000
+
+Matrix = npt.NDArray[np.float32]
 #: One cluster ready to select from: its alignment, sentence vectors and the datelines of undated articles.
-_Staged = tuple[Alignment, npt.NDArray[np.float32], dict[str, date]]
+_Staged = tuple[Alignment, Matrix, dict[str, date]]
 OnError = Literal["raise", "skip"]
 T = TypeVar("T")
 
@@ -55,11 +64,23 @@ class Pipeline:
     """The summarization pipeline with its config and models (loaded on first use)."""
 
     def __init__(
-        self, config: Config | None = None, *, encoder: Encoder | None = None, nlp: Language | None = None
+        self,
+        config: Config | None = None,
+        *,
+        encoder: Encoder | None = None,
+        nlp: Language | None = None,
+        status: Callable[[str | None], Any] | None = None,
     ) -> None:
+        """Args:
+        config: the settings (default: :meth:`Config.from_env`).
+        encoder, nlp: models to use instead of loading the configured ones.
+        status: told what the pipeline waits for while it loads its models (a short message),
+            then None when they are loaded; the CLI shows it as a status line on a terminal.
+        """
         self.config = config or Config.from_env()
         self._encoder = encoder
         self._nlp = nlp
+        self._status = status
         self.timings: dict[str, float] = {}
 
     @property
@@ -77,9 +98,51 @@ class Pipeline:
                 self.config.embedding_model,
                 device=self.config.device,
                 precision=self.config.embedding_precision,
+                backend=self.config.embedding_backend,
                 local_files_only=self.config.local_files_only,
             )
         return self._encoder
+
+    def load(self) -> None:
+        """Load both models now, rather than on first use: the encoder on a second thread while
+        spaCy loads on this one (onnxruntime builds its session mostly outside the GIL; issue 37).
+
+        Raises:
+            ModelLoadError: either model cannot be loaded.
+        """
+        if self._nlp is not None and self._encoder is not None:
+            return
+        if self._status is not None:
+            self._status("loading the language models")
+        try:
+            if self._nlp is None and self._encoder is None:
+                # spaCy's import first, alone: it keeps thinc from importing torch by hiding it
+                # for a moment (nlp/segment.py), which an encoder importing torch beside it would see.
+                import_spacy(self.config.spacy_model)
+                failed: list[BaseException] = []
+
+                def load_encoder() -> None:
+                    try:
+                        _ = self.encoder
+                        # The selector's solver, too: a second of imports on a busy machine, which
+                        # belongs to the start, not to the first cluster (torch's path imported it
+                        # with scikit-learn).
+                        import scipy.optimize  # noqa: F401
+                    except BaseException as error:  # noqa: BLE001 - raised on this thread below
+                        failed.append(error)
+
+                worker = threading.Thread(target=load_encoder, name="storyline-load", daemon=True)
+                worker.start()
+                try:
+                    _ = self.nlp
+                finally:
+                    worker.join()
+                if failed:
+                    raise failed[0]
+            _ = self.nlp, self.encoder
+        finally:
+            if self._status is not None:
+                self._status(None)
 
     def prepare(
         self, articles: Iterable[ArticleLike], *, on_error: OnError = "raise", problems: list[Problem] | None = None
@@ -310,12 +373,9 @@ class Pipeline:
             )
         lap("clean")
         every = [article for kept in usable if not isinstance(kept, InputError) for article in kept]
-        documents = iter(segment_many(every, self.nlp))
-        lap("segment")
+        segmented, vectors = self._segment_and_embed(every, lap)
+        documents = iter(segmented)
         per_cluster = [[next(documents) for _ in kept] if not isinstance(kept, InputError) else [] for kept in usable]
-        texts = [sentence.text for cluster in per_cluster for document in cluster for sentence in document.sentences]
-        vectors = self.encoder.encode(texts) if texts else np.zeros((0, 1), dtype=np.float32)
-        lap("embed")
         staged: list[_Staged | InputError] = []
         row = 0
         for outcome, cluster, days in zip(usable, per_cluster, datelines, strict=True):
@@ -328,6 +388,55 @@ class Pipeline:
             staged.append((align(cluster, mine), mine, days))
         lap("align")
         return staged
+
+    def _segment_and_embed(self, articles: list[Article], lap: _Lap) -> tuple[list[Document], Matrix]:
+        """Split the articles into sentences (spaCy) and encode the sentences, in document order.
+
+        With an encoder that takes its texts as they come (``encode_stream``, the onnxruntime one),
+        the two run side by side: spaCy on this thread, the encoder on another, each paragraph's
+        sentences handed over as spaCy finishes it (issue 37). The vectors are those of one
+        ``encode`` call (they do not depend on the batching), so the summaries are too. The
+        ``segment`` lap is then spaCy's time, with the encoder working beside it, and ``embed``
+        only the time the encoder needs after spaCy is done.
+        """
+        self.load()
+        nlp, encoder = self.nlp, self.encoder
+        stream = getattr(encoder, "encode_stream", None)
+        if stream is None or not articles:
+            documents = segment_many(articles, nlp)
+            lap("segment")
+            texts = [sentence.text for document in documents for sentence in document.sentences]
+            vectors = encoder.encode(texts) if texts else np.zeros((0, 1), dtype=np.float32)
+            lap("embed")
+            return documents, vectors
+        chunks: queue.SimpleQueue[list[str] | None] = queue.SimpleQueue()
+        encoded: list[Matrix] = []
+        failed: list[BaseException] = []
+
+        def encode() -> None:
+            try:
+                encoded.append(stream(iter(chunks.get, None)))
+            except BaseException as error:  # noqa: BLE001 - raised on the caller's thread below
+                failed.append(error)
+
+        from threadpoolctl import threadpool_limits
+
+        worker = threading.Thread(target=encode, name="storyline-encoder", daemon=True)
+        worker.start()
+        try:
+            # spaCy's matrix products on one thread: the other core is the encoder's. Its results
+            # are the same on one thread or two; a second BLAS thread gained it little even alone,
+            # and with small batches it doubled spaCy's CPU time (issue 37).
+            with threadpool_limits(limits=1, user_api="blas"):
+                documents = segment_many(articles, nlp, on_sentences=chunks.put, batch_chars=STREAM_CHARS)
+        finally:
+            chunks.put(None)
+            lap("segment")
+            worker.join()
+        lap("embed")
+        if failed:
+            raise failed[0]
+        return documents, encoded[0]
 
 
 def _only(outcomes: Sequence[T | Exception]) -> T:
@@ -359,6 +468,7 @@ _TUNED_MODULES = (
     "storyline.sources.check",
     "storyline.nlp.segment",
     "storyline.nlp.embed",
+    "storyline.nlp.export_onnx",  # the ONNX export's version: a new export is new vectors
     "storyline.nlp.dates",
     "storyline.nlp.quantities",
     "storyline.nlp.quotes",

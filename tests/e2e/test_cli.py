@@ -174,6 +174,17 @@ def test_float32_and_bfloat16_encoders_pick_the_same_sentences(capsys: pytest.Ca
     assert picked[0] == picked[1]
 
 
+def test_onnx_and_torch_backends_pick_the_same_sentences(capsys: pytest.CaptureFixture[str]) -> None:
+    """Either encoder backend picks the same sentences from the example (vectors within 3e-7, issue 37)."""
+    picked = []
+    for backend in ("onnx", "torch"):
+        argv = ["summarize", str(EXAMPLE), "--embedding-backend", backend, "--embedding-precision", "float32"]
+        code, out, _ = run(capsys, *argv, "--format", "json", "--compare")
+        assert code == EXIT_OK
+        picked.append(json.loads(out))
+    assert picked[0] == picked[1]
+
+
 @pytest.mark.parametrize(
     "argv",
     [
@@ -181,6 +192,7 @@ def test_float32_and_bfloat16_encoders_pick_the_same_sentences(capsys: pytest.Ca
         ["summarize", "x.txt", "--words", "0"],
         ["summarize", "x.txt", "--format", "pdf"],
         ["summarize", "x.txt", "--embedding-precision", "int8"],
+        ["summarize", "x.txt", "--embedding-backend", "tensorflow"],
         ["frobnicate"],
     ],
 )
@@ -204,6 +216,39 @@ def test_entry_point_reads_stdin(entry_point: str) -> None:
     assert result.returncode == EXIT_OK, result.stderr
     assert "Traceback" not in result.stderr
     assert "[1]" in result.stdout
+    assert "loading" not in result.stderr  # the status line is for a terminal only
+
+
+@pytest.mark.slow
+def test_entry_point_says_on_a_terminal_that_the_models_load(entry_point: str, tmp_path: Path) -> None:
+    # Issue 37: a status line while the models load, erased when they are loaded, on a terminal only.
+    import os
+    import pty
+
+    leader, follower = pty.openpty()
+    try:
+        result = subprocess.run(
+            [entry_point, "summarize", str(EXAMPLE), "-o", str(tmp_path / "out.md")],
+            stderr=follower,
+            stdout=subprocess.DEVNULL,
+            timeout=300,
+            check=False,
+        )
+        os.close(follower)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the terminal is closed once everything written is read
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(leader)
+    assert result.returncode == EXIT_OK
+    assert b"storyline: loading the language models ..." in shown
+    assert shown.endswith(b"\r\x1b[K")  # erased, and nothing after it
 
 
 @pytest.mark.slow

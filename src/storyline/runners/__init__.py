@@ -78,5 +78,5 @@ def make_runner(
         return RayRunner(pipeline.config, workers=workers, address=address)
     if workers is None or workers == 1:
         return InProcess(pipeline)
-    # Share the cores: each worker's torch would otherwise start one thread per core.
+    # Share the cores: each worker's encoder would otherwise start one thread per core.
     return ProcessPool(pipeline.config, workers=workers, threads=max(1, (os.cpu_count() or 1) // workers))

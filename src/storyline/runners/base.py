@@ -83,15 +83,14 @@ def _needs_a_worker(batch: object) -> None:
 
 
 def limit_threads(threads: int) -> None:
-    """Let torch and the BLAS (spaCy's matrix products, see nlp/blas.py) in this worker or actor
-    process use this many threads, so workers share the CPUs."""
-    try:
-        import torch
-
-        torch.set_num_threads(threads)
-    except ImportError:
-        pass
+    """Let the encoder (onnxruntime or torch) and the BLAS (spaCy's matrix products, see
+    nlp/blas.py) in this worker or actor process use this many threads, so workers share the CPUs.
+    Imports no torch: the encoder applies it when it loads."""
     from threadpoolctl import threadpool_limits
+
+    from storyline.nlp.embed import set_threads
+
+    set_threads(threads)
 
     threadpool_limits(limits=threads, user_api="blas")
 

@@ -152,7 +152,7 @@ def ordered_on_ray(
     actors: list[Any] = []
     try:
         count = workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
-        # One CPU each: the actors share the cores (each keeps to one torch thread).
+        # One CPU each: the actors share the cores (each keeps to one encoder thread).
         remote = ray.remote(num_cpus=1, max_restarts=1, max_task_retries=1)(body)
         actors = [remote.remote(*arguments) for _ in range(count)]
         log.info("%s: %d Ray actors", label, count)
@@ -209,7 +209,7 @@ def ordered_on_ray(
 
 
 class RayRunner(Runner):
-    """Batches on Ray actors, one per worker (one CPU and one torch thread each), each a
+    """Batches on Ray actors, one per worker (one CPU and one encoder thread each), each a
     :class:`PipelineWorker` built from ``config``; on the cluster at ``address``, or on a local
     one started for the run and shut down after it."""
 

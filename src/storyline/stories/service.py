@@ -53,7 +53,10 @@ SUMMARY_VERSION = "2"
 #: Config fields that cannot change a story's summary, so they stay out of its cache key: whether a
 #: model may be downloaded (not which model is used), ``compare`` (a story's summary always
 #: carries its comparison) and ``clustering`` (it decides which articles a story has, and the
-#: article set is in the key itself). Every other field is in the key.
+#: article set is in the key itself). Every other field is in the key. ``embedding_backend`` stays in it: the
+#: onnxruntime and torch vectors differ (by up to 3e-7 a component, issue 37), so a similarity at a
+#: threshold, or a tie in the selector's integer program, can fall the other way; a story's summary
+#: is made again once after a switch, rather than served from vectors it was not made with.
 NOT_IN_KEY = frozenset({"local_files_only", "compare", "clustering"})
 
 
