@@ -59,6 +59,10 @@ class Config:
             not the default.
         compare: also compare the sources when summarizing (``Summary.comparison``: agreements,
             single-source claims, contradictions, quotes, timeline); off by default since it adds work.
+        all_differences: list every candidate contradiction with its confidence, not only those at or
+            above the judge's threshold (the default shows only those; see docs/judge.md).
+        judge: path of a contradiction judge (a JSON artifact of benchmarks/train_judge.py); ``None``
+            is the bundled one (env ``STORYLINE_JUDGE``).
     """
 
     words: int = 250
@@ -74,6 +78,8 @@ class Config:
     min_words: int = 25
     selector: str = DEFAULT_SELECTOR
     compare: bool = False
+    all_differences: bool = False
+    judge: str | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.words, int) or self.words < 1:
@@ -97,6 +103,8 @@ class Config:
             values["spacy_model"] = os.environ["STORYLINE_SPACY_MODEL"]
         if "STORYLINE_EMBEDDING_MODEL" in os.environ:
             values["embedding_model"] = os.environ["STORYLINE_EMBEDDING_MODEL"]
+        if "STORYLINE_JUDGE" in os.environ:
+            values["judge"] = os.environ["STORYLINE_JUDGE"]
         if "STORYLINE_EMBEDDING_PRECISION" in os.environ:
             values["embedding_precision"] = os.environ["STORYLINE_EMBEDDING_PRECISION"]
         values.update({key: value for key, value in overrides.items() if value is not None})

@@ -19,6 +19,7 @@ import numpy.typing as npt
 
 from storyline.align import align
 from storyline.compare import compare as compare_sources
+from storyline.compare import load_judge
 from storyline.config import Config
 from storyline.errors import InputError
 from storyline.ingest.check import check_article, clean_article, find_duplicates
@@ -240,7 +241,7 @@ class Pipeline:
         )
         lap("select")
         if compare if compare is not None else self.config.compare:
-            comparison = compare_sources(alignment, vectors, datelines=datelines)
+            comparison = compare_sources(alignment, vectors, datelines=datelines, **self._compare_options)
             lap("compare")
             summary = dataclasses.replace(summary, comparison=comparison)
         return summary
@@ -289,9 +290,14 @@ class Pipeline:
         """
         lap = _Lap(self.timings)
         alignment, vectors, datelines = self._align(articles, on_error, problems, lap, purpose="compare")
-        comparison = compare_sources(alignment, vectors, datelines=datelines)
+        comparison = compare_sources(alignment, vectors, datelines=datelines, **self._compare_options)
         lap("compare")
         return comparison
+
+    @property
+    def _compare_options(self) -> dict[str, Any]:
+        """The contradiction judge (loaded once per path) and whether to list every candidate."""
+        return {"judge": load_judge(self.config.judge), "all_differences": self.config.all_differences}
 
     def _align(
         self,
