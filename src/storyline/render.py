@@ -79,7 +79,12 @@ def comparison_to_dict(comparison: Comparison) -> dict[str, Any]:
         "agreements": [{"text": c.text, "support": [_span(s) for s in c.support]} for c in comparison.agreements],
         "single_source": [{"text": c.text, "support": [_span(s) for s in c.support]} for c in comparison.single_source],
         "contradictions": [
-            {"kind": c.kind, "explanation": c.explanation, "spans": [_span(s) for s in c.spans]}
+            {
+                "kind": c.kind,
+                "explanation": c.explanation,
+                "confidence": c.confidence,
+                "spans": [_span(s) for s in c.spans],
+            }
             for c in comparison.contradictions
         ],
         "quotes": [
@@ -102,7 +107,11 @@ def comparison_from_dict(data: dict[str, Any], articles: tuple[Article, ...]) ->
         agreements=tuple(Claim(item["text"], _citations(item["support"])) for item in data.get("agreements", ())),
         single_source=tuple(Claim(item["text"], _citations(item["support"])) for item in data.get("single_source", ())),
         contradictions=tuple(
-            Contradiction(item["kind"], item["explanation"], _citations(item["spans"]))
+            # A comparison stored before contradictions were judged holds only what the rules
+            # reported, all of which was shown: read it as fully confident.
+            Contradiction(
+                item["kind"], item["explanation"], _citations(item["spans"]), float(item.get("confidence", 1.0))
+            )
             for item in data.get("contradictions", ())
         ),
         quotes=tuple(
@@ -173,7 +182,9 @@ def _item_lines(comparison: Comparison, section: str) -> list[tuple[str, tuple[C
     if section == "single_source":
         return [(claim.text, claim.support) for claim in comparison.single_source]
     if section == "contradictions":
-        return [(f"{c.kind}: {c.explanation}", c.spans) for c in comparison.contradictions]
+        return [
+            (f"{c.kind} (confidence {c.confidence:.2f}): {c.explanation}", c.spans) for c in comparison.contradictions
+        ]
     if section == "quotes":
         return [(f"{q.speaker or 'unnamed'}: “{q.text}”", q.support) for q in comparison.quotes]
     return [(f"{event.date}: {event.text}", event.support) for event in comparison.timeline]
@@ -256,6 +267,7 @@ mark{background:#e8f0fe}mark:target,mark.on{background:#ffd54f}
 .meta{color:#666;font:.85em system-ui,sans-serif}
 h3{font:600 1em system-ui,sans-serif;margin-top:1.2em}.comparison li{margin:.3em 0}
 .kind{font:600 .75em system-ui,sans-serif;text-transform:uppercase;color:#8a5a00}
+.confidence{font:600 .75em system-ui,sans-serif;color:#555}
 """
 
 _SCRIPT = """
@@ -343,7 +355,12 @@ def _comparison_items(
             entries = [(html.escape(claim.text), claim.support) for claim in claims]
         elif section == "contradictions":
             entries = [
-                (f'<span class="kind">{html.escape(c.kind)}</span> {html.escape(c.explanation)}', c.spans)
+                (
+                    f'<span class="kind">{html.escape(c.kind)}</span> '
+                    f'<span class="confidence" title="the judge\'s confidence">confidence {c.confidence:.2f}</span> '
+                    f"{html.escape(c.explanation)}",
+                    c.spans,
+                )
                 for c in comparison.contradictions
             ]
         elif section == "quotes":

@@ -59,6 +59,37 @@ def test_seed_paraphrases_are_not_contradictions(seeds: dict[str, Any]) -> None:
         assert "world powers" not in text and "October" not in text, contradiction
 
 
+def test_seed_fragment_of_four_quoted_words_is_no_quote_of_its_speaker(seeds: dict[str, Any]) -> None:
+    # The LA Times has Obama working with Congress "to right-size and update" war powers: words the
+    # article quotes, not a statement of his (issue 35).
+    quotes = [q["text"] for q in seeds["comparison"]["quotes"]]
+    assert "to right-size and update" not in quotes
+    assert any("world leader" in text for text in quotes)  # Earnest's whole sentence stays
+
+
+def test_seed_every_contradiction_carries_its_confidence(seeds: dict[str, Any]) -> None:
+    for contradiction in seeds["comparison"]["contradictions"]:
+        assert 0.0 <= contradiction["confidence"] <= 1.0
+
+
+@pytest.fixture(scope="module")
+def seed_differences(seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    files = sorted(str(path) for path in seeds_dir.glob("*.txt"))
+    return run_json(tmp_path_factory.mktemp("all"), "compare", *files, "--all-differences")
+
+
+def test_seed_all_differences_lists_more_candidates_with_the_default_ones_first(
+    seeds: dict[str, Any], seed_differences: dict[str, Any]
+) -> None:
+    shown = seeds["comparison"]["contradictions"]
+    every = seed_differences["comparison"]["contradictions"]
+    assert every[: len(shown)] == shown
+    rest = [c["confidence"] for c in every[len(shown) :]]
+    assert len(every) > len(shown) and rest == sorted(rest, reverse=True)
+    threshold = min(c["confidence"] for c in shown)
+    assert all(confidence < threshold for confidence in rest)
+
+
 def test_seed_earnest_quotes_are_merged_across_outlets(seeds: dict[str, Any]) -> None:
     quotes = seeds["comparison"]["quotes"]
     earnest = [q for q in quotes if q["speaker"] == "Josh Earnest"]

@@ -90,7 +90,8 @@ def _contradictions_table(summary: Summary) -> str:
             source, text = _span_text(summary, citation)
             cells.append(f"<td><b>{html.escape(source)}</b>: {html.escape(text)}</td>")
         rows.append(
-            f'<tr><th colspan="2" style="text-align:left">{html.escape(contradiction.kind)}: '
+            f'<tr><th colspan="2" style="text-align:left">{html.escape(contradiction.kind)} '
+            f'<span class="confidence">confidence {contradiction.confidence:.2f}</span>: '
             f"{html.escape(contradiction.explanation)}</th></tr><tr>{''.join(cells)}</tr>"
         )
     return f'<h2>Contradictions side by side</h2><table class="contradictions">{"".join(rows)}</table>'
