@@ -1,10 +1,11 @@
 """`compare`'s time per DUC 2004 cluster: this checkout beside another commit, in one run.
 
-    python benchmarks/compare_timing.py [--base ae572a7] [--data ../shared/data] [--limit N] [--out results]
+    python -m benchmarks.compare_timing [--base main] [--data ../shared/data] [--limit N] [--out results]
 
 Two worker processes, one importing this checkout's ``src`` and one a copy of ``--base``'s (``git
-archive``), each load the models once and compare a warm-up cluster; then every DUC 2004 cluster
-goes to both, in alternating order (base first on even clusters, new first on odd ones), so that
+archive``, put first on its PYTHONPATH), each load the models once and compare a warm-up cluster;
+then every DUC 2004 cluster goes to both, in alternating order (base first on even clusters, new
+first on odd ones), so that
 a busy spell of the shared machine falls on both. Each worker measures ``Pipeline.compare`` from the
 articles (clean, segment, embed, align, compare): its wall time, the CPU time of its process, and the
 seconds of each stage. The machine's load average is sampled at every cluster.
@@ -27,14 +28,15 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parents[1]
-DEFAULT_DATA = REPO.parent / "shared" / "data"
+from benchmarks.common import DATA, REPO, RESULTS, Stopwatch
+
+DEFAULT_DATA = DATA
 DUC = "duc2004_task2/duc2004_task2.jsonl"
 
 
-def worker(source: Path) -> int:
-    """Read one cluster (a JSON list of articles) a line from stdin; answer with its timings."""
-    sys.path.insert(0, str(source))
+def worker() -> int:
+    """Read one cluster (a JSON list of articles) a line from stdin; answer with its timings. Which
+    storyline it times is the one its PYTHONPATH puts first (see Worker)."""
     from storyline import Article, Config, Pipeline
 
     pipeline = Pipeline(Config())
@@ -43,10 +45,10 @@ def worker(source: Path) -> int:
     for line in sys.stdin:
         articles = [Article(**item) for item in json.loads(line)]
         pipeline.timings.clear()
-        wall, cpu = time.perf_counter(), time.process_time()
+        wall, cpu = Stopwatch(), time.process_time()
         comparison = pipeline.compare(articles, on_error="skip")
         answer = {
-            "wall": time.perf_counter() - wall,
+            "wall": wall.seconds,
             "cpu": time.process_time() - cpu,
             "stages": dict(pipeline.timings),
             "contradictions": len(comparison.contradictions),
@@ -67,8 +69,10 @@ def base_source(revision: str, into: Path) -> Path:
 
 class Worker:
     def __init__(self, source: Path) -> None:
+        paths = [str(source), str(REPO), os.environ.get("PYTHONPATH", "")]
         self.process = subprocess.Popen(
-            [sys.executable, __file__, "--worker", str(source)],
+            [sys.executable, "-m", "benchmarks.compare_timing", "--worker"],
+            env={**os.environ, "PYTHONPATH": os.pathsep.join(path for path in paths if path)},
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -123,14 +127,14 @@ def summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--base", default="ae572a7", help="the commit to compare against")
+    parser.add_argument("--base", default="main", help="the commit to compare against")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--limit", type=int, default=None)
-    parser.add_argument("--out", type=Path, default=REPO / "results")
-    parser.add_argument("--worker", type=Path, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.worker is not None:
-        return worker(args.worker)
+    if args.worker:
+        return worker()
     if not (args.data / DUC).is_file():
         print(f"compare_timing: {args.data / DUC} missing; pass --data", file=sys.stderr)
         return 2
@@ -168,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
         ).stdout.strip(),
         "timestamp": time.strftime("%Y-%m-%dT%H:%M:%S"),
         "clusters": len(work),
+        "storyline": {name: running.started["storyline"] for name, running in workers.items()},
         "cpus": os.cpu_count(),
         "load_average": {
             "mean": round(statistics.mean(loads), 2),

@@ -1,6 +1,6 @@
 """Training data for the contradiction judge, built from Multi-News val and the MSR paraphrase corpus.
 
-    python benchmarks/judge_data.py [--data ../shared/data] [--msrp DIR] [--clusters 1600] [--seed 35]
+    python -m benchmarks.judge_data [--data ../shared/data] [--msrp DIR] [--clusters 1600] [--seed 35]
         [--out results/cache/judge-data.jsonl]
 
 Every example is one candidate that ``compare``'s rules read (``storyline.compare.candidates``: a
@@ -21,7 +21,7 @@ Multi-News val clusters (``../shared/data/multi_news_plus/val.jsonl.gz``; lower-
 names are few) are shuffled with ``--seed``; the first 70% are the training part, the rest the
 validation part that model choice and the threshold are read on. The MSR paraphrase corpus (news
 sentence pairs with their case, so people and places; ``--msrp`` names a directory holding
-``msr_paraphrase_train.txt`` and ``msr_paraphrase_test.txt``, see docs/judge.md for where it came
+``msr_paraphrase_train.txt`` and ``msr_paraphrase_test.txt``, see docs/contradictions.md for where it came
 from) adds the same three kinds of example from its pairs, one pair a cluster: its train file to
 the training part, its test file to the validation part. Neither the benchmark's clusters (DUC 2004,
 LongBench) nor Multi-News test are read.
@@ -38,30 +38,26 @@ import json
 import random
 import re
 import sys
-import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "src"))
-sys.path.insert(0, str(REPO / "benchmarks"))
+from threadpoolctl import threadpool_limits
 
-from threadpoolctl import threadpool_limits  # noqa: E402
+from benchmarks.common import DATA, RESULTS, Stopwatch
+from benchmarks.contradictions import CachingEncoder, CachingNlp
+from storyline import Article, Config, Pipeline
+from storyline.align import align
+from storyline.compare import Candidate, candidates
+from storyline.compare.judge import FEATURES
+from storyline.nlp.quantities import find_quantities
+from storyline.nlp.segment import segment_many
+from storyline.types import Alignment, Document, Entity, Sentence
 
-from contradictions import CachingEncoder, CachingNlp  # noqa: E402
-from storyline import Article, Config, Pipeline  # noqa: E402
-from storyline.align import align  # noqa: E402
-from storyline.compare import Candidate, candidates  # noqa: E402
-from storyline.compare.judge import FEATURES  # noqa: E402
-from storyline.nlp.quantities import find_quantities  # noqa: E402
-from storyline.nlp.segment import segment_many  # noqa: E402
-from storyline.types import Alignment, Document, Entity, Sentence  # noqa: E402
-
-DEFAULT_DATA = REPO.parent / "shared" / "data"
+DEFAULT_DATA = DATA
 VAL = "multi_news_plus/val.jsonl.gz"
-DEFAULT_OUT = REPO / "results" / "cache" / "judge-data.jsonl"
+DEFAULT_OUT = RESULTS / "cache" / "judge-data.jsonl"
 TRAINING_SHARE = 0.7
 #: Clusters whose sentences go to the encoder together.
 BLOCK = 100
@@ -502,7 +498,7 @@ def main(argv: list[str] | None = None) -> int:
             work += [(cluster, part, articles, "msrp") for cluster, articles in pairs]
     pool = name_pool(msrp, stager) if msrp else {"person": ["Maria Lopez", "John Carter"], "place": ["Lisbon", "Ohio"]}
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    started = time.perf_counter()
+    clock = Stopwatch()
     counts: dict[str, int] = {}
     with args.out.open("w", encoding="utf-8") as handle, threadpool_limits(1):
         for first in range(0, len(work), BLOCK):
@@ -513,7 +509,7 @@ def main(argv: list[str] | None = None) -> int:
             handle.flush()
             print(
                 f"{min(first + BLOCK, len(work))}/{len(work)} clusters, {sum(counts.values())} examples, "
-                f"{time.perf_counter() - started:.0f} s",
+                f"{clock.seconds:.0f} s",
                 file=sys.stderr,
             )
     print(json.dumps({"examples": counts, "seed": args.seed, "clusters": args.clusters}, indent=2, sort_keys=True))

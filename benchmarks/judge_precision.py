@@ -1,6 +1,6 @@
 """Precision of the contradiction judge on a labelled set we own, and its precision/recall curve.
 
-    python benchmarks/judge_precision.py [--data ../shared/data] [--labels benchmarks/judge_labels.tsv]
+    python -m benchmarks.judge_precision [--data ../shared/data] [--labels benchmarks/judge_labels.tsv]
         [--recall results/contradictions-test.json] [--dump FILE] [--out results]
 
 The labelled set: every candidate contradiction ``compare`` reads (at the judge's threshold and
@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import json
 import math
 import random
@@ -39,17 +40,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "src"))
-sys.path.insert(0, str(REPO / "benchmarks"))
-
-from contradictions import DATASETS, DEFAULT_DATA, code_version, load_clusters  # noqa: E402
-from storyline import Article, Config, Pipeline  # noqa: E402
-from storyline.align import align  # noqa: E402
-from storyline.compare import Candidate, candidates, load_judge  # noqa: E402
-from storyline.nlp.dates import find_dateline  # noqa: E402
-from storyline.nlp.segment import segment_many  # noqa: E402
-from storyline.types import Citation, Document  # noqa: E402
+from benchmarks.common import REPO, RESULTS, Stopwatch, code_version, read_jsonl
+from benchmarks.contradictions import DATASETS, DEFAULT_DATA, load_clusters
+from storyline import Article, Config, Pipeline
+from storyline.align import align
+from storyline.compare import Candidate, candidates, load_judge
+from storyline.compare.judge import FEATURES
+from storyline.nlp.dates import find_dateline
+from storyline.nlp.segment import segment_many
+from storyline.types import Citation, Document
 
 DEFAULT_LABELS = REPO / "benchmarks" / "judge_labels.tsv"
 #: LongBench clusters of the even half in the "50 more" part (with all 25 DUC 2004 ones of that half).
@@ -70,7 +69,7 @@ class Row:
     span_b: str
     side_a: str
     side_b: str
-    confidence: float
+    evidence: tuple[float, ...]  # in the order of judge.FEATURES
 
     @property
     def key(self) -> tuple[str, str, str, str, str]:
@@ -112,7 +111,6 @@ def cluster_candidates(
 
 def collect(data: Path, progress: bool) -> tuple[list[Row], dict[tuple[str, str], list[Document]]]:
     pipeline = Pipeline(Config())
-    judge = load_judge()
     rows: list[Row] = []
     documents_of: dict[tuple[str, str], list[Document]] = {}
     clusters = labelled_clusters(data)
@@ -122,7 +120,7 @@ def collect(data: Path, progress: bool) -> tuple[list[Row], dict[tuple[str, str]
             continue
         documents, found = staged
         documents_of[(dataset, cluster_id)] = documents
-        for candidate, confidence in zip(found, judge.confidences([c.evidence for c in found]), strict=True):
+        for candidate in found:
             rows.append(
                 Row(
                     part,
@@ -133,7 +131,7 @@ def collect(data: Path, progress: bool) -> tuple[list[Row], dict[tuple[str, str]
                     span_id(candidate.spans[1]),
                     candidate.sides[0],
                     candidate.sides[1],
-                    confidence,
+                    tuple(candidate.evidence[name] for name in FEATURES),
                 )
             )
         if progress:
@@ -219,14 +217,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--labels", type=Path, default=DEFAULT_LABELS)
     parser.add_argument("--recall", type=Path, default=None, help="JSON of contradictions.py --split test")
     parser.add_argument("--dump", type=Path, default=None, help="write the candidates to label here and stop")
-    parser.add_argument("--out", type=Path, default=REPO / "results")
+    parser.add_argument(
+        "--candidates",
+        type=Path,
+        default=None,
+        help="read the candidates and their evidence from this JSON Lines file if it exists, else write them "
+        "there (ids, offsets, differing words and numbers only), so that another judge is scored without "
+        "comparing the clusters again",
+    )
+    parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     missing = [str(args.data / path) for path in DATASETS.values() if not (args.data / path).is_file()]
     if missing:
         print(f"judge_precision: data missing ({', '.join(missing)}); pass --data", file=sys.stderr)
         return 2
-    started = time.perf_counter()
-    rows, documents_of = collect(args.data, progress=True)
+    clock = Stopwatch()
+    if args.candidates is not None and args.candidates.is_file() and not args.dump:
+        rows = [Row(**{**record, "evidence": tuple(record["evidence"])}) for record in read_jsonl(args.candidates)]
+    else:
+        rows, documents_of = collect(args.data, progress=True)
+        if args.candidates is not None:
+            args.candidates.parent.mkdir(parents=True, exist_ok=True)
+            lines = [json.dumps(dataclasses.asdict(row)) for row in rows]
+            args.candidates.write_text("\n".join(lines) + "\n", encoding="utf-8")
     if args.dump:
         dump(args.dump, rows, documents_of)
         print(f"{len(rows)} candidates written to {args.dump}", file=sys.stderr)
@@ -240,8 +253,12 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
     judge = load_judge()
+    evidence = [dict(zip(FEATURES, row.evidence, strict=True)) for row in rows]
+    confidence = dict(zip(rows, judge.confidences(evidence), strict=True))
     scored = {
-        part: [(row.confidence, labels[row.key][0]) for row in rows if row.key in labels and part in (row.part, "both")]
+        part: [
+            (confidence[row], labels[row.key][0]) for row in rows if row.key in labels and part in (row.part, "both")
+        ]
         for part in ("held-out", "more", "both")
     }
     thresholds = sorted({round(x / 20, 2) for x in range(20)} | {judge.threshold})
@@ -269,7 +286,7 @@ def main(argv: list[str] | None = None) -> int:
         "by_part": {part: len(scored[part]) for part in scored},
         "at_default_threshold": default,
         "curve": curve,
-        "seconds": round(time.perf_counter() - started, 1),
+        "seconds": round(clock.seconds, 1),
     }
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "judge-precision.json").write_text(json.dumps(output, indent=2) + "\n", encoding="utf-8")

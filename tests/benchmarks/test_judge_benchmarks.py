@@ -13,25 +13,25 @@ from types import ModuleType
 import numpy as np
 import pytest
 
+from benchmarks import judge_data, judge_precision, train_judge
 from storyline.compare.judge import FEATURES, Judge
 from storyline.types import Entity, Sentence
-from tests.benchmarks import load_benchmark
 from tests.conftest import REPO
 
 
 @pytest.fixture(scope="module")
 def data() -> ModuleType:
-    return load_benchmark("judge_data.py", "judge_data_benchmark")
+    return judge_data
 
 
 @pytest.fixture(scope="module")
 def training() -> ModuleType:
-    return load_benchmark("train_judge.py", "train_judge_benchmark")
+    return train_judge
 
 
 @pytest.fixture(scope="module")
 def precision() -> ModuleType:
-    return load_benchmark("judge_precision.py", "judge_precision_benchmark")
+    return judge_precision
 
 
 @pytest.mark.parametrize(

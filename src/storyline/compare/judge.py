@@ -5,7 +5,7 @@ two outlets that give a different number, date, person or place (or different qu
 what they read in it: how alike the two sentences are, where the disputed words stand, how far
 apart the values are, and the verdict of each check against false alarms. The judge weighs that
 evidence with a model trained on Multi-News val (gradient-boosted trees, stored as JSON beside this
-module and rebuilt by ``benchmarks/train_judge.py`` with a fixed seed; see docs/judge.md for the
+module and rebuilt by ``benchmarks/train_judge.py`` with a fixed seed; see docs/contradictions.md for the
 data, its terms and the measurements) and gives each candidate a confidence in [0, 1].
 
 Contradictions at or above the artifact's threshold are shown by default; ``--all-differences``
@@ -30,7 +30,7 @@ from storyline.types import Citation, ContradictionKind
 
 __all__ = ["DEFAULT_JUDGE", "FEATURES", "Candidate", "Judge", "load_judge", "unread"]
 
-#: The bundled judge (see docs/judge.md; rebuilt by ``python benchmarks/train_judge.py``).
+#: The bundled judge (see docs/contradictions.md; rebuilt by ``python -m benchmarks.train_judge``).
 DEFAULT_JUDGE = Path(__file__).with_name("judge.v1.json")
 
 #: What the judge reads of each candidate, in the order of the model's columns (see

@@ -36,7 +36,7 @@ class _Finding:
     confidence: float = 0.0
 
 
-_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_TOKEN = _WORD
 
 
 @dataclass(slots=True)
