@@ -91,7 +91,8 @@ def labelled_clusters(data: Path) -> list[tuple[str, str, str, list[Article]]]:
             even = random.Random(SEED).sample(even, MORE_LONGBENCH)
         chosen += [("held-out", name, cluster_id, articles) for cluster_id, articles in odd]
         chosen += [("more", name, cluster_id, articles) for cluster_id, articles in even]
-    return chosen
+    # The held-out half first: it is what the targets are read on, should a run be cut short.
+    return sorted(chosen, key=lambda item: item[0] != "held-out")
 
 
 def cluster_candidates(
@@ -109,19 +110,38 @@ def cluster_candidates(
     return documents, candidates(align(documents, vectors), vectors, datelines=datelines)
 
 
-def collect(data: Path, progress: bool) -> tuple[list[Row], dict[tuple[str, str], list[Document]]]:
+def read_cache(path: Path | None) -> dict[tuple[str, str], list[Row]]:
+    """The candidates of the clusters a --candidates file holds ((dataset, cluster) -> rows)."""
+    if path is None or not path.is_file():
+        return {}
+    return {
+        (record["dataset"], record["cluster"]): [
+            Row(**{**row, "evidence": tuple(row["evidence"])}) for row in record["rows"]
+        ]
+        for record in read_jsonl(path)
+    }
+
+
+def collect(
+    data: Path, progress: bool, cache: Path | None = None
+) -> tuple[list[Row], dict[tuple[str, str], list[Document]]]:
+    """Every candidate of the labelled clusters. With ``cache``, the clusters it holds are read from it
+    and each cluster compared is appended to it as it is done (a cut run resumes where it stopped)."""
+    done = read_cache(cache)
     pipeline = Pipeline(Config())
-    rows: list[Row] = []
+    rows: list[Row] = [row for found in done.values() for row in found]
     documents_of: dict[tuple[str, str], list[Document]] = {}
     clusters = labelled_clusters(data)
     for number, (part, dataset, cluster_id, articles) in enumerate(clusters, start=1):
-        staged = cluster_candidates(pipeline, articles)
-        if staged is None:
+        if (dataset, cluster_id) in done:
             continue
-        documents, found = staged
-        documents_of[(dataset, cluster_id)] = documents
+        staged = cluster_candidates(pipeline, articles)
+        found = staged[1] if staged is not None else ()
+        if staged is not None:
+            documents_of[(dataset, cluster_id)] = staged[0]
+        these: list[Row] = []
         for candidate in found:
-            rows.append(
+            these.append(
                 Row(
                     part,
                     dataset,
@@ -134,6 +154,12 @@ def collect(data: Path, progress: bool) -> tuple[list[Row], dict[tuple[str, str]
                     tuple(candidate.evidence[name] for name in FEATURES),
                 )
             )
+        rows += these
+        if cache is not None:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            record = {"dataset": dataset, "cluster": cluster_id, "rows": [dataclasses.asdict(row) for row in these]}
+            with cache.open("a", encoding="utf-8") as handle:
+                handle.write(json.dumps(record) + "\n")
         if progress:
             print(f"{number}/{len(clusters)} {dataset} {cluster_id}: {len(found)} candidates", file=sys.stderr)
     return rows, documents_of
@@ -221,9 +247,14 @@ def main(argv: list[str] | None = None) -> int:
         "--candidates",
         type=Path,
         default=None,
-        help="read the candidates and their evidence from this JSON Lines file if it exists, else write them "
-        "there (ids, offsets, differing words and numbers only), so that another judge is scored without "
-        "comparing the clusters again",
+        help="keep each cluster's candidates and their evidence in this JSON Lines file (ids, offsets, differing "
+        "words and numbers only) and read the clusters it holds from it: another judge is scored, or a cut run "
+        "resumed, without comparing them again",
+    )
+    parser.add_argument(
+        "--cached-only",
+        action="store_true",
+        help="score only the clusters --candidates holds (a partial run; the output says how many)",
     )
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
@@ -232,14 +263,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"judge_precision: data missing ({', '.join(missing)}); pass --data", file=sys.stderr)
         return 2
     clock = Stopwatch()
-    if args.candidates is not None and args.candidates.is_file() and not args.dump:
-        rows = [Row(**{**record, "evidence": tuple(record["evidence"])}) for record in read_jsonl(args.candidates)]
+    if args.cached_only:
+        cached = read_cache(args.candidates)
+        rows, documents_of = [row for found in cached.values() for row in found], {}
     else:
-        rows, documents_of = collect(args.data, progress=True)
-        if args.candidates is not None:
-            args.candidates.parent.mkdir(parents=True, exist_ok=True)
-            lines = [json.dumps(dataclasses.asdict(row)) for row in rows]
-            args.candidates.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        rows, documents_of = collect(args.data, progress=True, cache=None if args.dump else args.candidates)
+    covered = {(part, dataset, cluster) for part, dataset, cluster, _ in labelled_clusters(args.data)}
+    if args.cached_only:
+        covered = {item for item in covered if (item[1], item[2]) in cached}
     if args.dump:
         dump(args.dump, rows, documents_of)
         print(f"{len(rows)} candidates written to {args.dump}", file=sys.stderr)
@@ -284,6 +315,7 @@ def main(argv: list[str] | None = None) -> int:
         "labelled": len(rows) - len(unlabelled),
         "unlabelled": len(unlabelled),
         "by_part": {part: len(scored[part]) for part in scored},
+        "clusters": {part: sum(1 for item in covered if item[0] == part) for part in ("held-out", "more")},
         "at_default_threshold": default,
         "curve": curve,
         "seconds": round(clock.seconds, 1),
