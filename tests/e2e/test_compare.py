@@ -16,6 +16,7 @@ import pytest
 
 from storyline import read
 from storyline.cli import EXIT_OK, main
+from storyline.compare.judge import DEFAULT_JUDGE
 from tests.conftest import EXAMPLE
 
 pytestmark = pytest.mark.model
@@ -73,21 +74,32 @@ def test_seed_every_contradiction_carries_its_confidence(seeds: dict[str, Any]) 
 
 
 @pytest.fixture(scope="module")
-def seed_differences(seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def strict(seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
+    """The seeds compared with the bundled judge at a threshold above every seed candidate (0.99),
+    without and with --all-differences."""
+    folder = tmp_path_factory.mktemp("strict")
+    artifact = json.loads(DEFAULT_JUDGE.read_text(encoding="utf-8"))
+    artifact["threshold"] = 0.99
+    (folder / "judge.json").write_text(json.dumps(artifact), encoding="utf-8")
+    (folder / "config.toml").write_text(f"judge = {json.dumps(str(folder / 'judge.json'))}\n", encoding="utf-8")
     files = sorted(str(path) for path in seeds_dir.glob("*.txt"))
-    return run_json(tmp_path_factory.mktemp("all"), "compare", *files, "--all-differences")
+    config = ("--config", str(folder / "config.toml"))
+    return {
+        "default": run_json(tmp_path_factory.mktemp("default"), "compare", *files, *config),
+        "all": run_json(tmp_path_factory.mktemp("all"), "compare", *files, *config, "--all-differences"),
+    }
 
 
-def test_seed_all_differences_lists_more_candidates_with_the_default_ones_first(
-    seeds: dict[str, Any], seed_differences: dict[str, Any]
+def test_all_differences_lists_the_candidates_below_the_threshold_with_their_confidence(
+    seeds: dict[str, Any], strict: dict[str, dict[str, Any]]
 ) -> None:
-    shown = seeds["comparison"]["contradictions"]
-    every = seed_differences["comparison"]["contradictions"]
-    assert every[: len(shown)] == shown
-    rest = [c["confidence"] for c in every[len(shown) :]]
-    assert len(every) > len(shown) and rest == sorted(rest, reverse=True)
-    threshold = min(c["confidence"] for c in shown)
-    assert all(confidence < threshold for confidence in rest)
+    assert strict["default"]["comparison"]["contradictions"] == []
+    every = strict["all"]["comparison"]["contradictions"]
+    # The same candidates with the same confidences (here every seed candidate is below the threshold).
+    assert sorted(map(json.dumps, every)) == sorted(map(json.dumps, seeds["comparison"]["contradictions"]))
+    assert every and all(c["confidence"] < 0.99 for c in every)
+    confidences = [c["confidence"] for c in every]
+    assert confidences == sorted(confidences, reverse=True)
 
 
 def test_seed_earnest_quotes_are_merged_across_outlets(seeds: dict[str, Any]) -> None:
