@@ -6,8 +6,9 @@
 For every cluster (DUC 2004: 50 clusters of 10 AP/NYT articles, publication dates from the
 document numbers; LongBench Multi-News: 200 clusters of 1-10 web articles, no dates):
 
-1. Unaltered: ``Pipeline.compare`` on the cleaned articles; every contradiction it reports is
-   counted (it should report few: these are real, mostly consistent reports). Timed per
+1. Unaltered: ``Pipeline.compare`` on the cleaned articles; every contradiction it reports at the
+   judge's threshold is counted (it should report few: these are real, mostly consistent reports),
+   and every candidate below it. Timed per
    cluster (cold: models loaded once, nothing of the cluster cached).
 2. Altered: find facts stated by two articles of different outlets: a sentence pair of two
    articles (not near-duplicates) sharing a number, a date, a person or a place (spaCy
@@ -15,8 +16,10 @@ document numbers; LongBench Multi-News: 200 clusters of 1-10 web articles, no da
    not by the embeddings `compare` itself uses). Pick up to ``--per-kind`` facts of each kind,
    change the value in one article only (a number to another number, a weekday, month, day
    or year to another, a person or place to one from another cluster), and run ``compare``
-   again. The fact is *found* when a reported contradiction cites the altered span and a span
-   of another article. Recall = found / altered.
+   again. The fact is *found* when a contradiction at or above the judge's threshold cites the
+   altered span and a span of another article. Recall = found / altered. (``compare`` runs with
+   ``all_differences``: each alteration also records the highest confidence of any candidate citing
+   it, so that benchmarks/judge_precision.py can draw recall at every threshold.)
 
 Writes results/contradictions.json (code version, config, data fingerprints, scores),
 results/contradictions.md (the table) and results/contradictions-sample.md (a seeded random
@@ -45,6 +48,7 @@ import numpy as np
 from benchmarks.common import DATA, RESULTS, Stopwatch, code_version
 from storyline import Article, Config, Pipeline
 from storyline.align import near_duplicate_groups
+from storyline.compare import load_judge
 from storyline.nlp.segment import segment_many
 from storyline.types import Comparison, Document, Entity, Sentence
 
@@ -291,14 +295,21 @@ def overlaps(span: Any, article: str, start: int, end: int) -> bool:
     return bool(span.article == article and span.start < end and start < span.end)
 
 
-def found_alteration(comparison: Comparison, article: str, start: int, end: int) -> tuple[bool, str | None]:
-    """Whether a contradiction cites the altered span and another article; and its kind."""
+def found_alteration(
+    comparison: Comparison, article: str, start: int, end: int, threshold: float
+) -> tuple[bool, str | None, float | None]:
+    """Whether a contradiction at or above the threshold cites the altered span and another article,
+    its kind, and the highest confidence of any candidate that does (None when none does)."""
+    hit: tuple[bool, str | None] = (False, None)
+    best: float | None = None
     for contradiction in comparison.contradictions:
         if any(overlaps(span, article, start, end) for span in contradiction.spans) and any(
             span.article != article for span in contradiction.spans
         ):
-            return True, contradiction.kind
-    return False, None
+            best = max(best or 0.0, contradiction.confidence)
+            if contradiction.confidence >= threshold and not hit[0]:
+                hit = (True, contradiction.kind)
+    return hit[0], hit[1], best
 
 
 def run_dataset(
@@ -311,8 +322,10 @@ def run_dataset(
     sample_pool: list[dict[str, Any]],
 ) -> dict[str, Any]:
     cleaner, comparer = pipelines
+    threshold = load_judge(comparer.config.judge).threshold
     rng = random.Random(args.seed)
     unaltered_counts: list[int] = []
+    candidate_counts: list[int] = []
     unaltered_kinds: dict[str, int] = {}
     seconds: list[float] = []
     stage_seconds: dict[str, float] = {}
@@ -327,9 +340,11 @@ def run_dataset(
         seconds.append(clock.seconds)
         for stage, value in comparer.timings.items():
             stage_seconds[stage] = stage_seconds.get(stage, 0.0) + value
-        unaltered_counts.append(len(comparison.contradictions))
+        shown = [c for c in comparison.contradictions if c.confidence >= threshold]
+        unaltered_counts.append(len(shown))
+        candidate_counts.append(len(comparison.contradictions))
         texts = {article.id: article.text for article in comparison.articles}
-        for contradiction in comparison.contradictions:
+        for contradiction in shown:
             unaltered_kinds[contradiction.kind] = unaltered_kinds.get(contradiction.kind, 0) + 1
             sample_pool.append(
                 {
@@ -337,6 +352,7 @@ def run_dataset(
                     "cluster": cluster_id,
                     "kind": contradiction.kind,
                     "explanation": contradiction.explanation,
+                    "confidence": contradiction.confidence,
                     "spans": [
                         {"article": s.article, "text": texts[s.article][s.start : s.end]} for s in contradiction.spans
                     ],
@@ -363,7 +379,9 @@ def run_dataset(
                 text = article.text[:start] + new_value + article.text[fact.entity.end :]
                 altered = [replace(a, text=text) if a.id == article.id else a for a in usable]
                 result = comparer.compare(altered, on_error="skip")
-                hit, reported_kind = found_alteration(result, article.id, start, start + len(new_value))
+                hit, reported_kind, confidence = found_alteration(
+                    result, article.id, start, start + len(new_value), threshold
+                )
                 alterations.append(
                     {
                         "cluster": cluster_id,
@@ -376,12 +394,14 @@ def run_dataset(
                         "other_sentence": fact.other_sentence.text,
                         "found": hit,
                         "reported_kind": reported_kind,
+                        "confidence": confidence,
                     }
                 )
         nlp.cache.clear()
         done_kinds = sum(1 for a in alterations if a["cluster"] == cluster_id)
         print(
-            f"{name} {position + 1}/{len(clusters)} {cluster_id}: {len(comparison.contradictions)} reported, "
+            f"{name} {position + 1}/{len(clusters)} {cluster_id}: {len(shown)} reported "
+            f"({len(comparison.contradictions)} candidates), "
             f"{done_kinds} altered, {sum(a['found'] for a in alterations if a['cluster'] == cluster_id)} found, "
             f"{seconds[-1]:.2f}s",
             file=sys.stderr,
@@ -407,6 +427,8 @@ def run_dataset(
             "per_cluster_mean": round(statistics.mean(unaltered_counts), 3) if unaltered_counts else None,
             "per_cluster_median": statistics.median(unaltered_counts) if unaltered_counts else None,
             "clusters_with_none": sum(1 for count in unaltered_counts if count == 0),
+            "candidates": sum(candidate_counts),
+            "threshold": threshold,
             "by_kind": unaltered_kinds,
         },
         "compare_seconds_per_cluster": {
@@ -505,7 +527,9 @@ def main(argv: list[str] | None = None) -> int:
             clusters = [c for index, c in enumerate(clusters) if index % 2 == (0 if args.split == "dev" else 1)]
         all_clusters[name] = clusters[: args.limit] if args.limit else clusters
 
-    config = Config()
+    # Every candidate with its confidence: recall at the judge's threshold, and the best confidence of
+    # each alteration for the curve of benchmarks/judge_precision.py.
+    config = Config(all_differences=True)
     base = Pipeline(config)
     nlp = CachingNlp(base.nlp)
     encoder = CachingEncoder(base.encoder)

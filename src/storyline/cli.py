@@ -155,6 +155,12 @@ def build_parser() -> argparse.ArgumentParser:
             help="let one last sentence run past --words, so the first N words hold no gap (evaluations that cut at N)",
         )
         sub.add_argument("--compare", action="store_true", help='also compare the sources (JSON: under "comparison")')
+    for sub in (summarize, compare):
+        sub.add_argument(
+            "--all-differences",
+            action="store_true",
+            help="list every candidate contradiction with its confidence, not only those the judge is sure of",
+        )
     for sub in (summarize, batch, compare, ingest, stories, story, serve):
         sub.add_argument("--config", type=Path, default=None, help="a TOML file of settings (see Config)")
         sub.add_argument(
@@ -245,6 +251,7 @@ def _config(args: argparse.Namespace) -> Config:
         "sentences": getattr(args, "sentences", None),
         "fill": True if getattr(args, "fill", False) else None,
         "compare": True if getattr(args, "compare", False) else None,
+        "all_differences": True if getattr(args, "all_differences", False) else None,
         "max_chars": args.max_chars,
         "spacy_model": args.spacy_model,
         "embedding_model": args.embedding_model,

@@ -83,7 +83,12 @@ def comparison_to_dict(comparison: Comparison) -> dict[str, Any]:
         "agreements": [_claim_to_dict(claim) for claim in comparison.agreements],
         "single_source": [_claim_to_dict(claim) for claim in comparison.single_source],
         "contradictions": [
-            {"kind": c.kind, "explanation": c.explanation, "spans": [span_to_dict(s) for s in c.spans]}
+            {
+                "kind": c.kind,
+                "explanation": c.explanation,
+                "confidence": c.confidence,
+                "spans": [span_to_dict(s) for s in c.spans],
+            }
             for c in comparison.contradictions
         ],
         "quotes": [
@@ -112,7 +117,11 @@ def comparison_from_dict(data: dict[str, Any], articles: tuple[Article, ...]) ->
         agreements=tuple(Claim(item["text"], _citations(item["support"])) for item in data.get("agreements", ())),
         single_source=tuple(Claim(item["text"], _citations(item["support"])) for item in data.get("single_source", ())),
         contradictions=tuple(
-            Contradiction(item["kind"], item["explanation"], _citations(item["spans"]))
+            # A comparison stored before contradictions were judged holds only what the rules
+            # reported, all of which was shown: read it as fully confident.
+            Contradiction(
+                item["kind"], item["explanation"], _citations(item["spans"]), float(item.get("confidence", 1.0))
+            )
             for item in data.get("contradictions", ())
         ),
         quotes=tuple(

@@ -76,6 +76,10 @@ class Config:
             single-source claims, contradictions, quotes, timeline); off by default since it adds work.
         clustering: how ``ingest`` groups articles into stories (see :data:`CLUSTERINGS`):
             "closest.v2" (the default) or "link.v1", the learned link with a second look.
+        all_differences: list every candidate contradiction with its confidence, not only those at or
+            above the judge's threshold (the default shows only those; see docs/contradictions.md).
+        judge: path of a contradiction judge (a JSON artifact of benchmarks/train_judge.py); ``None``
+            is the bundled one (env ``STORYLINE_JUDGE``).
     """
 
     words: int = 250
@@ -93,6 +97,8 @@ class Config:
     selector: str = DEFAULT_SELECTOR
     compare: bool = False
     clustering: str = CLUSTERINGS[0]
+    all_differences: bool = False
+    judge: str | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.words, int) or self.words < 1:
@@ -120,6 +126,8 @@ class Config:
             values["spacy_model"] = os.environ["STORYLINE_SPACY_MODEL"]
         if "STORYLINE_EMBEDDING_MODEL" in os.environ:
             values["embedding_model"] = os.environ["STORYLINE_EMBEDDING_MODEL"]
+        if "STORYLINE_JUDGE" in os.environ:
+            values["judge"] = os.environ["STORYLINE_JUDGE"]
         if "STORYLINE_EMBEDDING_PRECISION" in os.environ:
             values["embedding_precision"] = os.environ["STORYLINE_EMBEDDING_PRECISION"]
         if "STORYLINE_EMBEDDING_BACKEND" in os.environ:

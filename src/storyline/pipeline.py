@@ -26,6 +26,7 @@ import numpy.typing as npt
 
 from storyline.align import align
 from storyline.compare import compare as compare_sources
+from storyline.compare import load_judge
 from storyline.config import Config
 from storyline.errors import InputError
 from storyline.nlp.dates import find_dateline
@@ -273,7 +274,7 @@ class Pipeline:
         )
         lap("select")
         if compare if compare is not None else self.config.compare:
-            comparison = compare_sources(alignment, vectors, datelines=datelines)
+            comparison = self._compare(alignment, vectors, datelines)
             lap("compare")
             summary = dataclasses.replace(summary, comparison=comparison)
         return summary
@@ -322,9 +323,21 @@ class Pipeline:
         """
         lap = _Lap(self.timings)
         alignment, vectors, datelines = self._align(articles, on_error, problems, lap, purpose="compare")
-        comparison = compare_sources(alignment, vectors, datelines=datelines)
+        comparison = self._compare(alignment, vectors, datelines)
         lap("compare")
         return comparison
+
+    def _compare(
+        self, alignment: Alignment, vectors: npt.NDArray[np.float32], datelines: dict[str, date]
+    ) -> Comparison:
+        """Compare with the configured judge (loaded once per path), listing every candidate if asked."""
+        return compare_sources(
+            alignment,
+            vectors,
+            datelines=datelines,
+            judge=load_judge(self.config.judge),
+            all_differences=self.config.all_differences,
+        )
 
     def _align(
         self,

@@ -126,11 +126,17 @@ class Claim:
 
 @dataclass(frozen=True, slots=True)
 class Contradiction:
-    """Two or more sources that state the same fact differently (a number, date, name or quotation)."""
+    """Two or more sources that state the same fact differently (a number, date, name or quotation),
+    with the confidence in [0, 1] that they do (the judge's, see compare/judge.py)."""
 
     kind: ContradictionKind
     explanation: str  # one line naming each side: 'RFE/RL: "at least the fourth time"; LA Times: ...'
     spans: tuple[Citation, ...]  # the sentences that disagree, one per side at least
+    confidence: float
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.confidence <= 1.0:
+            raise ValueError(f"confidence must be in [0, 1], got {self.confidence!r}")
 
 
 @dataclass(frozen=True, slots=True)

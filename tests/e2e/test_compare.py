@@ -16,6 +16,7 @@ import pytest
 
 from storyline import read
 from storyline.cli import EXIT_OK, main
+from storyline.compare.judge import DEFAULT_JUDGE
 from tests.conftest import EXAMPLE
 
 pytestmark = pytest.mark.model
@@ -57,6 +58,48 @@ def test_seed_paraphrases_are_not_contradictions(seeds: dict[str, Any]) -> None:
     for contradiction in seeds["comparison"]["contradictions"]:
         text = " ".join([contradiction["explanation"], *spans_text(seeds, contradiction["spans"])])
         assert "world powers" not in text and "October" not in text, contradiction
+
+
+def test_seed_fragment_of_four_quoted_words_is_no_quote_of_its_speaker(seeds: dict[str, Any]) -> None:
+    # The LA Times has Obama working with Congress "to right-size and update" war powers: words the
+    # article quotes, not a statement of his (issue 35).
+    quotes = [q["text"] for q in seeds["comparison"]["quotes"]]
+    assert "to right-size and update" not in quotes
+    assert any("world leader" in text for text in quotes)  # Earnest's whole sentence stays
+
+
+def test_seed_every_contradiction_carries_its_confidence(seeds: dict[str, Any]) -> None:
+    for contradiction in seeds["comparison"]["contradictions"]:
+        assert 0.0 <= contradiction["confidence"] <= 1.0
+
+
+@pytest.fixture(scope="module")
+def strict(seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
+    """The seeds compared with the bundled judge at a threshold above every seed candidate (0.99),
+    without and with --all-differences."""
+    folder = tmp_path_factory.mktemp("strict")
+    artifact = json.loads(DEFAULT_JUDGE.read_text(encoding="utf-8"))
+    artifact["threshold"] = 0.99
+    (folder / "judge.json").write_text(json.dumps(artifact), encoding="utf-8")
+    (folder / "config.toml").write_text(f"judge = {json.dumps(str(folder / 'judge.json'))}\n", encoding="utf-8")
+    files = sorted(str(path) for path in seeds_dir.glob("*.txt"))
+    config = ("--config", str(folder / "config.toml"))
+    return {
+        "default": run_json(tmp_path_factory.mktemp("default"), "compare", *files, *config),
+        "all": run_json(tmp_path_factory.mktemp("all"), "compare", *files, *config, "--all-differences"),
+    }
+
+
+def test_all_differences_lists_the_candidates_below_the_threshold_with_their_confidence(
+    seeds: dict[str, Any], strict: dict[str, dict[str, Any]]
+) -> None:
+    assert strict["default"]["comparison"]["contradictions"] == []
+    every = strict["all"]["comparison"]["contradictions"]
+    # The same candidates with the same confidences (here every seed candidate is below the threshold).
+    assert sorted(map(json.dumps, every)) == sorted(map(json.dumps, seeds["comparison"]["contradictions"]))
+    assert every and all(c["confidence"] < 0.99 for c in every)
+    confidences = [c["confidence"] for c in every]
+    assert confidences == sorted(confidences, reverse=True)
 
 
 def test_seed_earnest_quotes_are_merged_across_outlets(seeds: dict[str, Any]) -> None:

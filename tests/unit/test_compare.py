@@ -3,18 +3,29 @@
 Each test writes a small cluster of two or three short reports of one (fictional) event and
 checks what ``Pipeline.compare`` says about it: contradictions found, paraphrases left alone,
 quotations merged with their speaker, dates placed on the timeline.
+
+The contradiction tests are tests of the rules: the pipeline here has a judge that follows the
+rules' own verdict (the ``rules_keep`` evidence), so a test fails when a rule changes, whatever the
+trained judge makes of it. What the trained judge decides is tested at the end of this file and on
+the seed story (tests/e2e/test_compare.py).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 
 from storyline import Article, Config, Pipeline
+from storyline.align import align
+from storyline.compare import Candidate, candidates, load_judge
 from storyline.compare.facts import _Reference, _sentence_facts
+from storyline.compare.judge import FEATURES
 from storyline.compare.names import _is_alias, _listed, _name_like, _one_holder, _same_office, _side_by_side, _speaker
 from storyline.compare.pair import _neighbours
+from storyline.nlp.segment import segment_many
 from storyline.types import Citation, Comparison, Entity, Sentence
 
 pytestmark = pytest.mark.model
@@ -35,8 +46,34 @@ OTHER_LEAD = (
 OTHER_TAIL = "Investigators are still trying to find out why the vessel's engines failed, the harbor authority said."
 
 
+def rules_judge(path: Path) -> Path:
+    """A judge of one split on the rules' verdict: what they would report, fully confident."""
+    split = {
+        "depth": 1,
+        "feature": [FEATURES.index("rules_keep"), -1, -1],
+        "threshold": [0.5, 0.0, 0.0],
+        "left": [1, -1, -1],
+        "right": [2, -1, -1],
+        "value": [0.0, -50.0, 50.0],
+    }
+    artifact = {
+        "version": "rules",
+        "features": list(FEATURES),
+        "threshold": 0.5,
+        "model": {"kind": "trees", "base": 0.0, "trees": [split]},
+    }
+    path.write_text(json.dumps(artifact), encoding="utf-8")
+    return path
+
+
 @pytest.fixture(scope="module")
-def pipeline() -> Pipeline:
+def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
+    return Pipeline(Config(judge=str(rules_judge(tmp_path_factory.mktemp("judge") / "rules.json"))))
+
+
+@pytest.fixture(scope="module")
+def judged() -> Pipeline:
+    """The pipeline with the bundled, trained judge."""
     return Pipeline(Config())
 
 
@@ -855,3 +892,59 @@ def test_the_one_count_of_a_thing_told_two_ways_in_other_words_is_found(pipeline
         "The pilot had six lifeboats ready on deck when the ship hit the pier, the report said.",
     )
     assert_one_contradiction(comparison, "number", "two lifeboats", "six lifeboats")
+
+
+def candidates_of(pipeline: Pipeline, articles: Sequence[Article]) -> tuple[Candidate, ...]:
+    documents = segment_many(list(articles), pipeline.nlp)
+    vectors = pipeline.encoder.encode([s.text for d in documents for s in d.sentences])
+    return candidates(align(documents, vectors), vectors)
+
+
+def test_every_candidate_carries_every_reading_the_judge_weighs(pipeline: Pipeline) -> None:
+    # A count, a day and a quotation told differently, and a rival person: one candidate of each kind.
+    first = article(
+        "ledger",
+        LEAD,
+        "Four people were taken to hospitals on Tuesday, harbor chief Dana Whitcombe said.",
+        '"We will reopen the bridge within a week," the mayor said.',
+    )
+    second = article(
+        "observer",
+        OTHER_LEAD,
+        "Six people were taken to hospitals on Wednesday, harbor chief Marco Ruiz said.",
+        '"We will not reopen the bridge within a week," the mayor said.',
+    )
+    found = candidates_of(pipeline, [first, second])
+    assert {c.kind for c in found} >= {"number", "date", "quote"}
+    for candidate in found:
+        assert set(candidate.evidence) == set(FEATURES), candidate.kind
+        assert all(isinstance(value, float) for value in candidate.evidence.values())
+        assert candidate.evidence[f"kind_{candidate.kind}"] == 1.0
+        texts = {a.id: a.text for a in (first, second)}
+        for span, side in zip(candidate.spans, candidate.sides, strict=True):
+            assert side in texts[span.article][span.start : span.end]  # the words that differ, in their span
+
+
+def test_the_trained_judge_reports_a_count_told_two_ways(judged: Pipeline) -> None:
+    comparison = compare_two(
+        judged,
+        "Four people were taken to hospitals with injuries that were not life-threatening.",
+        "Six people were taken to hospitals with injuries that were not life-threatening.",
+    )
+    assert_one_contradiction(comparison, "number", "Four people", "Six people")
+    assert comparison.contradictions[0].confidence >= load_judge().threshold
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="judge.v1 is trained on altered sentences, which differ only in the value: two events in one "
+    "frame look the same to it (0.99; the rules reported this pair too). See docs/contradictions.md.",
+)
+def test_the_trained_judge_leaves_two_dates_of_two_events_alone(judged: Pipeline) -> None:
+    # The mission launches in one month and ends years later: two facts told alike (issue 35's example).
+    comparison = compare_two(
+        judged,
+        "The repair mission is scheduled to launch in July 2018, the harbor authority said.",
+        "The repair mission is scheduled to end in June 2025, the harbor authority said.",
+    )
+    assert not comparison.contradictions

@@ -9,8 +9,10 @@ from html.parser import HTMLParser
 
 import pytest
 
+from storyline.api.pages import render_story
 from storyline.codec import comparison_from_dict, summary_from_dict, summary_to_dict
 from storyline.render import Format, render
+from storyline.stories.db import StoryRow
 from storyline.types import Citation, Claim, Comparison, Contradiction, Quote, Summary, TimelineEvent
 from tests.unit.test_render import COURIER, LEDGER, SUMMARY, WIRE
 
@@ -24,6 +26,7 @@ COMPARISON = Comparison(
             "number",
             'Port Wendell Ledger: "Four people"; Fenmore Press Agency: "twenty minutes"',
             (Citation("ledger", 34, 56), Citation("wire", 0, 38)),
+            0.875,
         ),
     ),
     # The quoted words sit inside a sentence that is cited too (nested spans).
@@ -52,7 +55,8 @@ def test_comparison_json_matches_the_schema() -> None:
     for item in comparison["agreements"] + comparison["single_source"]:
         assert set(item) == {"text", "support"} and all(set(span) == span_keys for span in item["support"])
     for item in comparison["contradictions"]:
-        assert set(item) == {"kind", "explanation", "spans"} and item["kind"] == "number"
+        assert set(item) == {"kind", "explanation", "confidence", "spans"} and item["kind"] == "number"
+        assert item["confidence"] == 0.875
     for item in comparison["quotes"]:
         assert set(item) == {"speaker", "text", "support"} and item["speaker"] is None
     for item in comparison["timeline"]:
@@ -74,6 +78,19 @@ def test_markdown_shows_the_comparison_under_the_summary() -> None:
     assert "- 2026-03-10: The bridge was closed on Tuesday. [1]" in page
     assert "- unnamed: “four people were hurt” [2]" in page
     assert render(SUMMARY, "md").count("##") == 1  # no comparison: only the sources heading
+
+
+def test_a_comparison_stored_before_the_judge_reads_as_fully_confident() -> None:
+    # Stories saved by earlier versions hold contradictions without a confidence: all were shown.
+    data = json.loads(render(COMPARISON, "json"))["comparison"]
+    for item in data["contradictions"]:
+        del item["confidence"]
+    assert [c.confidence for c in comparison_from_dict(data, ARTICLES).contradictions] == [1.0]
+
+
+@pytest.mark.parametrize("fmt", ["md", "text", "html"])
+def test_every_format_shows_each_contradictions_confidence(fmt: Format) -> None:
+    assert "confidence 0.88" in render(WITH_COMPARISON, fmt)
 
 
 def test_no_contradictions_is_said() -> None:
@@ -116,3 +133,16 @@ def test_html_links_all_point_at_marks(result: Summary | Comparison) -> None:
         assert set((attrs.get("data-spans") or "").split()) <= ids
     assert "Where the sources differ" in page and "<time>2026-03-10</time>" in page
     assert "<script>alert(1)</script>" not in page
+
+
+def test_the_story_page_shows_the_two_spans_side_by_side_with_the_confidence() -> None:
+    row = StoryRow(
+        1, "Bridge closed", ("ledger", "courier", "wire"), ("Ledger", "Courier", "Wire"), "2026-03-10", "2026-03-10", {}
+    )
+    page = render_story(row, WITH_COMPARISON)
+    table = page[page.index('<table class="contradictions">') : page.index("</table>")]
+    assert "confidence 0.88" in table
+    cells = re.findall(r"<td>(.*?)</td>", table)
+    assert len(cells) == 2
+    assert "Four people were hurt." in cells[0] and LEDGER.text[34:56] in cells[0]
+    assert WIRE.text[0:38] in cells[1]

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Sequence
+from datetime import date
 
 from storyline.compare.claims import MIN_CLAIM_WORDS
-from storyline.compare.facts import _TIME_LABELS, _VALUE_LABELS, _Context
+from storyline.compare.facts import _CAPTION, _TIME_LABELS, _VALUE_LABELS, _Context
+from storyline.compare.judge import Judge, unread
 from storyline.compare.names import _NAMES, _family, _held_by_one, _is_alias, _mentions, _role, _role_family, _speaker
 from storyline.compare.pair import SAME_SENTENCE, _Finding, _Pair
 from storyline.compare.quotes import QUOTE_SIMILARITY
@@ -137,18 +141,63 @@ def _templated(context: _Context, first: Sentence, second: Sentence) -> bool:
     return False
 
 
-def _contradictions(context: _Context) -> tuple[Contradiction, ...]:
+def _contradictions(
+    context: _Context, judge: Judge, extra: Sequence[_Finding] = (), *, all_differences: bool = False
+) -> tuple[Contradiction, ...]:
+    """The disagreements the rules read in the cluster (and ``extra`` ones, the quotations'), each
+    given a confidence by the judge. Those at or above the judge's threshold come first, in reading
+    order; with ``all_differences`` every other candidate follows, the most confident first."""
+    findings = [*_candidates(context), *extra]
+    for finding, confidence in zip(findings, judge.confidences([f.evidence for f in findings]), strict=True):
+        finding.confidence = confidence
+    shown = _merge_findings(context, [f for f in findings if f.confidence >= judge.threshold])
+    if all_differences:
+        rest = _merge_findings(context, [f for f in findings if f.confidence < judge.threshold])
+        shown += sorted(rest, key=lambda contradiction: -contradiction.confidence)
+    return tuple(shown)
+
+
+def _candidates(context: _Context) -> list[_Finding]:
+    """Every disagreement the rules read in a candidate pair, with the evidence the judge weighs:
+    how alike the two sentences are, where the disputed words stand, and the verdict of each check
+    that once dropped findings outright (see _rules_keep)."""
     findings: list[_Finding] = []
     for first, second in _candidate_pairs(context):
-        found = _compare_pair(context, first, second)
-        if any(finding.kind == "entity" for finding in found) and _templated(context, first, second):
+        pair = _Pair(first, second)
+        found = _read_pair(context, pair)
+        if not found:
             continue
+        kept = _rules_keep(context, pair, found)
         for finding in found:
-            if _each_knows_the_other(context, first, second, finding):
-                continue
             finding.spans = {first.id: context.cite(first), second.id: context.cite(second)}
+            finding.evidence = _evidence(context, pair, finding, found, any(k is finding for k in kept))
             findings.append(finding)
-    return tuple(_merge_findings(context, findings))
+    return findings
+
+
+def _read_pair(context: _Context, pair: _Pair) -> list[_Finding]:
+    """What two sentences give differently: a number, a date, a person or place (one of each at most)."""
+    facts_a, facts_b = context.facts(pair.first), context.facts(pair.second)
+    return [
+        finding
+        for finding in (
+            _number_conflict(pair, facts_a.quantities, facts_b.quantities),
+            _date_conflict(context, pair, facts_a.dates, facts_b.dates),
+            _name_conflict(context, pair, facts_a.names, facts_b.names),
+        )
+        if finding is not None
+    ]
+
+
+def _rules_keep(context: _Context, pair: _Pair, found: list[_Finding]) -> list[_Finding]:
+    """The findings the hand-set checks against false alarms let through (the verdict before the
+    judge; now one piece of its evidence): _compare_pair's checks, then a list of parallel facts
+    for names (_templated) and values each outlet knows (_each_knows_the_other)."""
+    first, second = pair.first, pair.second
+    kept = _compare_pair(context, pair, found)
+    if any(finding.kind == "entity" for finding in kept) and _templated(context, first, second):
+        return []
+    return [finding for finding in kept if not _each_knows_the_other(context, first, second, finding)]
 
 
 def _each_knows_the_other(context: _Context, first: Sentence, second: Sentence, finding: _Finding) -> bool:
@@ -173,8 +222,116 @@ def _each_knows_the_other(context: _Context, first: Sentence, second: Sentence, 
     )
 
 
-def _compare_pair(context: _Context, first: Sentence, second: Sentence) -> list[_Finding]:
-    """The disagreement of two sentences about one fact, if they have one.
+def _evidence(context: _Context, pair: _Pair, finding: _Finding, found: list[_Finding], kept: bool) -> dict[str, float]:
+    """What the judge reads of one finding (names as in judge.FEATURES; -1 where a reading does not
+    apply): the kind, how alike the two sentences are, where the disputed words stand, how far
+    apart the values are, what the outlets know, and each check's verdict."""
+    first, second = pair.first, pair.second
+    words_a, words_b = _claim_words(first.text), _claim_words(second.text)
+    spans = [_located(sentence, finding.sides.get(sentence.id, "")) for sentence in (first, second)]
+    placed = spans[0] is not None and spans[1] is not None
+    negations = _negations(first.text) != _negations(second.text)
+    evidence = unread()
+    evidence.update({f"kind_{kind}": float(finding.kind == kind) for kind in ("number", "date", "entity", "quote")})
+    evidence.update({f"note_{name}": float(finding.note == note) for name, note in _NOTES.items()})
+    evidence.update(
+        similarity=context.similarity(first.id, second.id),
+        cosine=context.cosine(first.id, second.id),
+        aligned=float(context.aligned(first.id, second.id)),
+        dice=pair.dice,
+        frame_dice=_dice(context.frame(first), context.frame(second)),
+        dice_besides=_dice_besides(first, second, finding),
+        dice_needed=_fact_dice(context, first, second, finding),
+        words_min=float(min(words_a, words_b)),
+        words_ratio=min(words_a, words_b) / max(words_a, words_b, 1),
+        findings=float(len(found)),
+        entity_too=float(finding.kind != "entity" and any(f.kind == "entity" for f in found)),
+        negations_differ=float(negations),
+        quoted=float(sum(_quotation_around(s, finding.sides.get(s.id, "")) is not None for s in (first, second))),
+        two_statements=float(_two_statements(first, second, finding)),
+        other_parties=float(_other_parties(context, first, second, finding)),
+        denied=float(
+            finding.kind == "entity"
+            and negations
+            and any(_denied(sentence, finding.sides.get(sentence.id, "")) for sentence in (first, second))
+        ),
+        dates_disagree=float(finding.kind == "entity" and _dates_disagree(context, pair)),
+        templated=float(_templated(context, first, second)),
+        each_knows=float(_each_knows_the_other(context, first, second, finding)),
+        rules_keep=float(kept),
+        same_slot=float(pair.same_slot(*spans)) if placed else -1.0,  # type: ignore[arg-type]
+        same_neighbour=float(pair.same_neighbour(*spans)) if placed else -1.0,  # type: ignore[arg-type]
+        substitution=float(pair.substitution(*spans)) if placed else -1.0,  # type: ignore[arg-type]
+        caption=float(any(_CAPTION.search(s.text) is not None for s in (first, second))),
+    )
+    evidence.update(_value_evidence(context, first, second, finding))
+    return evidence
+
+
+#: The notes a finding may carry (feature name -> note), each one feature of the judge.
+_NOTES = {
+    "office": "office",
+    "substitution": "substitution",
+    "list": "list",
+    "person": "person",
+    "place": "place",
+    "vague": VAGUE_NOTE,
+}
+
+
+def _value_evidence(context: _Context, first: Sentence, second: Sentence, finding: _Finding) -> dict[str, float]:
+    """How far apart the two values are, and how many other articles give each."""
+    keys = [finding.keys.get(sentence.id) for sentence in (first, second)]
+    evidence = dict.fromkeys(("value_ratio", "unit_values", "days_apart", "same_grain", "known_a", "known_b"), -1.0)
+    if finding.kind == "number" and keys[0] and keys[1]:
+        low, high = sorted(abs(_key_value(key)) for key in keys)  # type: ignore[arg-type]
+        evidence["value_ratio"] = math.log((high + 1) / (low + 1))
+        units = {key.partition(" ")[2] for key in keys if key}
+        # How many counts of that thing the story gives (the victims' 60 and 65, or a dozen figures).
+        evidence["unit_values"] = (
+            float(len(context.counts_of(units.pop()))) if len(units) == 1 and "" not in units else -1.0
+        )
+    if finding.kind == "date":
+        when = [_iso_start(finding.values.get(sentence.id, "")) for sentence in (first, second)]
+        grains = [finding.values.get(sentence.id, "").count("-") for sentence in (first, second)]
+        evidence["same_grain"] = float(grains[0] == grains[1])
+        if when[0] is not None and when[1] is not None:
+            evidence["days_apart"] = math.log1p(abs((when[0] - when[1]).days))
+    if keys[0] and keys[1]:
+        others = [a for a in context.articles if a not in (first.article_id, second.article_id)]
+        evidence["known_a"] = float(sum(context.knows(a, finding.kind, keys[0]) for a in others))
+        evidence["known_b"] = float(sum(context.knows(a, finding.kind, keys[1]) for a in others))
+    return evidence
+
+
+def _key_value(key: str) -> float:
+    """The figure of a number's key ("60 people" -> 60.0, see facts._number_key)."""
+    try:
+        return float(key.partition(" ")[0])
+    except ValueError:
+        return 0.0
+
+
+def _iso_start(value: str) -> date | None:
+    """The first day of an ISO date, month or year ("2014-10" -> 2014-10-01); None for a weekday."""
+    parts = value.split("-")
+    if not parts[0].isdigit() or not all(part.isdigit() for part in parts):
+        return None
+    numbers = [int(part) for part in parts] + [1, 1]
+    try:
+        return date(numbers[0], numbers[1], numbers[2])
+    except ValueError:
+        return None
+
+
+def _located(sentence: Sentence, phrase: str) -> tuple[int, int] | None:
+    """The article offsets of a phrase in a sentence, or None when it is not written there."""
+    at = sentence.text.find(phrase) if phrase else -1
+    return (sentence.start + at, sentence.start + at + len(phrase)) if at >= 0 else None
+
+
+def _compare_pair(context: _Context, pair: _Pair, found: list[_Finding]) -> list[_Finding]:
+    """The findings of two sentences that the checks against false alarms let through.
 
     Two sentences that differ in more than one respect (a number and a place: "8 to 15 million
     Kurds in Turkey", "some 4,000 Kurds in Romania"), unless one is a copy of the other, or that
@@ -182,17 +339,7 @@ def _compare_pair(context: _Context, first: Sentence, second: Sentence) -> list[
     amnesty", "Madikizela-Mandela has not sought amnesty"), are two different facts in the same
     frame, not one fact told two ways.
     """
-    facts_a, facts_b = context.facts(first), context.facts(second)
-    pair = _Pair(first, second)
-    found = [
-        finding
-        for finding in (
-            _number_conflict(pair, facts_a.quantities, facts_b.quantities),
-            _date_conflict(context, pair, facts_a.dates, facts_b.dates),
-            _name_conflict(context, pair, facts_a.names, facts_b.names),
-        )
-        if finding is not None
-    ]
+    first, second = pair.first, pair.second
     # What the two sentences say besides the disputed words must be mostly the same, except for a
     # count against a vague amount ("at least the fourth time", "multiple times"), which is only
     # ever worded differently: that pair must be the same statement by meaning.
@@ -366,6 +513,7 @@ def _merge_findings(context: _Context, findings: list[_Finding]) -> list[Contrad
         )
         ordered = [spans[s] for sentence_ids in by_value.values() for s in sentence_ids]
         first_position = min(context.position[s] for s in sides)
-        result.append((first_position, Contradiction(group[0].kind, explanation, tuple(ordered))))
+        confidence = round(max(finding.confidence for finding in group), 3)
+        result.append((first_position, Contradiction(group[0].kind, explanation, tuple(ordered), confidence)))
     result.sort(key=lambda item: item[0])
     return [contradiction for _, contradiction in result]

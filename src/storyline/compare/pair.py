@@ -30,6 +30,10 @@ class _Finding:
     # sentence id -> what to look for in the other outlets' articles (see _each_knows_the_other):
     # a number with its unit, a name, or a year used as a label.
     keys: dict[str, str] = field(default_factory=dict)
+    # What the rules read in the two sentences (feature name -> value, see judge.FEATURES), and the
+    # judge's confidence that they state one fact two ways.
+    evidence: dict[str, float] = field(default_factory=dict)
+    confidence: float = 0.0
 
 
 _TOKEN = _WORD

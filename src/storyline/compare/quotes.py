@@ -9,10 +9,12 @@ from difflib import SequenceMatcher
 from itertools import combinations
 
 from storyline.compare.facts import _Context
+from storyline.compare.judge import unread
+from storyline.compare.pair import _Finding
 from storyline.compare.text import _STOP, _WORD, _negations
 from storyline.groups import Groups
 from storyline.nlp.quotes import Quotation, find_quotations
-from storyline.types import Citation, Contradiction, Quote, Sentence
+from storyline.types import Citation, Quote, Sentence
 
 #: Quotes to keep (the most widely carried first): enough for a reader, not a dump.
 MAX_QUOTES = 20
@@ -26,6 +28,11 @@ QUOTE_SIMILARITY = 0.7
 
 #: A sentence without quotation marks carries a quotation when it has this share of its content words.
 REPORTED_SPEECH = 0.6
+
+#: A quotation of fewer words that does not read as a sentence of its own (it opens in lower case or
+#: ends without a stop) is a phrase the article quotes ("to right-size and update", put in Obama's
+#: mouth on the seed story), not a statement of its speaker: it is left out of the quotes.
+MIN_STATEMENT_WORDS = 5
 
 
 @dataclass(slots=True)
@@ -84,7 +91,9 @@ def _same_quote(a: _QuoteItem, b: _QuoteItem) -> bool:
     return SequenceMatcher(None, a.tokens, b.tokens, autojunk=False).ratio() >= QUOTE_SIMILARITY
 
 
-def _quotes(context: _Context) -> tuple[tuple[Quote, ...], tuple[Contradiction, ...]]:
+def _quotes(context: _Context) -> tuple[tuple[Quote, ...], list[_Finding]]:
+    """The cluster's quotations, merged across outlets, and the candidate contradictions of the
+    merged ones whose words differ in substance (for the judge, see contradictions._contradictions)."""
     items: list[_QuoteItem] = []
     for document in context.alignment.documents:
         names = context.names[document.article.id]
@@ -104,7 +113,7 @@ def _quotes(context: _Context) -> tuple[tuple[Quote, ...], tuple[Contradiction, 
         groups.setdefault(groups_of.root(index), []).append(item)
 
     ranked: list[tuple[tuple[int, int], Quote]] = []
-    contradictions: list[Contradiction] = []
+    contradictions: list[_Finding] = []
     for members in groups.values():
         main = max(members, key=lambda item: (len(item.tokens), -context.position[item.quote.sentence_id]))
         speakers = [m.speaker for m in members if m.speaker]
@@ -119,12 +128,23 @@ def _quotes(context: _Context) -> tuple[tuple[Quote, ...], tuple[Contradiction, 
         support += _reported_speech(context, main, speaker, carried)
         outlets = len({context.groups[c.article] for c in support})
         first_position = min(context.position[m.quote.sentence_id] for m in members)
-        ranked.append(((-outlets, first_position), Quote(speaker, main.quote.text, tuple(dict.fromkeys(support)))))
+        if not _fragment(main.quote.text):
+            ranked.append(((-outlets, first_position), Quote(speaker, main.quote.text, tuple(dict.fromkeys(support)))))
         contradiction = _quote_conflict(context, members)
         if contradiction:
             contradictions.append(contradiction)
     ranked.sort(key=lambda item: item[0])
-    return tuple(quote for _, quote in ranked[:MAX_QUOTES]), tuple(contradictions)
+    return tuple(quote for _, quote in ranked[:MAX_QUOTES]), contradictions
+
+
+def _fragment(text: str) -> bool:
+    """A few quoted words that are no sentence: "to right-size and update", "an unusual step" (see
+    MIN_STATEMENT_WORDS). "We will win." is a statement however short."""
+    words = text.split()
+    if len(words) >= MIN_STATEMENT_WORDS:
+        return False
+    opening = next((character for character in text if character.isalpha()), "")
+    return not opening.isupper() or not text.rstrip(" \"'’”").endswith((".", "!", "?"))
 
 
 _SAYS = re.compile(r"\b(?:said|says|told|added|noted|stated|declared|warned|insisted|explained|according to)\b")
@@ -159,7 +179,7 @@ def _reported_speech(context: _Context, main: _QuoteItem, speaker: str | None, c
 _GARBLED = re.compile(r"[{}|\\^~]")
 
 
-def _quote_conflict(context: _Context, members: list[_QuoteItem]) -> Contradiction | None:
+def _quote_conflict(context: _Context, members: list[_QuoteItem]) -> _Finding | None:
     """Two outlets quoting the same person with words that differ in substance (a number, a "not")."""
     for a, b in combinations(members, 2):
         if a.article_id == b.article_id:
@@ -177,7 +197,8 @@ def _quote_conflict(context: _Context, members: list[_QuoteItem]) -> Contradicti
             # "Nobody drives" and "No one is driving" say the same: only a change in how many
             # negations there are turns the meaning round.
             negations = [_negations(" ".join(tokens)) for tokens in (a.tokens[i1:i2], b.tokens[j1:j2])]
-            substantive = negations[0] != negations[1] or any(token.isdigit() for token in changed)
+            digits = any(token.isdigit() for token in changed)
+            substantive = negations[0] != negations[1] or digits
             if tag == "replace" and not substantive:
                 substantive = (
                     bool(_content(a.tokens[i1:i2]))
@@ -187,19 +208,50 @@ def _quote_conflict(context: _Context, members: list[_QuoteItem]) -> Contradicti
             if not substantive:
                 continue
             who = f" ({a.speaker or b.speaker})" if a.speaker or b.speaker else ""
-            explanation = (
-                f'{context.source(a.article_id)}: "{a.quote.text}"; {context.source(b.article_id)}: "{b.quote.text}"'
-                f" (the quoted words differ{who})"
-            )
-            return Contradiction(
+            first, second = (context.by_id[item.quote.sentence_id] for item in (a, b))
+            evidence = _quote_evidence(context, first, second, a, b)
+            evidence.update(negations_differ=float(negations[0] != negations[1]), quote_digits=float(digits))
+            return _Finding(
                 "quote",
-                explanation,
-                (
-                    Citation(a.article_id, a.quote.start, a.quote.end),
-                    Citation(b.article_id, b.quote.start, b.quote.end),
-                ),
+                sides={first.id: a.quote.text, second.id: b.quote.text},
+                values={first.id: " ".join(a.tokens), second.id: " ".join(b.tokens)},
+                note=f"the quoted words differ{who}",
+                spans={
+                    first.id: Citation(a.article_id, a.quote.start, a.quote.end),
+                    second.id: Citation(b.article_id, b.quote.start, b.quote.end),
+                },
+                evidence=evidence,
             )
     return None
+
+
+def _quote_evidence(
+    context: _Context, first: Sentence, second: Sentence, a: _QuoteItem, b: _QuoteItem
+) -> dict[str, float]:
+    """What the judge reads of two versions of one quotation (the features of judge.FEATURES that
+    apply to quotations; the others are -1)."""
+    words_a, words_b = _content(a.tokens), _content(b.tokens)
+    evidence = unread()
+    evidence.update(
+        kind_number=0.0,
+        kind_date=0.0,
+        kind_entity=0.0,
+        kind_quote=1.0,
+        note_office=0.0,
+        note_substitution=0.0,
+        note_list=0.0,
+        note_person=0.0,
+        note_place=0.0,
+        note_vague=0.0,
+        similarity=context.similarity(first.id, second.id),
+        cosine=context.cosine(first.id, second.id),
+        aligned=float(context.aligned(first.id, second.id)),
+        quote_dice=2 * len(set(words_a) & set(words_b)) / max(1, len(set(words_a)) + len(set(words_b))),
+        quote_words=float(min(len(a.tokens), len(b.tokens))),
+        same_speaker=float(bool(a.speaker and b.speaker)),
+        rules_keep=1.0,  # the rule above reported every such pair before the judge
+    )
+    return evidence
 
 
 _NUMBER_WORDS = frozenset(

@@ -63,7 +63,9 @@ def _item_lines(comparison: Comparison, section: str) -> list[tuple[str, tuple[C
     if section == "single_source":
         return [(claim.text, claim.support) for claim in comparison.single_source]
     if section == "contradictions":
-        return [(f"{c.kind}: {c.explanation}", c.spans) for c in comparison.contradictions]
+        return [
+            (f"{c.kind} (confidence {c.confidence:.2f}): {c.explanation}", c.spans) for c in comparison.contradictions
+        ]
     if section == "quotes":
         return [(f"{q.speaker or 'unnamed'}: “{q.text}”", q.support) for q in comparison.quotes]
     return [(f"{event.date}: {event.text}", event.support) for event in comparison.timeline]
