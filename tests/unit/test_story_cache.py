@@ -38,7 +38,7 @@ def _another(config: Config, name: str) -> object:
         return value * 2
     if isinstance(value, str):
         return value + "-other"
-    return {"sentences": 3, "device": "cpu"}[name]  # the fields that default to None
+    return {"sentences": 3, "device": "cpu", "judge": "another-judge.json"}[name]  # the fields that default to None
 
 
 def test_what_stays_out_of_the_key_is_only_what_cannot_change_a_summary() -> None:
