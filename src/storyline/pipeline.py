@@ -22,6 +22,7 @@ from storyline.compare import compare as compare_sources
 from storyline.config import Config
 from storyline.errors import InputError
 from storyline.ingest.check import check_article, clean_article, find_duplicates
+from storyline.ingest.outlet import find_outlet
 from storyline.nlp.dates import find_dateline
 from storyline.nlp.embed import Encoder, load_encoder, resolve_model
 from storyline.nlp.segment import load_spacy, segment_many
@@ -49,6 +50,9 @@ T = TypeVar("T")
 def as_articles(items: Iterable[ArticleLike]) -> list[Article]:
     """Turn strings, dicts (article records) or Articles into Articles; strings get ids d1, d2, ...
 
+    An article without a source is named after the outlet its text names (``ingest.outlet``),
+    else its record's URL's host, else its id.
+
     Raises:
         InputError: an item is neither, or a record has no text.
     """
@@ -57,7 +61,8 @@ def as_articles(items: Iterable[ArticleLike]) -> list[Article]:
         if isinstance(item, Article):
             articles.append(item)
         elif isinstance(item, str):
-            articles.append(Article(id=f"d{position}", text=item, source=f"d{position}", origin=f"d{position}"))
+            source = find_outlet(item) or f"d{position}"
+            articles.append(Article(id=f"d{position}", text=item, source=source, origin=f"d{position}"))
         elif isinstance(item, Mapping):
             text = item.get("text")
             if not isinstance(text, str):
@@ -69,7 +74,7 @@ def as_articles(items: Iterable[ArticleLike]) -> list[Article]:
                 Article(
                     id=identifier,
                     text=text,
-                    source=str(item.get("source") or identifier),
+                    source=str(item.get("source") or find_outlet(text, url=item.get("url")) or identifier),
                     title=item.get("title"),
                     published=item.get("published"),
                     url=item.get("url"),

@@ -20,6 +20,7 @@ from storyline.api.pages import render_index, render_story
 from storyline.config import Config
 from storyline.errors import InputError, StorylineError
 from storyline.ingest.check import fingerprint
+from storyline.ingest.outlet import find_outlet
 from storyline.pipeline import Pipeline
 from storyline.render import summary_to_dict
 from storyline.store import Store
@@ -56,7 +57,7 @@ class ArticleIn(BaseModel):
         return Article(
             id=identifier,
             text=self.text,
-            source=self.source or identifier,
+            source=self.source or find_outlet(self.text, url=self.url) or identifier,
             title=self.title,
             published=self.published,
             url=self.url,

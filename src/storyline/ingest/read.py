@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from storyline.errors import InputError
+from storyline.ingest.outlet import find_outlet, outlet_from_html
 from storyline.types import Article, Problem
 
 __all__ = ["READABLE_SUFFIXES", "decode", "read", "read_bytes", "read_records"]
@@ -163,7 +164,7 @@ def read_bytes(
         return read_records(text, name=name, stem=stem, problems=problems)
     if suffix in HTML_SUFFIXES:
         return [_read_html(text, name=name, stem=stem)]
-    return [Article(id=_safe_id(stem), text=text, source=stem, origin=name)]
+    return [Article(id=_safe_id(stem), text=text, source=find_outlet(text) or stem, origin=name)]
 
 
 def decode(data: bytes, *, name: str, problems: list[Problem] | None = None) -> str:
@@ -256,7 +257,7 @@ def _record_to_article(record: Any, *, where: str, default_id: str) -> Article:
         if value is not None and not isinstance(value, (str, int)):
             raise InputError(f"{where}: field '{key}' must be a string", input=where)
     identifier = _safe_id(str(fields["id"])) if fields["id"] not in (None, "") else default_id
-    source = str(fields["source"]) if fields["source"] else _source_from_url(fields["url"]) or identifier
+    source = str(fields["source"]) if fields["source"] else find_outlet(text, url=fields["url"]) or identifier
     return Article(
         id=identifier,
         text=text,
@@ -286,7 +287,7 @@ def _read_html(html: str, *, name: str, stem: str) -> Article:
         raise InputError(
             f"{name}: no article text found in this HTML page; give the article's text instead", input=name
         )
-    source = data.get("sitename") or _source_from_url(data.get("url")) or stem
+    source = outlet_from_html(html, site_name=data.get("sitename"), url=data.get("url")) or stem
     return Article(
         id=_safe_id(stem),
         text=text,
@@ -313,13 +314,6 @@ def _trafilatura_config() -> Any:
     config = use_config()
     config.set("DEFAULT", "MIN_EXTRACTED_SIZE", "100")
     return config
-
-
-def _source_from_url(url: object) -> str | None:
-    if not isinstance(url, str):
-        return None
-    match = re.match(r"(?:https?://)?(?:www\.)?([^/:?#]+)", url.strip())
-    return match.group(1) if match and "." in match.group(1) else None
 
 
 _DATE_FORMATS = ("%B %d, %Y", "%b %d, %Y", "%b. %d, %Y", "%d %B %Y", "%d %b %Y", "%Y/%m/%d", "%m/%d/%Y")
