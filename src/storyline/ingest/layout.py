@@ -361,6 +361,8 @@ def _entity(match: re.Match[str]) -> str:
 
 def _inline(line: str) -> str:
     """One paragraph's inline mark-up and typewriter conventions, made plain."""
+    if "&" in line:
+        line = _characters(_ENTITY.sub(_entity, line)).replace("\n", " ")  # &nbsp; is a space, &#8203; nothing
     if "[" in line:
         line = _IMAGE.sub("", line)
         line = _LINK.sub(r"\1", line)
@@ -377,8 +379,6 @@ def _inline(line: str) -> str:
         line = _TEX_QUOTES.sub('"', line)
         line = _CODE.sub(r"\1", line)
         line = line.replace("`", "'")
-    if "&" in line:
-        line = _ENTITY.sub(_entity, line)
     return strip_wire_notes(_SPACE_RUN.sub(" ", line).strip())
 
 
