@@ -22,7 +22,9 @@ is over the pages that show an outlet: in ``html`` all labelled pages; in ``text
 visible text holds the outlet's name or another name of it. The target (issue 31): right on at
 least 90% of them, and a wrong name is worse than none.
 
-Outputs ``results/outlets.{json,md,png}``. Exit codes: 0 done, 2 missing data.
+Outputs ``results/outlets.{json,md,png}``. ``--gate`` (run by ``tests/benchmarks/test_layouts_benchmark.py``)
+exits 1 when the ``html`` accuracy is under the target. Exit codes: 0 done (gate passed), 1 gate
+failed, 2 missing data.
 """
 
 from __future__ import annotations
@@ -72,9 +74,9 @@ def read_labels(path: Path) -> list[Label]:
     """The label table: ``id<TAB>outlet<TAB>also`` (``-`` for no outlet, ``;`` between other names)."""
     labels = []
     for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#") or line.startswith("id\t"):
+        if not line.strip() or line.startswith(("#", "id\t")):
             continue
-        page, outlet, also = (line.split("\t") + ["", ""])[:3]
+        page, outlet, also = [*line.split("\t"), "", ""][:3]
         names = tuple(name.strip() for name in also.split(";") if name.strip())
         labels.append(Label(page, None if outlet.strip() in ("", "-") else outlet.strip(), names))
     return labels
@@ -105,7 +107,8 @@ def run(data: Path, labels: Sequence[Label]) -> list[dict[str, Any]]:
     """Every page read both ways: the answers and their verdicts."""
     rows = []
     for label in progress(labels, "outlets"):
-        html = gzip.open(data / "html" / f"{label.page}.html.gz").read().decode("utf-8", "replace")
+        with gzip.open(data / "html" / f"{label.page}.html.gz") as page:
+            html = page.read().decode("utf-8", "replace")
         stem = label.page[:16]
         text = visible_text(html)
         row: dict[str, Any] = {"page": label.page, "outlet": label.outlet, "also": list(label.also)}
@@ -176,6 +179,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--labels", type=Path, default=DEFAULT_LABELS, help="label table (TSV)")
     parser.add_argument("--out", type=Path, default=rouge.DEFAULT_OUT, help="report folder (default: results/)")
     parser.add_argument("--worst", action="store_true", help="list every page answered wrong or not at all")
+    parser.add_argument("--gate", action="store_true", help=f"exit 1 when html accuracy is under {TARGET:.0%}")
     args = parser.parse_args(argv)
     if not (args.data / "html").is_dir():
         print(f"error: article extraction benchmark not found under {args.data} (give it with --data)", file=sys.stderr)
@@ -205,10 +209,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         for row in rows:
             for mode in MODES:
                 if row[mode]["shows"] and row[mode]["verdict"] != "right":
-                    print(
-                        f"{mode:4} {row[mode]['verdict']:5} {row['page'][:12]} {row['outlet']!r}: {row[mode]['answer']!r}"
-                    )
+                    answer = row[mode]["answer"]
+                    print(f"{mode:4} {row[mode]['verdict']:5} {row['page'][:12]} {row['outlet']!r}: {answer!r}")
     print(f"wrote {args.out}/outlets.{{json,md,png}} ({report['seconds']} s)", file=sys.stderr)
+    if args.gate and summary["html"]["accuracy"] < TARGET:
+        print(f"outlets gate FAILED: html accuracy {summary['html']['accuracy']:.3f} < {TARGET}", file=sys.stderr)
+        return 1
+    if args.gate:
+        print("outlets gate passed")
     return 0
 
 

@@ -223,7 +223,10 @@ def _byline_outlet(line: str) -> str | None:
     match = _BYLINE.match(line)
     if match is None:
         return None
-    name = _BYLINE_ROLE.sub("", match.group("name").strip())
+    name = match.group("name").strip()
+    if _ROLE_ONLY.match(name):
+        return None
+    name = _BYLINE_ROLE.sub("", name)
     name = _BYLINE_ROLE.sub("", name)
     if _ROLE_ONLY.match(name) or not re.fullmatch(_NAME, name):
         return None  # "Staff Writer", "Mike Wall 2019-11-18T22:05:36Z Spaceflight"

@@ -1,0 +1,83 @@
+"""Issue 31's benchmarks: the layouts gate (a few clusters of DUC 2004 and LongBench in every layout),
+the outlets gate (181 labelled pages), and the layout renderers, which must lose no text."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from storyline.ingest.layout import normalize_layout
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DATA_ROOT = REPO_ROOT.parent / "shared" / "data"
+
+
+def load(name: str) -> ModuleType:
+    module_name = f"storyline_{name}_benchmark"
+    if module_name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(module_name, REPO_ROOT / "benchmarks" / f"{name}.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[module_name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[module_name]
+
+
+layouts = load("layouts")
+
+ARTICLE = (
+    'Rebels said on Sunday that they had entered Kindu, the strategic town and air base. "We are in the town '
+    'and the airport," a spokesman said.\n\nThe report could not be confirmed independently -- officials were '
+    "silent.\n\nThe rebels took up arms in August, accusing the president of mismanagement and corruption."
+)
+
+
+def lines(text: str) -> list[str]:
+    return [line for line in text.split("\n") if line]
+
+
+@pytest.mark.parametrize("layout", [name for name in layouts.LAYOUTS if name != "html-page"])
+def test_every_plain_text_layout_normalizes_back_to_the_article_s_lines(layout: str) -> None:
+    """The same lines (paragraphs) as the article; blank lines may differ, and the Markdown page
+    has its heading first (the cleaner takes it for the title)."""
+    got = lines(normalize_layout(layouts.render(layout, ARTICLE, "test")))
+    expected = lines(normalize_layout(ARTICLE))
+    if layout == "one-block":
+        expected = [" ".join(expected)]
+    if layout == "markdown":
+        got = got[1:]
+    assert got == expected
+
+
+def test_the_html_page_holds_the_article_escaped() -> None:
+    page = layouts.render("html-page", ARTICLE + " <script>", "test")
+    assert "&lt;script&gt;" in page and "<nav>" in page and "<footer>" in page
+
+
+def run(*arguments: str, out: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, *arguments, "--out", str(out)], capture_output=True, text=True, timeout=900, cwd=REPO_ROOT
+    )
+
+
+@pytest.mark.model
+def test_layouts_gate_holds_its_floor(tmp_path: Path) -> None:
+    for needed in ("duc2004_task2/duc2004_task2.jsonl", "longbench_multi_news/multi_news_split.jsonl"):
+        if not (DATA_ROOT / needed).is_file():
+            pytest.skip(f"{needed} not found under {DATA_ROOT}: the layouts gate needs ../shared/data")
+    done = run("benchmarks/layouts.py", "--gate", out=tmp_path)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "layouts gate passed" in done.stdout
+
+
+def test_outlets_gate_names_the_outlet_of_nine_pages_in_ten(tmp_path: Path) -> None:
+    if not (DATA_ROOT / "article_extraction_benchmark" / "html").is_dir():
+        pytest.skip(f"article extraction benchmark not found under {DATA_ROOT}: the outlets gate needs it")
+    done = run("benchmarks/outlets.py", "--gate", out=tmp_path)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "outlets gate passed" in done.stdout
