@@ -4,7 +4,6 @@ the outlets gate (181 labelled pages), and the layout renderers, which must lose
 from __future__ import annotations
 
 import importlib.util
-import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -12,9 +11,7 @@ from types import ModuleType
 import pytest
 
 from storyline.ingest.layout import normalize_layout
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
-DATA_ROOT = REPO_ROOT.parent / "shared" / "data"
+from tests.benchmarks.test_quality_gates import DATA_ROOT, REPO_ROOT, run
 
 
 def load(name: str) -> ModuleType:
@@ -57,12 +54,6 @@ def test_every_plain_text_layout_normalizes_back_to_the_article_s_lines(layout: 
 def test_the_html_page_holds_the_article_escaped() -> None:
     page = layouts.render("html-page", ARTICLE + " <script>", "test")
     assert "&lt;script&gt;" in page and "<nav>" in page and "<footer>" in page
-
-
-def run(*arguments: str, out: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, *arguments, "--out", str(out)], capture_output=True, text=True, timeout=900, cwd=REPO_ROOT
-    )
 
 
 @pytest.mark.model
