@@ -129,19 +129,16 @@ def _read_line(raw: str) -> _Line | None:
 
 
 def _blocks(text: str) -> list[list[_Line]]:
-    """Non-blank lines grouped into blocks; gaps of one blank line are kept as ``None`` entries."""
-    blocks: list[list[_Line | None]] = [[]]
-    blank = 0
+    """The lines that hold text, in blocks: a blank line (or a rule, a slug, an end mark) ends one."""
+    blocks: list[list[_Line]] = [[]]
     for raw in text.split("\n"):
         line = _read_line(raw)
         if line is None:
-            blank += 1
-            continue
-        if blank and blocks[-1]:
-            blocks.append([])
-        blank = 0
-        blocks[-1].append(line)
-    return [[line for line in block if line is not None] for block in blocks if block]
+            if blocks[-1]:
+                blocks.append([])
+        else:
+            blocks[-1].append(line)
+    return [block for block in blocks if block]
 
 
 # --- hard wrapping ---
