@@ -3,10 +3,11 @@
 Knows lines, words and punctuation; knows no NLP models and no other articles.
 
 The text is first brought to plain paragraphs, whatever its layout (hard-wrapped, Markdown,
-wire copy, ...: ``layout.py``). A reader who copies a whole page gets the article plus page furniture: navigation, "Share",
-"Advertisement", photo captions and credits, tag lists, comment policies, sign-up prompts,
-teasers of other stories and the outlet's description of itself. No list of the strings is
-kept here: each line is judged by its *shape*, then by its place and its vocabulary:
+wire copy, ...: ``layout.py``). A reader who copies a whole page gets the article plus page
+furniture: navigation, "Share", "Advertisement", photo captions and credits, tag lists,
+comment policies, sign-up prompts, teasers of other stories and the outlet's description of
+itself. No list of the strings is kept here: each line is judged by its *shape*, then by its
+place and its vocabulary:
 
 1. features of the line alone (:func:`describe`): length (counted in characters for scripts
    written without spaces), final punctuation, share of capitalised words, share of
