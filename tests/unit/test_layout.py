@@ -110,6 +110,11 @@ def test_a_compound_broken_at_its_hyphen_keeps_it(broken: str, kept: str) -> Non
     assert normalize_layout(text) == text.replace(broken, kept)
 
 
+def test_three_tex_apostrophes_close_two_quotations() -> None:
+    text = "He said, ``It was called `Exorcist III." + "'" * 3 + " and left."
+    assert normalize_layout(text) == "He said, \"It was called 'Exorcist III.'\" and left."
+
+
 def test_tex_quotes_become_plain_quotes() -> None:
     assert (
         normalize_layout("``We are in the town,'' he said. It was `quiet'.")
@@ -122,6 +127,7 @@ def test_tex_quotes_become_plain_quotes() -> None:
     [
         ("The rebels -- ethnic Tutsis -- took up arms.", "The rebels — ethnic Tutsis — took up arms."),
         ("The rebels--ethnic Tutsis--took up arms.", "The rebels—ethnic Tutsis—took up arms."),
+        ('This "Wolfman"--which revives a legend--fails.', 'This "Wolfman"—which revives a legend—fails.'),
         ("The rebels _ ethnic Tutsis _ took up arms.", "The rebels — ethnic Tutsis — took up arms."),
         ("KINSHASA, Congo (AP) _ Rebels took the town.", "KINSHASA, Congo (AP) — Rebels took the town."),
     ],

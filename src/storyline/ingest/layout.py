@@ -338,11 +338,12 @@ _EMPHASIS = re.compile(
     r"|(?<![\w_])_(?=[^\s_])([^_\n]+?)(?<=[^\s_])_(?![\w_])"
 )
 _CODE = re.compile(r"(?<!`)`([^`\n]+)`(?!`)")
-_TEX_QUOTES = re.compile(r"``|''")
+# Three apostrophes close a single and a double quotation: the pair is the last two ("III.'''").
+_TEX_QUOTES = re.compile(r"``|''(?!')")
 # A dash typed as two hyphens ("--"), as an underscore between spaces (the AP wire's dash:
 # "WASHINGTON (AP) _ The", "The rebels _ ethnic Tutsis _ took"), or a spaced hyphen pair.
 _SPACED_DASH = re.compile(r"(?<=\s)(?:--|_)(?=\s)")
-_JOINED_DASH = re.compile(r"(?<=[^\W_])--(?=[^\W_])")
+_JOINED_DASH = re.compile(r"(?<=[^\s-])--(?=[^\s-])")
 _ENTITY = re.compile(r"&(#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _SPACE_RUN = re.compile(r"[ \t]+")
 
