@@ -69,6 +69,16 @@ def test_a_heading_between_wrapped_paragraphs_stays_a_line() -> None:
     assert normalize_layout(text).split("\n\n") == [PARAGRAPHS[0], "Fighting in the town", PARAGRAPHS[2]]
 
 
+def test_a_markdown_heading_ending_in_a_small_word_stays_apart() -> None:
+    text = f"# Rebels Say They Have Taken The Town Of\n\n{PARAGRAPHS[0]}"
+    assert normalize_layout(text).split("\n\n") == ["Rebels Say They Have Taken The Town Of", PARAGRAPHS[0]]
+
+
+def test_a_pickup_note_at_the_end_of_a_wrapped_line_keeps_the_paragraph_whole() -> None:
+    wrapped = wrap([f"{PARAGRAPHS[0]} {PARAGRAPHS[2]} In Berlin, 7th graf pvs"], 66)
+    assert normalize_layout(wrapped) == f"{PARAGRAPHS[0]} {PARAGRAPHS[2]}"
+
+
 @pytest.mark.parametrize("line_end", ["\r\n", "\r"])
 def test_cr_and_crlf_line_ends(line_end: str) -> None:
     assert normalize_layout(wrap(PARAGRAPHS).replace("\n", line_end)) == PLAIN

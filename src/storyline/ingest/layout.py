@@ -110,10 +110,10 @@ def _read_line(raw: str) -> _Line | None:
     if quoted:
         raw = raw[quoted.end() :]
     raw = raw.rstrip().expandtabs(8)
+    indent = len(raw) - len(raw.lstrip())
     text = strip_wire_notes(raw.lstrip())
     if not text or _RULE.fullmatch(text) or _END_MARK.fullmatch(text) or _REFERENCE.fullmatch(text):
         return None
-    indent = len(raw) - len(text)
     if _is_slug(text):
         return None
     heading = _HEADING.fullmatch(text)
@@ -476,9 +476,11 @@ def _double_spaced(text: str) -> bool:
             pairs.append((previous, line))
             gaps.append(blank)
         previous, blank = line, 0
+    pairs = [pair for pair in pairs if pair[0].kind == pair[1].kind == "text"]
     if not pairs or sum(gaps) < 0.8 * len(gaps):
         return False
-    return _find_wrap(pairs) is not None or sum(_continues(*pair) for pair in pairs) >= 0.5 * len(pairs)
+    going_on = sum(_continues(*pair) for pair in pairs)
+    return _find_wrap(pairs) is not None or (len(pairs) > 1 and going_on >= 0.5 * len(pairs))
 
 
 def normalize_layout(text: str) -> str:
@@ -518,7 +520,7 @@ def _unwrapped_rows(block: Sequence[_Line]) -> list[str]:
     for line in block:
         if (
             previous is not None
-            and line.kind == "text"
+            and previous.kind == line.kind == "text"
             and len(rows[-1]) >= _MIN_WRAPPED_LINE
             and not SENTENCE_END.search(previous.text)
             and _continues(previous, line)
