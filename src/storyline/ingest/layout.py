@@ -159,8 +159,8 @@ _FEW_PAIRS = 4
 # or the line ends in a comma or a function word): wrapped prose does so about 70% of the time,
 # a list of headlines of one width never.
 _CONTINUED_SHARE = 0.3
-# A line of a block that is not hard-wrapped is joined to the next when it is at least this long
-# and breaks off mid-sentence (a paragraph wrapped once).
+# A line of a block that is not hard-wrapped is joined to the next when it is at least this long,
+# ends no sentence and the next goes on in lower case (a paragraph wrapped once).
 _MIN_WRAPPED_LINE = 40
 # Words that end no sentence and no heading: a line ending in one goes on.
 _OPEN_WORDS = frozenset(
@@ -513,8 +513,9 @@ def normalize_layout(text: str) -> str:
 
 def _unwrapped_rows(block: Sequence[_Line]) -> list[str]:
     """The lines of a block that is not hard-wrapped, each a paragraph; a line of 40 or more
-    characters that breaks off mid-sentence (see :func:`_continues`) is a paragraph wrapped
-    there, and is joined to the next."""
+    characters that ends no sentence, followed by one that goes on in lower case, is a paragraph
+    wrapped there, and the two are joined. (Not on a small word at the line end alone: a
+    headline may end in one, "... Criticisms Of".)"""
     rows: list[str] = []
     previous: _Line | None = None
     for line in block:
@@ -523,7 +524,7 @@ def _unwrapped_rows(block: Sequence[_Line]) -> list[str]:
             and previous.kind == line.kind == "text"
             and len(rows[-1]) >= _MIN_WRAPPED_LINE
             and not SENTENCE_END.search(previous.text)
-            and _continues(previous, line)
+            and line.text[:1].islower()
         ):
             rows[-1] = _join(rows[-1], line.text)
         else:
