@@ -111,7 +111,7 @@ def _read_line(raw: str) -> _Line | None:
         raw = raw[quoted.end() :]
     raw = raw.rstrip().expandtabs(8)
     indent = len(raw) - len(raw.lstrip())
-    text = strip_wire_notes(raw.lstrip())
+    text = raw.lstrip()
     if not text or _RULE.fullmatch(text) or _END_MARK.fullmatch(text) or _REFERENCE.fullmatch(text):
         return None
     if _is_slug(text):
@@ -434,6 +434,8 @@ def _one_sentence_per_line(blocks: Sequence[Sequence[_Line]]) -> bool:
     lines = [line for block in blocks if len(block) > 1 for line in block]
     if len(lines) < _MIN_SENTENCE_LINES or any(line.indent for line in lines):
         return False
+    # A wire note closing a paragraph ("He has, 3rd graf pvs") is no line of its own once cut.
+    lines = [line for line in lines if strip_wire_notes(line.text)]
     ends = sum(bool(SENTENCE_END.search(line.text)) for line in lines if line.kind == "text")
     inner = sum(bool(_INNER_SENTENCE_END.search(line.text)) for line in lines)
     return ends >= _SENTENCE_LINES * len(lines) and inner <= _INNER_SHARE * len(lines)
