@@ -77,6 +77,17 @@ def test_a_heading_ending_in_a_small_word_stays_apart(heading: str) -> None:
     assert normalize_layout(text).split("\n\n") == ["Rebels Say They Have Taken The Town Of", PARAGRAPHS[0]]
 
 
+@pytest.mark.parametrize("gap", ["\n", "  \n\n"])
+def test_a_short_paragraph_wrapped_once(gap: str) -> None:
+    lines = ["\t   I wish you the best of luck and I hope you'll work for ALL of the", "American people, he wrote."]
+    assert (
+        normalize_layout(gap.join(lines))
+        == "I wish you the best of luck and I hope you'll work for ALL of the American people, he wrote."
+    )
+    lines = ["We all know the mayor has a great love of cars. Let's take a look at", "some of them."]
+    assert normalize_layout(gap.join(lines)) == " ".join(lines)
+
+
 def test_a_pickup_note_at_the_end_of_a_wrapped_line_keeps_the_paragraph_whole() -> None:
     wrapped = wrap([f"{PARAGRAPHS[0]} {PARAGRAPHS[2]} In Berlin, 7th graf pvs"], 66)
     assert normalize_layout(wrapped) == f"{PARAGRAPHS[0]} {PARAGRAPHS[2]}"

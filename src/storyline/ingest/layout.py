@@ -177,6 +177,21 @@ def _first_word(line: _Line) -> str:
     return match.group(0) if match else ""
 
 
+def _ends_open(text: str) -> bool:
+    """The text ends in a word no sentence ends in ("the", "of", "and")."""
+    words = text.rsplit(None, 1)
+    return bool(words) and words[-1].lower() in _OPEN_WORDS
+
+
+_LONG_WORD = re.compile(r"[^\W\d_]{4,}")
+
+
+def _title_case(text: str) -> bool:
+    """Most words of four letters or more are capitalised: a headline, not a sentence."""
+    words = _LONG_WORD.findall(text)
+    return bool(words) and sum(word[0].isupper() for word in words) >= 0.6 * len(words)
+
+
 def _continues(before: _Line, after: _Line) -> bool:
     """The line break falls inside a sentence: lower case next, or a comma, dash or open word
     before (not a colon: "These games include:" introduces a list)."""
@@ -482,7 +497,10 @@ def _double_spaced(text: str) -> bool:
     if not pairs or sum(gaps) < 0.8 * len(gaps):
         return False
     going_on = sum(_continues(*pair) for pair in pairs)
-    return _find_wrap(pairs) is not None or (len(pairs) > 1 and going_on >= 0.5 * len(pairs))
+    if len(pairs) == 1:  # two lines: the first breaks off mid-sentence
+        first, second = pairs[0]
+        return second.text[:1].islower() or (_ends_open(first.text) and not _title_case(first.text))
+    return _find_wrap(pairs) is not None or going_on >= 0.5 * len(pairs)
 
 
 def normalize_layout(text: str) -> str:
@@ -515,9 +533,9 @@ def normalize_layout(text: str) -> str:
 
 def _unwrapped_rows(block: Sequence[_Line]) -> list[str]:
     """The lines of a block that is not hard-wrapped, each a paragraph; a line of 40 or more
-    characters that ends no sentence, followed by one that goes on in lower case, is a paragraph
-    wrapped there, and the two are joined. (Not on a small word at the line end alone: a
-    headline may end in one, "... Criticisms Of".)"""
+    characters that ends no sentence, followed by one that goes on in lower case or itself
+    ending in a small word ("... work for ALL of the"), is a paragraph wrapped there, and the
+    two are joined. (Not a headline in title case: "... Responded Tuesday To Criticisms Of".)"""
     rows: list[str] = []
     previous: _Line | None = None
     for line in block:
@@ -526,7 +544,7 @@ def _unwrapped_rows(block: Sequence[_Line]) -> list[str]:
             and previous.kind == line.kind == "text"
             and len(rows[-1]) >= _MIN_WRAPPED_LINE
             and not SENTENCE_END.search(previous.text)
-            and line.text[:1].islower()
+            and (line.text[:1].islower() or (_ends_open(previous.text) and not _title_case(previous.text)))
         ):
             rows[-1] = _join(rows[-1], line.text)
         else:
