@@ -37,6 +37,7 @@ _NAME_WORD = r"(?:[A-Z0-9][\w&’'./+-]*[\w+]|[A-Z0-9]|[^\W\d_A-Za-z][\w’'./-]
 _NAME_JOINER = r"(?:of|the|and|&|de|du|da|del|di|des|y|für|on|by|in|for|at)"
 _NAME = rf"(?:The\s+)?{_NAME_WORD}(?:\s+(?:{_NAME_JOINER}\s+)?{_NAME_WORD}){{0,5}}"
 _MAX_NAME_WORDS = 7
+_JOINERS = frozenset(_NAME_JOINER.strip("(?:)").split("|"))
 _HOST = re.compile(r"[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}")
 # Words that make no name: "It allows you ...", "About Us".
 _NOT_NAMES = frozenset("it its this that these those we us our you your he she they them their i me my".split())
@@ -342,8 +343,11 @@ def _title_site(title: str) -> str | None:
     if len(parts) < 2:
         return None
     name = _clean_name(parts[-1])
-    if name is None or len(name.split()) > 5 or ". " in name or (name[0].islower() and len(name.split()) > 2):
-        return None  # "Диета Аткинса - потеря веса до 10 кг. Отзывы": a subtitle, not a site
+    if name is None:
+        return None
+    lower = [word for word in name.split() if word[:1].islower() and len(word) > 2 and word not in _JOINERS]
+    if len(name.split()) > 5 or ". " in name or len(lower) > 1:
+        return None  # "Anastassiades' light installation for FLOS", "потеря веса до 10 кг. Отзывы": subtitles
     return name
 
 
