@@ -35,7 +35,7 @@ typecheck: setup
 check: lint typecheck test
 
 bench-cleaning: setup
-	$(BIN)/python benchmarks/cleaning.py
+	$(BIN)/python -m benchmarks.cleaning
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

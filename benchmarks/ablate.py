@@ -1,6 +1,6 @@
 """Measure selection choices on Multi-News val (tuning only; report on test with rouge.py).
 
-    python benchmarks/ablate.py [--limit 500] [--offset 0] [--variants baseline,no_position,...]
+    python -m benchmarks.ablate [--limit 500] [--offset 0] [--variants baseline,no_position,...]
 
 Segmentation and embeddings are computed once per cluster and cached (results/cache/), so
 each selection variant costs only the selection and scoring. Scoring follows the Multi-News
@@ -16,23 +16,19 @@ import gzip
 import json
 import pickle
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "src"))
-sys.path.insert(0, str(REPO / "benchmarks"))
+from benchmarks.common import DATA, RESULTS, Stopwatch
+from benchmarks.scoring import truncate_words
+from storyline import Config, Pipeline
+from storyline.align import align
+from storyline.errors import InputError
+from storyline.nlp.segment import segment_many
+from storyline.select import SelectionWeights, load_model, select
 
-from rouge import truncate_words  # noqa: E402
-from storyline import Config, Pipeline  # noqa: E402
-from storyline.align import align  # noqa: E402
-from storyline.errors import InputError  # noqa: E402
-from storyline.nlp.segment import segment_many  # noqa: E402
-from storyline.select import SelectionWeights, load_model, select  # noqa: E402
-
-DEFAULT_DATA = REPO.parent / "shared" / "data" / "multi_news_plus" / "val.jsonl.gz"
+DEFAULT_DATA = DATA / "multi_news_plus" / "val.jsonl.gz"
 BUDGET = 250
 
 
@@ -194,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=500)
     parser.add_argument("--offset", type=int, default=0, help="skip this many clusters first (default %(default)s)")
     parser.add_argument("--variants", default=",".join(VARIANTS))
-    parser.add_argument("--out", type=Path, default=REPO / "results")
+    parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--words", type=int, default=BUDGET, help="word budget (default %(default)s)")
     parser.add_argument(
         "--measure",
@@ -212,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, dict[str, float]] = {}
     for name in args.variants.split(","):
         variant = variant_named(name)
-        started = time.perf_counter()
+        clock = Stopwatch()
         totals = {"rouge1": 0.0, "rouge2": 0.0, "rougeLsum": 0.0}
         for documents, vectors, reference in prepared:
             prediction = truncate(variant(documents, vectors, args.words), args.words)
@@ -220,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
             for key in totals:
                 totals[key] += getattr(scores[key], args.measure)
         results[name] = {key: round(100 * value / len(prepared), 2) for key, value in totals.items()}
-        results[name]["seconds"] = round(time.perf_counter() - started, 1)
+        results[name]["seconds"] = round(clock.seconds, 1)
         row = results[name]
         print(
             f"| {name} | {row['rouge1']:.2f} | {row['rouge2']:.2f} | {row['rougeLsum']:.2f} | {row['seconds']} s |",

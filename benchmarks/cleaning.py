@@ -6,13 +6,13 @@ as a reader who selects all and copies the page would get it.  Three systems are
 against the gold ``articleBody`` with bag-of-words token precision, recall and F1:
 
 * ``raw``: the visible text unchanged (lower bound: perfect recall, poor precision);
-* ``storyline``: ``storyline.ingest.clean.clean_text`` applied to the visible text;
+* ``storyline``: ``storyline.sources.clean.clean_text`` applied to the visible text;
 * ``trafilatura``: ``trafilatura.extract`` on the HTML itself (a full extractor, which
   sees the markup that the cleaner never gets).
 
 Run from the repository root::
 
-    .venv/bin/python benchmarks/cleaning.py [--limit N] [--worst K] [--dump DIR] [--gate]
+    .venv/bin/python -m benchmarks.cleaning [--limit N] [--worst K] [--dump DIR] [--gate]
 
 It prints a Markdown table and writes ``results/cleaning.json`` and ``results/cleaning.png``.
 Exit status: 0 on success, 1 when ``--gate`` fails, 2 when the data is missing.
@@ -28,9 +28,7 @@ import json
 import logging
 import platform
 import re
-import subprocess
 import sys
-import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
@@ -38,6 +36,9 @@ from pathlib import Path
 
 import lxml.html
 from lxml import etree
+
+from benchmarks.common import DATA, RESULTS, Stopwatch, code_version
+from storyline.sources.clean import clean_text
 
 # --gate thresholds (checked on the storyline system after scoring):
 # the cleaner must keep almost all of the article: a missing paragraph is worse for the
@@ -296,16 +297,6 @@ def micro_average(all_scores: Sequence[Scores]) -> dict[str, float]:
 # --------------------------------------------------------------------------- systems
 
 
-def load_cleaner(repo_root: Path) -> Callable[[str], str]:
-    """Import Storyline's cleaner from the working tree (src/ layout, installed or not)."""
-    src = str(repo_root / "src")
-    if src not in sys.path:
-        sys.path.insert(0, src)
-    from storyline.ingest.clean import clean_text
-
-    return clean_text
-
-
 def run_trafilatura(html: str, url: str | None) -> str:
     """Extract the main text of a page with trafilatura ("" when it gives up)."""
     import trafilatura
@@ -358,21 +349,6 @@ def data_fingerprint(data_dir: Path, n_pages: int) -> dict[str, object]:
     return {"ground_truth_sha256": digest, "pages": n_pages}
 
 
-def code_version(repo_root: Path) -> str:
-    """Describe the checked-out code (git describe), or "unknown" outside git."""
-    for command in (
-        ["git", "describe", "--tags", "--always", "--dirty"],
-        ["git", "rev-parse", "HEAD"],
-    ):
-        try:
-            done = subprocess.run(command, cwd=repo_root, capture_output=True, text=True, timeout=10, check=True)
-        except (OSError, subprocess.SubprocessError):
-            continue
-        if done.stdout.strip():
-            return done.stdout.strip()
-    return "unknown"
-
-
 # --------------------------------------------------------------------------- run
 
 
@@ -421,16 +397,14 @@ def run_pages(
     progress = tqdm(pages, desc="cleaning", unit="page", file=sys.stderr, disable=not show_progress)
     for page in progress:
         html = page.read_html()
-        started = time.perf_counter()
+        clock = Stopwatch()
         visible = visible_text(html)
-        seconds["visible_text"] += time.perf_counter() - started
+        seconds["visible_text"] += clock.lap()
         outputs = {"raw": visible}
-        started = time.perf_counter()
         outputs["storyline"] = cleaner(visible)
-        seconds["storyline"] += time.perf_counter() - started
-        started = time.perf_counter()
+        seconds["storyline"] += clock.lap()
         outputs["trafilatura"] = run_trafilatura(html, page.url or None)
-        seconds["trafilatura"] += time.perf_counter() - started
+        seconds["trafilatura"] += clock.lap()
         scores = {name: token_scores(outputs[name], page.gold) for name in SYSTEMS}
         results.append(PageResult(page.page_id, page.url, scores))
         if dump_dir is not None:
@@ -537,19 +511,19 @@ def gate_failures(summary: dict[str, dict[str, dict[str, float]]]) -> list[str]:
     return failures
 
 
-def parse_args(argv: Sequence[str] | None, repo_root: Path) -> argparse.Namespace:
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     """Parse the command line."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--data",
         type=Path,
-        default=repo_root.parent / "shared" / "data" / "article_extraction_benchmark",
+        default=DATA / "article_extraction_benchmark",
         help="benchmark folder with ground-truth.json and html/ (default: beside the repo)",
     )
     parser.add_argument(
         "--out",
         type=Path,
-        default=repo_root / "results",
+        default=RESULTS,
         help="output folder (default: results/ in the repo)",
     )
     parser.add_argument("--limit", type=int, default=None, help="score only the first N pages")
@@ -583,21 +557,20 @@ def parse_args(argv: Sequence[str] | None, repo_root: Path) -> argparse.Namespac
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark; return the process exit status."""
-    repo_root = Path(__file__).resolve().parents[1]
-    args = parse_args(argv, repo_root)
+    args = parse_args(argv)
     data_dir: Path = args.data
     problem = data_problem(data_dir)
     if problem:
         print(f"cleaning benchmark: data missing ({problem}); pass --data PATH", file=sys.stderr)
         return 2
     logging.getLogger("trafilatura").setLevel(logging.ERROR)
-    cleaner = load_cleaner(repo_root)
+    cleaner = clean_text
 
     all_pages = load_pages(data_dir)
     pages = all_pages[: args.limit] if args.limit else all_pages
-    started = time.perf_counter()
+    clock = Stopwatch()
     results, seconds = run_pages(pages, cleaner, args.dump, sys.stderr.isatty())
-    elapsed = time.perf_counter() - started
+    elapsed = clock.seconds
 
     summary = summarise(results)
     low_recall = [r.page_id for r in results if r.scores["storyline"].recall < LOW_RECALL]
@@ -606,7 +579,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     payload: dict[str, object] = {
         "benchmark": "cleaning",
-        "code_version": code_version(repo_root),
+        "code_version": code_version(),
         "timestamp": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "python": platform.python_version(),
         "trafilatura_version": trafilatura.__version__,

@@ -20,7 +20,7 @@ index, articles per second (reading excluded, models loaded before the clock sta
 the seeds come out as one story of their own. Writes JSON to results/clustering-<set>.json and
 the per-document labels to results/clustering-<set>-assignments.json.
 
-    python benchmarks/clustering.py [--sets duc2004 multinews] [--clusters 2000] [--seed 0]
+    python -m benchmarks.clustering [--sets duc2004 multinews] [--clusters 2000] [--seed 0]
         [--split test|val] [--offset 0] [--engine local|ray] [--address ADDR] [--workers K]
 
 With ``--engine ray`` the cleaning and describing run on Ray actors as with ``storyline ingest
@@ -38,28 +38,21 @@ import hashlib
 import json
 import math
 import random
-import subprocess
 import sys
 import tempfile
-import time
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from storyline import cluster
-from storyline.engines import Engine
-from storyline.ingest.read import read
+from benchmarks.common import RESULTS, SHARED, Stopwatch, code_version, read_jsonl
 from storyline.pipeline import Pipeline
-from storyline.store import Store
+from storyline.runners import Engine
+from storyline.sources.read import read
+from storyline.stories import index as cluster
 from storyline.stories import ingest
+from storyline.stories.db import Store
 from storyline.types import Article
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from rouge import read_jsonl
-
-REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
 
 
 def _unique(identifier: str, taken: Counter[str]) -> str:
@@ -172,11 +165,11 @@ def run(
             nonlocal done
             done += count
             if done % 640 < count:
-                print(f"{name}: {done}/{len(stream)} articles, {time.perf_counter() - start:.0f} s", file=sys.stderr)
+                print(f"{name}: {done}/{len(stream)} articles, {clock.seconds:.0f} s", file=sys.stderr)
 
-        start = time.perf_counter()
+        clock = Stopwatch()
         counts = ingest(store, pipeline, stream, progress=progress, engine=engine, address=address, workers=workers)
-        seconds = time.perf_counter() - start
+        seconds = clock.seconds
         stories = store.stories()
         store.close()
     stored: dict[str, object] = {}
@@ -227,15 +220,6 @@ def run(
     return result
 
 
-def _commit() -> str:
-    try:
-        return subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=SHARED / "data", help="the folder of the evaluation data")
@@ -247,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--offset", type=int, default=0, help="Multi-News clusters of the split to pass over first")
     parser.add_argument("--seed", type=int, default=0, help="shuffle seed")
-    parser.add_argument("--out", type=Path, default=REPO / "results")
+    parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--engine", choices=["local", "ray"], default="local", help="as storyline ingest --engine")
     parser.add_argument("--address", default=None, help="with --engine ray: the cluster (default: a local one)")
     parser.add_argument("--workers", type=int, default=None, help="with --engine ray: actors (default: one per CPU)")
@@ -278,7 +262,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         result.update(
             {
-                "code_version": _commit(),
+                "code_version": code_version(),
                 "engine": args.engine,
                 "workers": args.workers,
                 "data_fingerprint": fingerprint,

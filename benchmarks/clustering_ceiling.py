@@ -17,7 +17,7 @@ what any clustering could score on the same streams, in two ways:
 Scored as ``clustering.py`` scores (B-cubed F1 over every input document; an article the checks
 reject is a story of its own), plainly and *strict* (an exact copy counted in its twin's story).
 
-    python benchmarks/clustering_ceiling.py [--sets duc2004 multinews] [--clusters 2000] [--split val]
+    python -m benchmarks.clustering_ceiling [--sets duc2004 multinews] [--clusters 2000] [--split val]
 
 Writes results/clustering-ceiling-<set>.json and prints one line per row. Multi-News defaults to
 the validation split (the one tuned on). Exit codes: 0 done; 2 data missing.
@@ -41,12 +41,11 @@ from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.sparse import csr_matrix
 from scipy.spatial.distance import squareform
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from clustering import MULTINEWS_FILES, SHARED, _commit, bcubed, load_duc, load_multinews, missing_data
-from storyline.cluster import WORD_WEIGHT, Signal, describe
-from storyline.ingest.clean import STOPWORDS
+from benchmarks.clustering import MULTINEWS_FILES, bcubed, load_duc, load_multinews, missing_data
+from benchmarks.common import RESULTS, SHARED, code_version
 from storyline.pipeline import Pipeline
-from storyline.store import fingerprint
+from storyline.stories.index import WORD_WEIGHT, Signal, describe
+from storyline.text import ENGLISH_FUNCTION_WORDS, fingerprint
 from storyline.types import Article, Problem
 
 REPO = Path(__file__).resolve().parents[1]
@@ -123,7 +122,7 @@ def tfidf_similarity(texts: Sequence[str]) -> Matrix:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     vectorizer = TfidfVectorizer(
-        stop_words=sorted(STOPWORDS),
+        stop_words=sorted(ENGLISH_FUNCTION_WORDS),
         token_pattern=r"(?u)\b[^\W\d_][^\W\d_]+\b",
         ngram_range=(1, 2),
         sublinear_tf=True,
@@ -235,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clusters", type=int, default=2000, help="Multi-News clusters to mix (default 2000)")
     parser.add_argument("--split", choices=sorted(MULTINEWS_FILES), default="val", help="Multi-News split")
     parser.add_argument("--seed", type=int, default=0, help="shuffle seed (as clustering.py)")
-    parser.add_argument("--out", type=Path, default=REPO / "results")
+    parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     missing = missing_data(args.data, args.seeds, args.sets, args.split)
     if missing:
@@ -249,7 +248,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             articles, gold = load_multinews(args.data, args.clusters, split=args.split)
         result = run(name, articles, gold, pipeline, args.seed)
-        result.update({"code_version": _commit(), "shuffle_seed": args.seed})
+        result.update({"code_version": code_version(), "shuffle_seed": args.seed})
         if name == "multinews":
             result.update({"multinews_split": args.split, "multinews_clusters": args.clusters})
         stem = f"clustering-ceiling-{name}" + (f"-{args.split}" if name == "multinews" else "")

@@ -1,6 +1,6 @@
 """Contradictions: alter one fact in one article of a real cluster and see whether `compare` reports it.
 
-    python benchmarks/contradictions.py [--data ../shared/data] [--datasets duc2004 longbench]
+    python -m benchmarks.contradictions [--data ../shared/data] [--datasets duc2004 longbench]
         [--limit N] [--split all|dev|test] [--per-kind 1] [--seed 0] [--sample 30] [--out results]
 
 For every cluster (DUC 2004: 50 clusters of 10 AP/NYT articles, publication dates from the
@@ -33,7 +33,6 @@ import json
 import random
 import re
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -43,14 +42,13 @@ from typing import Any
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parents[1]
-DEFAULT_DATA = REPO.parent / "shared" / "data"
-sys.path.insert(0, str(REPO / "src"))
+from benchmarks.common import DATA, RESULTS, Stopwatch, code_version
+from storyline import Article, Config, Pipeline
+from storyline.align import near_duplicate_groups
+from storyline.nlp.segment import segment_many
+from storyline.types import Comparison, Document, Entity, Sentence
 
-from storyline import Article, Config, Pipeline  # noqa: E402
-from storyline.align import near_duplicate_groups  # noqa: E402
-from storyline.nlp.segment import segment_many  # noqa: E402
-from storyline.types import Comparison, Document, Entity, Sentence  # noqa: E402
+DEFAULT_DATA = DATA
 
 DATASETS = {
     "duc2004": "duc2004_task2/duc2004_task2.jsonl",
@@ -324,9 +322,9 @@ def run_dataset(
         if len(cleaned) < 2:
             continue
         comparer.timings.clear()
-        started = time.perf_counter()
+        clock = Stopwatch()
         comparison = comparer.compare(cleaned, on_error="skip")
-        seconds.append(time.perf_counter() - started)
+        seconds.append(clock.seconds)
         for stage, value in comparer.timings.items():
             stage_seconds[stage] = stage_seconds.get(stage, 0.0) + value
         unaltered_counts.append(len(comparison.contradictions))
@@ -444,15 +442,6 @@ def name_pool(all_clusters: dict[str, list[tuple[str, list[Article]]]], nlp: Any
     return {"person": sorted(name for name, count in counts.items() if count >= 2), "place": PLACES}
 
 
-def code_version() -> str:
-    try:
-        return subprocess.run(
-            ["git", "-C", str(REPO), "describe", "--always", "--dirty"], capture_output=True, text=True, check=True
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-
-
 def table(results: dict[str, dict[str, Any]]) -> str:
     lines = [
         "| dataset | clusters | altered | found | recall | number | date | person | place "
@@ -502,7 +491,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--per-kind", type=int, default=1, help="facts of each kind to alter per cluster")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--sample", type=int, default=30, help="unaltered-cluster contradictions to label")
-    parser.add_argument("--out", type=Path, default=REPO / "results")
+    parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
 
     paths = {name: args.data / DATASETS[name] for name in args.datasets}

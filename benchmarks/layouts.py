@@ -1,14 +1,13 @@
-#!/usr/bin/env python3
 """Layouts benchmark: the same articles in nine plain-text layouts must give the same summary.
 
 Usage::
 
-    python benchmarks/layouts.py [--datasets duc2004,longbench] [--limit N] [--layouts a,b]
-                                 [--data DIR] [--out DIR] [--gate]
+    python -m benchmarks.layouts [--datasets duc2004,longbench] [--limit N] [--layouts a,b]
+                                   [--data DIR] [--out DIR] [--gate]
 
 Every article of DUC 2004 (50 clusters) and of the first 50 LongBench clusters is rendered in
 each layout below and every cluster is summarized in each, by one ``Pipeline`` (the Storyline
-row of ``benchmarks/rouge.py``: ``Config(words=budget, fill=True)``, ``on_error="skip"``). A
+row of ``benchmarks.rouge`` (``benchmarks.peers``): ``Config(words=budget, fill=True)``, ``on_error="skip"``). A
 layout renders an article's paragraphs, its non-blank lines as given (a DUC 2004 article is one):
 
 * ``as-given``: the text as the data set has it;
@@ -18,7 +17,7 @@ layout renders an article's paragraphs, its non-blank lines as given (a DUC 2004
 * ``wire-tex``: newswire copy: a slug line (``BC-Word-Word 11-28 0612``), paragraphs indented by
   three spaces, ``TeX-style'' quotes, ``--`` dashes, a ``(MORE)`` trailer;
 * ``markdown``: a ``#`` heading, a name per paragraph as a link, one as ``*emphasis*``, blank lines;
-* ``sentence-lines``: one sentence per line (the Punkt splitter of ``rouge.py``), blank lines
+* ``sentence-lines``: one sentence per line (the Punkt splitter of ``benchmarks.scoring``), blank lines
   between paragraphs;
 * ``double-spaced``: hard-wrapped at 60-78 columns, paragraphs indented by five spaces, a blank
   line after every line and two trailing spaces on each (a typed manuscript);
@@ -27,7 +26,7 @@ layout renders an article's paragraphs, its non-blank lines as given (a DUC 2004
   footer around the article, read by Storyline's HTML reader as a ``.html`` file would be.
 
 Per layout and data set it reports the articles rejected (and how many of those the as-given
-run accepts: the target is zero), ROUGE-1/2 with each set's protocol in ``rouge.py`` (DUC 2004:
+run accepts: the target is zero), ROUGE-1/2 with each set's protocol (``benchmarks.scoring``) (DUC 2004:
 recall at 100 words, mean over the four references; LongBench: F1 at 250 words), the ROUGE-2
 difference to the as-given run (target: within 0.2 points), and the share of summary sentences
 equal to the as-given run's (per cluster, the sentences the two summaries share over the
@@ -54,16 +53,18 @@ import random
 import re
 import sys
 import textwrap
-import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import rouge  # benchmarks/rouge.py: data loaders, scoring protocol, floors
+from benchmarks import rouge
+from benchmarks.common import DATA, RESULTS, Stopwatch, UsageError, code_version, sha256_file
+from benchmarks.datasets import DATASETS as SPECS
+from benchmarks.datasets import LOADERS, Cluster, DataMissing, data_paths
+from benchmarks.peers import SystemUnavailable, storyline_modules
+from benchmarks.scoring import Scorer, split_sentences
 
 LAYOUTS = (
     "as-given",
@@ -157,7 +158,7 @@ def render_markdown(paragraphs: Sequence[str], rng: random.Random) -> str:
 
 
 def render_sentence_lines(paragraphs: Sequence[str], rng: random.Random) -> str:
-    return "\n\n".join("\n".join(rouge.split_sentences(paragraph)) for paragraph in paragraphs)
+    return "\n\n".join("\n".join(split_sentences(paragraph)) for paragraph in paragraphs)
 
 
 def render_double_spaced(paragraphs: Sequence[str], rng: random.Random) -> str:
@@ -240,8 +241,8 @@ class Runner:
     """One pipeline for every layout, with summaries shared between equal prepared clusters."""
 
     def __init__(self, budget: int) -> None:
-        pipeline_cls, config_cls, self.article_cls, self.error_cls = rouge.storyline_modules()
-        from storyline.ingest.read import read_bytes
+        pipeline_cls, config_cls, self.article_cls, self.error_cls = storyline_modules()
+        from storyline.sources.read import read_bytes
 
         self.read_bytes = read_bytes
         self.pipe = pipeline_cls(config_cls(words=budget, fill=True))
@@ -249,7 +250,7 @@ class Runner:
             getattr(self.pipe, model)
         self.cache: dict[tuple[Any, ...], list[str] | None] = {}
 
-    def articles(self, layout: str, cluster: rouge.Cluster) -> list[Any]:
+    def articles(self, layout: str, cluster: Cluster) -> list[Any]:
         """The cluster's articles in one layout, as the pipeline gets them."""
         articles = []
         for position, document in enumerate(cluster.documents):
@@ -263,7 +264,7 @@ class Runner:
                 articles.append(self.article_cls(id=identifier, text=text, source=identifier))
         return articles
 
-    def summarize(self, layout: str, cluster: rouge.Cluster, row: LayoutRow) -> None:
+    def summarize(self, layout: str, cluster: Cluster, row: LayoutRow) -> None:
         articles = self.articles(layout, cluster)
         problems: list[Any] = []
         prepared = self.pipe.prepare(articles, on_error="skip", problems=problems)
@@ -291,23 +292,18 @@ def equal_share(given: Sequence[str], other: Sequence[str]) -> tuple[int, int]:
     return sum((Counter(given) & Counter(other)).values()), max(len(given), len(other))
 
 
-def progress(items: Sequence[Any], description: str) -> Any:
-    """A tqdm bar on a terminal, else rouge.py's plain progress lines."""
-    return rouge.progress(items, description)
-
-
 def run_dataset(
     name: str, root: Path, limit: int, layouts: Sequence[str]
-) -> tuple[list[rouge.Cluster], dict[str, LayoutRow], list[Path]]:
-    spec = rouge.DATASETS[name]
-    paths = rouge.data_paths(spec, root)
-    clusters = rouge.LOADERS[name](paths[0])[:limit]
+) -> tuple[list[Cluster], dict[str, LayoutRow], list[Path]]:
+    spec = SPECS[name]
+    paths = data_paths(spec, root)
+    clusters = LOADERS[name](paths[0])[:limit]
     runner = Runner(spec.budget)
-    scorer = rouge.Scorer(spec)
+    scorer = Scorer(spec)
     rows = {}
     for layout in layouts:
         row = LayoutRow(layout)
-        for cluster in progress(clusters, f"{name} {layout}"):
+        for cluster in rouge.progress(clusters, f"{name} {layout}"):
             runner.summarize(layout, cluster, row)
         rouge.score_row(row, clusters, scorer)  # type: ignore[arg-type]
         rows[layout] = row
@@ -440,10 +436,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--datasets", default=",".join(DATASETS), help=f"comma-separated, of {', '.join(DATASETS)}")
     parser.add_argument("--layouts", default=",".join(LAYOUTS), help="comma-separated layouts (as-given always runs)")
     parser.add_argument("--limit", type=int, default=None, help=f"clusters per data set (default {DEFAULT_LIMIT})")
-    parser.add_argument(
-        "--data", type=Path, default=rouge.DEFAULT_DATA, help=f"data root (default: {rouge.DEFAULT_DATA})"
-    )
-    parser.add_argument("--out", type=Path, default=rouge.DEFAULT_OUT, help="report folder (default: results/)")
+    parser.add_argument("--data", type=Path, default=DATA, help=f"data root (default: {DATA})")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="report folder (default: results/)")
     parser.add_argument(
         "--gate", action="store_true", help=f"the CI gate: {GATE_CLUSTERS} clusters per data set, floors.json"
     )
@@ -470,8 +464,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 def run(args: argparse.Namespace) -> int:
-    version = rouge.git_version()
-    started = time.perf_counter()
+    version = code_version()
+    clock = Stopwatch()
     report: dict[str, Any] = {
         "code_version": version,
         "timestamp": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -483,14 +477,14 @@ def run(args: argparse.Namespace) -> int:
     }
     for name in args.datasets:
         clusters, rows, paths = run_dataset(name, args.data.resolve(), args.limit, args.layouts)
-        spec = rouge.DATASETS[name]
+        spec = SPECS[name]
         report["protocols"][name] = rouge.protocol_text(spec)
-        report["data"].update({str(path): {"sha256": rouge.sha256_file(path)} for path in paths})
+        report["data"].update({str(path): {"sha256": sha256_file(path)} for path in paths})
         report["datasets"][name] = {
             "clusters": [cluster.id for cluster in clusters],
             "layouts": {layout: layout_summary(row, rows["as-given"]) for layout, row in rows.items()},
         }
-    report["seconds"] = round(time.perf_counter() - started, 1)
+    report["seconds"] = round(clock.seconds, 1)
     table = markdown_table(report)
     stem = "layouts-gate" if args.gate else "layouts" if args.limit == DEFAULT_LIMIT else f"layouts-limit{args.limit}"
     args.out.mkdir(parents=True, exist_ok=True)
@@ -506,10 +500,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     try:
         return run(args)
-    except rouge.DataMissing as error:
+    except DataMissing as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    except (rouge.UsageError, rouge.SystemUnavailable) as error:
+    except (UsageError, SystemUnavailable) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
 

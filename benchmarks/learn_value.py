@@ -1,7 +1,7 @@
 """Fit a learned sentence value on Multi-News val and write it into the package.
 
-    python benchmarks/learn_value.py [--model v2] [--offset 1200] [--limit 4422]
-    python benchmarks/learn_value.py --model v1 --offset 1000 --limit 1000
+    python -m benchmarks.learn_value [--model v2] [--offset 1200] [--limit 4422]
+    python -m benchmarks.learn_value --model v1 --offset 1000 --limit 1000
 
 Both models are ridge regressions of a sentence's value per word: the mean of its ROUGE-1 and
 ROUGE-2 precision against the reference (stemmed, as rouge-score-rs counts them).
@@ -42,14 +42,11 @@ from typing import Any
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "src"))
-sys.path.insert(0, str(REPO / "benchmarks"))
-
-from ablate import DEFAULT_DATA, cache_path, load_clusters, prepare  # noqa: E402
-from storyline.align import align  # noqa: E402
-from storyline.config import DEFAULT_EMBEDDING_MODEL  # noqa: E402
-from storyline.select import SENTENCE_FEATURES, LinearModel, SelectionWeights, sentence_features  # noqa: E402
+from benchmarks.ablate import DEFAULT_DATA, cache_path, load_clusters, prepare
+from benchmarks.common import REPO, RESULTS
+from storyline.align import align
+from storyline.config import DEFAULT_EMBEDDING_MODEL
+from storyline.select.coverage import SENTENCE_FEATURES, LinearModel, SelectionWeights, sentence_features
 
 WEIGHTS = REPO / "src" / "storyline" / "weights"
 GATE = REPO / "benchmarks" / "gate-multinews-val.txt"
@@ -230,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", choices=("v1", "v2"), default="v2", help="which recipe (default %(default)s)")
     parser.add_argument("--offset", type=int, default=None, help="first training cluster (v2: 1200, v1: 1000)")
     parser.add_argument("--limit", type=int, default=None, help="training clusters (v2: 4422, v1: 1000)")
-    parser.add_argument("--out", type=Path, default=REPO / "results", help="where ablate.py's cache lives")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="where ablate.py's cache lives")
     args = parser.parse_args(argv)
     offset = args.offset if args.offset is not None else (1200 if args.model == "v2" else 1000)
     limit = args.limit if args.limit is not None else (4422 if args.model == "v2" else 1000)

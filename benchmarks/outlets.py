@@ -1,22 +1,21 @@
-#!/usr/bin/env python3
 """Outlet benchmark: does Storyline name the outlet of a page that came without one?
 
 Usage::
 
-    python benchmarks/outlets.py [--data DIR] [--labels FILE] [--out DIR] [--worst]
+    python -m benchmarks.outlets [--data DIR] [--labels FILE] [--out DIR] [--worst]
 
 The 181 pages of the article extraction benchmark (``../shared/data/article_extraction_benchmark``,
 third-party, kept outside the repository) were labelled by the team with the outlet each page
 shows (``benchmarks/data/outlets.tsv``: page id, outlet, other names that are as right, such as
 the agency a page credits; no page text). Each page is read two ways, as a user would give it:
 
-* ``html``: the page saved as ``.html`` (``storyline.ingest.read.read_bytes``: trafilatura's
+* ``html``: the page saved as ``.html`` (``storyline.sources.read.read_bytes``: trafilatura's
   metadata, the title, JSON-LD, the page's copyright and self-description lines, the URL);
 * ``text``: the page's visible text saved as ``.txt`` (the text ``benchmarks/cleaning.py`` makes
   of it: what select-all and copy gives), with no URL and no metadata.
 
 A page's answer is *right* when it names the labelled outlet or one of its other names (compared
-without case, punctuation, "the" or a top-level domain: ``ingest.outlet.same_outlet``), *none*
+without case, punctuation, "the" or a top-level domain: ``storyline.sources.outlet.same_outlet``), *none*
 when Storyline kept the file name (nothing on the page named the outlet), else *wrong*. Accuracy
 is over the pages that show an outlet: in ``html`` all labelled pages; in ``text`` those whose
 visible text holds the outlet's name or another name of it. The target (issue 31): right on at
@@ -34,25 +33,19 @@ import datetime as dt
 import gzip
 import json
 import sys
-import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-BENCH_DIR = Path(__file__).resolve().parent
-REPO_ROOT = BENCH_DIR.parent
-sys.path.insert(0, str(BENCH_DIR))
-sys.path.insert(0, str(REPO_ROOT / "src"))
+from benchmarks.cleaning import visible_text
+from benchmarks.common import DATA, REPO, RESULTS, Stopwatch, code_version
+from storyline.sources.outlet import same_outlet
+from storyline.sources.read import read_bytes
 
-import rouge  # benchmarks/rouge.py: git_version  # noqa: E402
-from cleaning import visible_text  # benchmarks/cleaning.py: a page's visible text  # noqa: E402
-from storyline.ingest.outlet import same_outlet  # noqa: E402
-from storyline.ingest.read import read_bytes  # noqa: E402
-
-DEFAULT_DATA = REPO_ROOT.parent / "shared" / "data" / "article_extraction_benchmark"
-DEFAULT_LABELS = BENCH_DIR / "data" / "outlets.tsv"
+DEFAULT_DATA = DATA / "article_extraction_benchmark"
+DEFAULT_LABELS = REPO / "benchmarks" / "data" / "outlets.tsv"
 MODES = ("html", "text")
 TARGET = 0.9
 
@@ -177,27 +170,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Score the outlet names Storyline reads from pages.")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help=f"benchmark folder (default: {DEFAULT_DATA})")
     parser.add_argument("--labels", type=Path, default=DEFAULT_LABELS, help="label table (TSV)")
-    parser.add_argument("--out", type=Path, default=rouge.DEFAULT_OUT, help="report folder (default: results/)")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="report folder (default: results/)")
     parser.add_argument("--worst", action="store_true", help="list every page answered wrong or not at all")
     parser.add_argument("--gate", action="store_true", help=f"exit 1 when html accuracy is under {TARGET:.0%}")
     args = parser.parse_args(argv)
     if not (args.data / "html").is_dir():
         print(f"error: article extraction benchmark not found under {args.data} (give it with --data)", file=sys.stderr)
         return 2
-    started = time.perf_counter()
+    clock = Stopwatch()
     labels = read_labels(args.labels)
     rows = run(args.data, labels)
     summary = summarise(rows)
     report = {
-        "code_version": rouge.git_version(),
+        "code_version": code_version(),
         "timestamp": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "labels": str(args.labels.relative_to(REPO_ROOT))
-        if args.labels.is_relative_to(REPO_ROOT)
-        else str(args.labels),
+        "labels": str(args.labels.relative_to(REPO)) if args.labels.is_relative_to(REPO) else str(args.labels),
         "target_accuracy": TARGET,
         "summary": summary,
         "pages": rows,
-        "seconds": round(time.perf_counter() - started, 1),
+        "seconds": round(clock.seconds, 1),
     }
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "outlets.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

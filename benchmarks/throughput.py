@@ -1,6 +1,6 @@
 """Throughput of ``storyline batch`` (summaries and comparisons) beside sumy LexRank.
 
-    python benchmarks/throughput.py [--data ../shared/data] [--limit N] [--duc-limit N]
+    python -m benchmarks.throughput [--data ../shared/data] [--limit N] [--duc-limit N]
                                     [--runs local1,local2,ray2,lexrank] [--out results]
 
 For Multi-News test (all 5,622 clusters, or the first ``--limit``) and DUC 2004 (50 clusters,
@@ -37,13 +37,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-BENCH_DIR = Path(__file__).resolve().parent
-REPO = BENCH_DIR.parent
-sys.path.insert(0, str(BENCH_DIR))
+from benchmarks.common import DATA, RESULTS, Stopwatch, code_version, sha256_file
+from benchmarks.datasets import Cluster, load_duc2004, load_multinews
+from benchmarks.peers import make_sumy
 
-from rouge import Cluster, load_duc2004, load_multinews, make_sumy, sha256_file  # noqa: E402
-
-DEFAULT_DATA = REPO.parent / "shared" / "data"
+DEFAULT_DATA = DATA
 DATASETS = {
     # name: (file under the data root, loader, word budget as in benchmarks/rouge.py)
     "multinews-test": ("multi_news_plus/test.jsonl", load_multinews, 250),
@@ -55,16 +53,6 @@ BATCH_ARGS = {
     "local2": ["--engine", "local", "--workers", "2"],
     "ray2": ["--engine", "ray", "--workers", "2"],
 }
-
-
-def code_version() -> str:
-    """The git commit of the working tree, or "unknown"."""
-    try:
-        return subprocess.run(
-            ["git", "-C", str(REPO), "describe", "--always", "--dirty"], capture_output=True, text=True, check=True
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
 
 
 def _tree_rss(root: int) -> int:
@@ -105,7 +93,7 @@ def run_batch_process(input_path: Path, out_path: Path, words: int, extra: list[
         *extra,
     ]
     peak = 0
-    started = time.perf_counter()
+    clock = Stopwatch()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     finished = threading.Event()
 
@@ -117,7 +105,7 @@ def run_batch_process(input_path: Path, out_path: Path, words: int, extra: list[
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     _, error = process.communicate()
-    seconds = time.perf_counter() - started
+    seconds = clock.seconds
     finished.set()
     sampler.join()
     lines = out_path.read_text(encoding="utf-8").splitlines() if out_path.exists() else []
@@ -143,10 +131,10 @@ def run_lexrank(clusters: list[Cluster], words: int) -> dict[str, Any]:
 def _lexrank(clusters: list[Cluster], words: int) -> dict[str, Any]:
     """Time sumy LexRank over the clusters in this process (one after another)."""
     summarize: Callable[[Cluster], list[str]] = make_sumy("lexrank", words)
-    started = time.perf_counter()
+    clock = Stopwatch()
     for cluster in clusters:
         summarize(cluster)
-    seconds = time.perf_counter() - started
+    seconds = clock.seconds
     return {"command": "sumy LexRank", "seconds": round(seconds, 2), "peak_memory_mb": round(_own_peak() / 2**20)}
 
 
@@ -171,15 +159,14 @@ def stage_seconds(clusters: list[Cluster], words: int) -> dict[str, Any]:
     from storyline.batch import CHUNK, CHUNK_CHARS, chunked
 
     pipeline = Pipeline(Config(words=words, compare=True))
-    started = time.perf_counter()
+    clock = Stopwatch()
     _ = pipeline.nlp, pipeline.encoder
-    load = time.perf_counter() - started
-    started = time.perf_counter()
+    load = clock.lap()
     # In chunks, as storyline batch summarizes them (Pipeline.summarize_many); a cluster with no
     # usable article gives its error and the others go on, as in batch.
     for chunk in chunked(clusters, CHUNK, CHUNK_CHARS, lambda cluster: sum(map(len, cluster.documents))):
         pipeline.summarize_many([list(cluster.documents) for cluster in chunk], on_error="skip")
-    total = time.perf_counter() - started
+    total = clock.seconds
     count = max(1, len(clusters))
     return {
         "model_load_seconds": round(load, 2),
@@ -204,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", default=",".join(RUNS), help=f"comma-separated subset of {','.join(RUNS)}")
     parser.add_argument("--datasets", default=",".join(DATASETS), help="comma-separated subset")
     parser.add_argument("--no-stages", action="store_true", help="skip the in-process per-stage pass")
-    parser.add_argument("--out", type=Path, default=REPO / "results")
+    parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     runs = [name for name in args.runs.split(",") if name]
     unknown = sorted(set(runs) - set(RUNS))

@@ -1,6 +1,6 @@
 """Time Storyline: the whole CLI process on the seed story (cold), and per cluster on DUC 2004.
 
-    python benchmarks/timing.py [--data ../shared/data] [--seeds ../shared/seeds] [--runs 3] [--limit 50]
+    python -m benchmarks.timing [--data ../shared/data] [--seeds ../shared/seeds] [--runs 3] [--limit 50]
 
 Writes results/timing.json (code version, data fingerprint, per-run and per-stage seconds)
 and prints a Markdown table. Cold means a new process each run: imports, model loading,
@@ -19,18 +19,9 @@ import sys
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-DEFAULT_SHARED = REPO.parent / "shared"
+from benchmarks.common import RESULTS, SHARED, Stopwatch, code_version
 
-
-def code_version() -> str:
-    """The git commit of the working tree, or "unknown"."""
-    try:
-        return subprocess.run(
-            ["git", "-C", str(REPO), "describe", "--always", "--dirty"], capture_output=True, text=True, check=True
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
+DEFAULT_SHARED = SHARED
 
 
 def time_cold_cli(seeds: Path, runs: int) -> list[float]:
@@ -39,29 +30,28 @@ def time_cold_cli(seeds: Path, runs: int) -> list[float]:
     files = sorted(str(path) for path in seeds.glob("*.txt"))
     seconds = []
     for _ in range(runs):
-        started = time.perf_counter()
+        clock = Stopwatch()
         subprocess.run([command, "summarize", *files, "-q"], check=True, capture_output=True)
-        seconds.append(time.perf_counter() - started)
+        seconds.append(clock.seconds)
     return seconds
 
 
 def time_duc(path: Path, limit: int) -> dict[str, object]:
     """Per-cluster seconds of Pipeline.summarize on DUC 2004 (models loaded once, not counted)."""
-    sys.path.insert(0, str(REPO / "src"))
     from storyline import Config, Pipeline
 
     clusters = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()][:limit]
     pipeline = Pipeline(Config(words=100))
-    started = time.perf_counter()
+    clock = Stopwatch()
     _ = pipeline.nlp, pipeline.encoder
-    load_seconds = time.perf_counter() - started
+    load_seconds = clock.seconds
     pipeline.summarize([doc["text"] for doc in clusters[0]["documents"]])  # warm-up, not counted
     pipeline.timings.clear()
     per_cluster = []
     for cluster in clusters:
-        started = time.perf_counter()
+        clock = Stopwatch()
         pipeline.summarize([doc["text"] for doc in cluster["documents"]], on_error="skip")
-        per_cluster.append(time.perf_counter() - started)
+        per_cluster.append(clock.seconds)
     return {
         "clusters": len(clusters),
         "model_load_seconds": round(load_seconds, 2),
@@ -80,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", type=Path, default=DEFAULT_SHARED / "seeds")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--limit", type=int, default=50)
-    parser.add_argument("--out", type=Path, default=REPO / "results")
+    parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     duc = args.data / "duc2004_task2" / "duc2004_task2.jsonl"
     if not args.seeds.is_dir() or not duc.is_file():

@@ -20,7 +20,7 @@ rouge-score-rs with the stemmer, both sides lower-cased):
   the reference, so it bounds what any rule choosing between the two selectors per cluster (by the
   articles' length, say, or by a model of whole summaries) could gain (``--no-choice`` skips it).
 
-    python benchmarks/value_ceiling.py [--correlations 1,0.7,0.5,0.4,0.3] [--curve 650,1300,2600,4422]
+    python -m benchmarks.value_ceiling [--correlations 1,0.7,0.5,0.4,0.3] [--curve 650,1300,2600,4422]
         [--no-choice]
 
 Writes results/value-ceiling.json and prints one Markdown row per setting. Segmentation and vectors
@@ -34,7 +34,6 @@ import argparse
 import itertools
 import json
 import sys
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,16 +42,13 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "src"))
-sys.path.insert(0, str(REPO / "benchmarks"))
-
-from ablate import DEFAULT_DATA, cache_path, load_clusters, prepare, truncate  # noqa: E402
-from learn_value import fit_v2, outside_gate, sentence_rows, value_label  # noqa: E402
-from storyline.align import align  # noqa: E402
-from storyline.registry import LEARNED_WEIGHTS  # noqa: E402
-from storyline.select import LinearModel, load_model, select  # noqa: E402
-from storyline.types import Alignment  # noqa: E402
+from benchmarks.ablate import DEFAULT_DATA, cache_path, load_clusters, prepare, truncate
+from benchmarks.common import RESULTS, Stopwatch
+from benchmarks.learn_value import fit_v2, outside_gate, sentence_rows, value_label
+from storyline.align import align
+from storyline.select import LEARNED_WEIGHTS, load_model, select
+from storyline.select.coverage import LinearModel
+from storyline.types import Alignment
 
 EVALUATION = 600  # val clusters 0..599, as ablate.py and docs/learned-selection.md read them
 TRAINING_OFFSET = 1200  # learn_value.py's first training cluster
@@ -182,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--out", type=Path, default=REPO / "results")
+    parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument(
         "--correlations",
         type=_numbers(float, 0.0, 1.0),
@@ -219,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {row['value']} | {cells} |{extra}", flush=True)
 
     print("| sentence value | 250w F1 R-1 / R-2 | 100w recall R-1 / R-2 |", flush=True)
-    started = time.perf_counter()
+    clock = Stopwatch()
     learned = per_cluster(evaluation, shipped, scorer)
     report({"value": "shipped model", **means(learned)})
     if args.choice:
@@ -255,10 +251,10 @@ def main(argv: list[str] | None = None) -> int:
         json.dumps(
             {
                 "evaluation": f"Multi-News val clusters 0..{EVALUATION - 1} ({args.data.name})",
-                "program": "coverage.v4's integer program and mixing (registry.LEARNED_WEIGHTS), fill on",
+                "program": "coverage.v4's integer program and mixing (select.LEARNED_WEIGHTS), fill on",
                 "protocol": "rouge-score-rs, stemmer, lower-cased; 250 words F1 and 100 words recall",
                 "seed": args.seed,
-                "seconds": round(time.perf_counter() - started, 1),
+                "seconds": round(clock.seconds, 1),
                 "rows": rows,
             },
             indent=2,

@@ -21,7 +21,7 @@ docs/learned-selection.md named: let the encoder itself learn to read a sentence
 
 The quality gate's clusters are left out of both fits. Multi-News test is never read.
 
-    python benchmarks/value_reader.py [--reader-clusters 2600] [--epochs 1] [--rank 8]
+    python -m benchmarks.value_reader [--reader-clusters 2600] [--epochs 1] [--rank 8]
 
 About 28 minutes of training on 2 cores, then some 9 minutes of scoring (ablate.py's caches of
 val 0..1199 and 1200..5621 are built first when missing). The trained adapters are kept in
@@ -35,23 +35,26 @@ import argparse
 import json
 import math
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "src"))
-sys.path.insert(0, str(REPO / "benchmarks"))
-
-from ablate import DEFAULT_DATA, cache_path, load_clusters, prepare  # noqa: E402
-from learn_value import Rows, centred_labels, fit_v2, outside_gate, sentence_rows, within_cluster_correlation  # noqa: E402
-from storyline.config import DEFAULT_EMBEDDING_MODEL  # noqa: E402
-from storyline.nlp.embed import resolve_model  # noqa: E402
-from storyline.select import LinearModel  # noqa: E402
-from value_ceiling import TRAINING_OFFSET, VAL_CLUSTERS, Evaluated, evaluated, score  # noqa: E402
+from benchmarks.ablate import DEFAULT_DATA, cache_path, load_clusters, prepare
+from benchmarks.common import RESULTS, Stopwatch
+from benchmarks.learn_value import (
+    Rows,
+    centred_labels,
+    fit_v2,
+    outside_gate,
+    sentence_rows,
+    within_cluster_correlation,
+)
+from benchmarks.value_ceiling import TRAINING_OFFSET, VAL_CLUSTERS, Evaluated, evaluated, score
+from storyline.config import DEFAULT_EMBEDDING_MODEL
+from storyline.nlp.embed import resolve_model
+from storyline.select.coverage import LinearModel
 
 READINGS = ((600, 600), (0, 600))  # (offset, clusters): where the mixing was chosen, then held out
 MAX_TOKENS = 96  # a 70-word sentence (the longest a selector takes) is about 90 word pieces
@@ -206,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--out", type=Path, default=REPO / "results")
+    parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--reader-clusters", type=int, default=2600, help="val clusters the reader learns from")
     parser.add_argument("--epochs", type=float, default=1.0)
     parser.add_argument("--rank", type=int, default=8)
@@ -221,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(
             f"--reader-clusters must leave clusters for the value's fit (1 .. {VAL_CLUSTERS - TRAINING_OFFSET - 1})"
         )
-    started = time.perf_counter()
+    clock = Stopwatch()
     limit = VAL_CLUSTERS - TRAINING_OFFSET
     clusters = load_clusters(args.data, limit, TRAINING_OFFSET)
     training = prepare(clusters, cache_path(args.out, limit, TRAINING_OFFSET))
@@ -240,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
         target = centred_labels(reader_rows)
         losses = reader.train(reader_rows.texts, target / target.std(), args.epochs, args.batch, args.rate)
         reader.save(kept)
-    trained = time.perf_counter()
+    trained = clock.seconds
 
     value_scores = reader.score(value_rows.texts)
     plain, plain_alpha, plain_validated = fit_v2(value_rows)
@@ -251,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
             "sentences": len(reader_rows.labels),
             "settings": {key: getattr(args, key) for key in ("epochs", "rank", "batch", "rate", "seed")},
             "running_loss_every_100_steps": losses,
-            "seconds": round(trained - started, 1),
+            "seconds": round(trained, 1),
         },
         "value_fit": {
             "clusters": f"Multi-News val {TRAINING_OFFSET + cut}..{VAL_CLUSTERS - 1}, gate left out",
@@ -304,7 +307,7 @@ def main(argv: list[str] | None = None) -> int:
                 for key in ("250_fmeasure", "100_recall")
             )
             print(f"| {reading['clusters']} | {name} | {reading['r']:.3f} | {cells} |", flush=True)
-    report["seconds"] = round(time.perf_counter() - started, 1)
+    report["seconds"] = round(clock.seconds, 1)
     args.out.mkdir(parents=True, exist_ok=True)
     path = args.out / "value-reader.json"
     path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import logging
 
+from storyline.codec import summary_from_dict, summary_to_dict
 from storyline.config import Config, load_config
 from storyline.errors import ConfigError, InputError, ModelLoadError, NotEnglishError, StorylineError
-from storyline.ingest.read import read
 from storyline.pipeline import Pipeline, summarize
-from storyline.render import render, summary_from_dict, summary_to_dict
+from storyline.render import render
+from storyline.sources.read import read
 from storyline.types import (
     Article,
     Citation,

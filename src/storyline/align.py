@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from storyline.groups import Groups
+from storyline.text import WORD_CHARACTERS
 from storyline.types import Alignment, Document, Sentence
 
 __all__ = ["align", "centred_similarity", "key_terms", "near_duplicate_groups"]
@@ -40,7 +41,7 @@ MIN_SENTENCES_TO_CENTRE = 12
 #: Word-5-gram containment at or above which two articles are the same story text.
 NEAR_DUPLICATE = 0.5
 
-_WORD = re.compile(r"\w+")
+_WORD = WORD_CHARACTERS
 _NUMBER = re.compile(r"\d[\d,.]*")
 # Labels whose entities identify a fact; ORDINAL ("first") and NORP are too generic to count.
 _KEY_LABELS = frozenset(

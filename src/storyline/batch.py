@@ -3,44 +3,39 @@
 An input record is ``{"id": str, "documents": [str | {"text", "id"?, "source"?, "title"?,
 "published"?, "url"?}]}``; a document given as a plain string gets the id ``d1``, ``d2``, ...
 by its position. Every output line is either the ``--format json`` object of the summary
-(:func:`storyline.render.summary_to_dict`) with ``"id"`` first and a ``"problems"`` list
+(:func:`storyline.codec.summary_to_dict`) with ``"id"`` first and a ``"problems"`` list
 (documents skipped or changed, see :class:`~storyline.types.Problem`), or, for a record
 that cannot be summarized, ``{"id": str | null, "line": int, "error": str}``: ``id`` is
 null when the record has no usable id, and ``line`` is its line number in the input.
 
 A thin wrapper like ``cli.py``: it parses records, calls :class:`~storyline.pipeline.Pipeline`
-and maps errors to records; a bad record never stops the others. With ``workers > 1`` a
-spawned process pool summarizes records in parallel, one Pipeline (and one set of loaded
-models) per worker, and the results are still written in input order, one flushed line at
-a time, so ``resume=True`` can carry on after a killed run.
-
-With ``engine="ray"`` the same tasks go to Ray actors instead of a process pool: one actor
-per worker, each building one Pipeline and summarizing batches of records, on the cluster at
-``address`` or on a local one started for the run. Ray is an optional extra
-(``pip install storyline[ray]``) and is imported only then. Parsing, ordering, error records
-and resume are the same code for both engines, so the output is the same.
+and maps errors to records; a bad record never stops the others. Chunks of records are
+summarized by a runner (storyline.runners): in this process, in a spawned pool of ``workers``
+processes, or with ``engine="ray"`` on Ray actors (on the cluster at ``address`` or on a local one
+started for the run), one Pipeline (and one set of loaded models) per worker. The results are
+written in input order, one flushed line at a time, so ``resume=True`` can carry on after a
+killed run. Parsing, ordering, error records and resume are the same code for every engine, so
+the output is the same.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import multiprocessing
 import os
-import signal
-import threading
-from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
+from storyline.codec import summary_to_dict
 from storyline.config import Config
-from storyline.engines import Engine, Fatal, check_engine, limit_threads, ordered_on_ray, ray_cluster
 from storyline.errors import ConfigError, InputError, ModelLoadError
 from storyline.pipeline import Pipeline
-from storyline.render import summary_to_dict
-from storyline.types import Problem, Summary
+from storyline.records import article_from_record, kind, label, problem_to_dict, unique_ids
+from storyline.runners import Engine, make_runner
+from storyline.types import Article, Problem, Summary
 
 __all__ = ["CHUNK", "CHUNK_CHARS", "BatchCounts", "RecordResult", "chunked", "read_done", "run_batch"]
 
@@ -54,9 +49,6 @@ CHUNK = 16
 #: (full newswire stories) fill one, so a few long clusters still spread over the workers, and
 #: their hundreds of sentences fill the encoder's batches without help.
 CHUNK_CHARS = 50_000
-
-#: Optional document fields, passed on to the article when given (as strings).
-_DOCUMENT_FIELDS = ("source", "title", "published", "url")
 
 Status = Literal["ok", "failed", "done"]
 T = TypeVar("T")
@@ -99,7 +91,7 @@ class _Task:
 
     line: int
     id: str | None
-    documents: tuple[dict[str, str], ...] = ()
+    documents: tuple[Article, ...] = ()
     problems: tuple[Problem, ...] = ()
     result: RecordResult | None = None  # set when no summarizing is needed (bad record, resumed)
 
@@ -153,18 +145,15 @@ def run_batch(
         ModelLoadError: the models cannot be loaded (nothing more is summarized).
         OSError: ``out_path`` cannot be written.
     """
-    if (workers is not None and workers < 1) or chunksize < 1:
-        raise ConfigError(f"workers and chunksize must be at least 1, got {workers} and {chunksize}")
-    check_engine(engine, address)
-    config = config or Config.from_env()
+    if chunksize < 1:
+        raise ConfigError(f"chunksize must be at least 1, got {chunksize}")
+    runner = make_runner(engine, Pipeline(config or Config.from_env()), workers=workers, address=address)
     done_ids, done_lines = read_done(out_path) if resume else (set(), set())
     ok = failed = done = skipped = 0
-    if engine == "ray":
-        results = _ray_results(records, done_ids, done_lines, config, workers, chunksize, address)
-    else:
-        results = _results(records, done_ids, done_lines, config, workers or 1, chunksize)
-    with open(out_path, "a" if resume else "w", encoding="utf-8", newline="\n") as out, closing(results):
-        for result in results:
+    chunks = _chunks(_tasks(records, done_ids, done_lines), chunksize)
+    outcomes = runner.map(_summarize_chunk, chunks, in_place=_known_results, label="batch")
+    with open(out_path, "a" if resume else "w", encoding="utf-8", newline="\n") as out, closing(outcomes):
+        for result in (result for chunk in outcomes for result in chunk):
             if result.output is not None:
                 out.write(result.output + "\n")
                 out.flush()  # a killed run leaves whole lines only (bar the last), for resume
@@ -257,74 +246,16 @@ def _add_done(record: dict[str, Any] | None, ids: set[str], lines: set[int]) -> 
         lines.add(record["line"])
 
 
-def _results(
-    records: Iterable[str | bytes | Mapping[str, Any]],
-    done_ids: set[str],
-    done_lines: set[int],
-    config: Config,
-    workers: int,
-    chunksize: int,
-) -> Generator[RecordResult, None, None]:
-    """The result of every record, in input order, from this process or a pool of workers."""
-    if workers == 1:
-        pipeline = Pipeline(config)
-        for chunk in _chunks(_tasks(records, done_ids, done_lines, None), chunksize):
-            yield from _summarize_chunk(chunk, pipeline)
-        return
-    # The pool's feeder thread reads tasks as fast as it can; the gate keeps a big input
-    # from being read into memory at once. It must hold at least one chunk.
-    gate = _Gate(4 * workers * chunksize)
-    context = multiprocessing.get_context("spawn")  # forking a process that holds torch threads is unsafe
-    pool = context.Pool(workers, initializer=_start_worker, initargs=(config, workers))
-    try:
-        for outcomes in pool.imap(_work, _chunks(_tasks(records, done_ids, done_lines, gate), chunksize)):
-            for outcome in outcomes:
-                gate.leave()
-                if isinstance(outcome, Fatal):
-                    raise ModelLoadError(outcome.message)
-                yield outcome
-    except BaseException:
-        gate.closed.set()
-        pool.terminate()
-        raise
-    else:
-        pool.close()  # let the workers exit on their own: killed ones leave semaphores behind
-    finally:
-        pool.join()
-
-
-class _Gate:
-    """Bounds the records in flight between the input and the output."""
-
-    def __init__(self, limit: int) -> None:
-        self._slots = threading.Semaphore(limit)
-        self.closed = threading.Event()
-
-    def enter(self) -> bool:
-        """Wait for a free slot; False once the batch is over (so the feeder thread can end)."""
-        while not self._slots.acquire(timeout=0.2):
-            if self.closed.is_set():
-                return False
-        return True
-
-    def leave(self) -> None:
-        """Free a slot (a result was taken)."""
-        self._slots.release()
-
-
 def _tasks(
     records: Iterable[str | bytes | Mapping[str, Any]],
     done_ids: set[str],
     done_lines: set[int],
-    gate: _Gate | None,
 ) -> Iterator[_Task]:
     """Parse and check every record; bad and already-done ones carry their result with them."""
     first_line: dict[str, int] = {}
     for line, item in enumerate(records, start=1):
         if isinstance(item, (str, bytes)) and not item.strip():
             continue
-        if gate is not None and not gate.enter():
-            return
         task = _task(item, line, first_line)
         if (task.id is not None and task.id in done_ids) or (task.id is None and line in done_lines):
             task = _Task(line, task.id, result=RecordResult(line, task.id, "done"))
@@ -347,11 +278,11 @@ def _task(item: str | bytes | Mapping[str, Any], line: int, first_line: dict[str
             return _rejected(line, None, f"{where}: not valid JSON ({error.msg}); fix or remove this line")
     if not isinstance(record, Mapping):
         return _rejected(
-            line, None, f"{where}: expected an object with 'id' and 'documents', got {_kind(record)}; fix this line"
+            line, None, f"{where}: expected an object with 'id' and 'documents', got {kind(record)}; fix this line"
         )
     identifier = record.get("id")
     if not isinstance(identifier, str) or not identifier.strip():
-        found = "record has no 'id'" if identifier is None else f"'id' is {_kind(identifier, empty=True)}"
+        found = "record has no 'id'" if identifier is None else f"'id' is {kind(identifier, empty=True)}"
         return _rejected(line, None, f"{where}: {found}; give the record a unique, non-empty string id")
     where = f"record '{identifier}' (line {line})"
     if identifier in first_line:
@@ -363,7 +294,7 @@ def _task(item: str | bytes | Mapping[str, Any], line: int, first_line: dict[str
     first_line[identifier] = line
     documents = record.get("documents")
     if not isinstance(documents, list) or not documents:
-        found = "record has no 'documents'" if documents is None else f"'documents' is {_kind(documents, empty=True)}"
+        found = "record has no 'documents'" if documents is None else f"'documents' is {kind(documents, empty=True)}"
         return _rejected(line, identifier, f"{where}: {found}; give a non-empty list of article texts")
     usable, problems = _documents(documents)
     if not usable:
@@ -371,56 +302,30 @@ def _task(item: str | bytes | Mapping[str, Any], line: int, first_line: dict[str
     return _Task(line, identifier, tuple(usable), tuple(problems))
 
 
-def _documents(items: list[Any]) -> tuple[list[dict[str, str]], list[Problem]]:
-    """Documents as article records with unique ids (``d<position>`` when none is given)."""
-    usable: list[dict[str, str]] = []
+def _documents(items: list[Any]) -> tuple[list[Article], list[Problem]]:
+    """A record's documents as Articles with unique ids (``d<position>`` when none is given)."""
+    usable: list[Article] = []
     problems: list[Problem] = []
-    used: set[str] = set()
     for position, item in enumerate(items, start=1):
         default = f"d{position}"
-        if isinstance(item, str):
-            document: Mapping[str, Any] = {"text": item}
-        elif isinstance(item, Mapping):
-            document = item
-        else:
-            message = f"{default}: expected text or an object with 'text', got {_kind(item)}; fix or remove it"
-            problems.append(Problem(default, "read", message))
-            continue
-        given = document.get("id")
-        label = str(given) if isinstance(given, (str, int)) and str(given).strip() else default
-        if not isinstance(document.get("text"), str):
-            message = f"{label}: document has no 'text' field; add the article text"
-            problems.append(Problem(label, "read", message))
-            continue
-        wrong = [key for key in ("id", *_DOCUMENT_FIELDS) if not isinstance(document.get(key), (str, int, type(None)))]
-        if wrong:
-            message = f"{label}: field '{wrong[0]}' must be a string, got {_kind(document[wrong[0]])}; fix it"
-            problems.append(Problem(label, "read", message))
-            continue
-        identifier, count = label, 1
-        while identifier in used:
-            count += 1
-            identifier = f"{label}-{count}"
-        if identifier != label:
-            message = f"{label}: another document has this id; cited as '{identifier}'; give each document its own id"
-            problems.append(Problem(label, "read", message, skipped=False))
-        used.add(identifier)
-        article = {"id": identifier, "text": document["text"]}
-        article.update({key: str(document[key]) for key in _DOCUMENT_FIELDS if document.get(key) not in (None, "")})
-        usable.append(article)
-    return usable, problems
+        try:
+            usable.append(article_from_record(item, where=label(item, default), default_id=default))
+        except InputError as error:
+            problems.append(Problem(error.input, "read", str(error)))
+    unique, notes = unique_ids(usable)
+    return unique, problems + notes
 
 
-def _summarize(task: _Task, pipeline: Pipeline) -> RecordResult:
+def _summarize(pipeline: Pipeline, task: _Task) -> RecordResult:
     """Summarize one record's documents; an unusable record becomes a failure, not an exception.
 
     Raises:
         ModelLoadError: the models cannot be loaded (every record would fail the same way).
     """
-    return _summarize_chunk([task], pipeline)[0]
+    return _summarize_chunk(pipeline, [task])[0]
 
 
-def _summarize_chunk(tasks: Sequence[_Task], pipeline: Pipeline) -> list[RecordResult]:
+def _summarize_chunk(pipeline: Pipeline, tasks: Sequence[_Task]) -> list[RecordResult]:
     """Summarize a chunk of records together (``Pipeline.summarize_many``); one result per task, in order.
 
     Tasks that carry their result already (bad or resumed records) keep it. Should the stages
@@ -443,7 +348,7 @@ def _summarize_chunk(tasks: Sequence[_Task], pipeline: Pipeline) -> list[RecordR
     except Exception as error:  # a bug hit by one record must not end a long batch; the record names it
         if len(todo) > 1:
             log.debug("a chunk of %d records failed together; one at a time", len(todo), exc_info=True)
-            made = iter([_summarize(task, pipeline) for task in todo])
+            made = iter([_summarize(pipeline, task) for task in todo])
             return [task.result if task.result is not None else next(made) for task in tasks]
         outcomes = [error]
     results = iter(
@@ -466,9 +371,7 @@ def _record_result(task: _Task, outcome: Summary | Exception, problems: list[Pro
     output = {
         "id": task.id,
         **summary_to_dict(outcome),
-        "problems": [
-            {"input": p.input, "stage": p.stage, "message": p.message, "skipped": p.skipped} for p in problems
-        ],
+        "problems": [problem_to_dict(problem) for problem in problems],
     }
     text = json.dumps(output, ensure_ascii=False)
     log.debug("%s: %d sentences", where, len(outcome.sentences))
@@ -494,92 +397,6 @@ def _one_line(message: str) -> str:
     return " ".join(message.split())
 
 
-def _kind(value: object, *, empty: bool = False) -> str:
-    """What a JSON value is, in words ("a list"); with ``empty``, empty or blank ones say so."""
-    if empty and isinstance(value, (str, list, dict)) and not (value.strip() if isinstance(value, str) else value):
-        return {str: "an empty string", list: "an empty list", dict: "an empty object"}[type(value)]
-    names = {dict: "an object", list: "a list", str: "a string", int: "a number", float: "a number", bool: "a boolean"}
-    return "null" if value is None else names.get(type(value), type(value).__name__)
-
-
-# Worker processes: one Pipeline each, built by the pool's initializer and reused for every
-# record the worker gets. Models load on the first record (a resumed run that has nothing
-# left to do loads none), and a model that cannot load is reported instead of raised, since
-# a pool restarts a worker whose initializer fails, forever.
-_worker_pipeline: Pipeline | None = None
-
-
-def _start_worker(config: Config, workers: int) -> None:
-    global _worker_pipeline
-    # The parent stops the pool on Ctrl-C; workers that caught it too would print tracebacks.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # Share the cores: each worker's torch would otherwise start one thread per core.
-    limit_threads(max(1, (os.cpu_count() or 1) // workers))
-    _worker_pipeline = Pipeline(config)
-
-
-def _work(tasks: list[_Task]) -> list[RecordResult | Fatal]:
-    assert _worker_pipeline is not None, "the pool's initializer builds the pipeline"
-    try:
-        return list(_summarize_chunk(tasks, _worker_pipeline))
-    except ModelLoadError as error:
-        return [Fatal(str(error))]
-
-
-class _RayWorker:
-    """The body of a Ray actor: one Pipeline (models loaded on its first record), many batches.
-
-    A plain class so this module imports without Ray; :func:`_ray_results` wraps it with
-    ``ray.remote``. Ray pickles it by reference, so every node needs storyline installed.
-    """
-
-    def __init__(self, config: Config, threads: int) -> None:
-        limit_threads(threads)
-        self._pipeline = Pipeline(config)
-
-    def work(self, tasks: list[_Task]) -> list[RecordResult | Fatal]:
-        """Summarize a batch of records, in order; stops at a model that cannot load."""
-        try:
-            return list(_summarize_chunk(tasks, self._pipeline))
-        except ModelLoadError as error:
-            return [Fatal(str(error))]
-
-
-def _ray_results(
-    records: Iterable[str | bytes | Mapping[str, Any]],
-    done_ids: set[str],
-    done_lines: set[int],
-    config: Config,
-    workers: int | None,
-    chunksize: int,
-    address: str | None,
-) -> Generator[RecordResult, None, None]:
-    """The result of every record, in input order, from Ray actors.
-
-    Batches of ``chunksize`` records go to the actors through
-    :func:`storyline.engines.ordered_on_ray`, which keeps the input order and reads the input
-    only as fast as the actors work. Batches that need no summarizing (bad or resumed records
-    only) stay in this process.
-    """
-    with ray_cluster(address, workers) as ray:
-        # Ray gives each actor one CPU and one torch thread: the actors share the cores.
-        outcomes = ordered_on_ray(
-            ray,
-            _RayWorker,
-            (config, 1),
-            _chunks(_tasks(records, done_ids, done_lines, None), chunksize),
-            workers=workers,
-            in_place=_known_results,
-            label="batch",
-        )
-        with closing(outcomes):
-            for batch in outcomes:
-                for outcome in batch:
-                    if isinstance(outcome, Fatal):
-                        raise ModelLoadError(outcome.message)
-                    yield outcome
-
-
 def chunked(items: Iterable[T], size: int, chars: int, length: Callable[[T], int]) -> Iterator[list[T]]:
     """Consecutive runs of ``items``: at most ``size`` each, closed once their ``length`` reaches ``chars``."""
     batch: list[T] = []
@@ -599,10 +416,10 @@ def _chunks(tasks: Iterable[_Task], size: int) -> Iterator[list[_Task]]:
 
 
 def _task_chars(task: _Task) -> int:
-    return sum(len(document.get("text", "")) for document in task.documents)
+    return sum(len(document.text) for document in task.documents)
 
 
-def _known_results(batch: list[_Task]) -> list[RecordResult | Fatal] | None:
+def _known_results(batch: list[_Task]) -> list[RecordResult] | None:
     """The results of a batch of bad or resumed records only (no actor needed), else None."""
     if all(task.result is not None for task in batch):
         return [task.result for task in batch if task.result is not None]

@@ -51,18 +51,18 @@ def _positive(value: str) -> int:
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for documentation and tests)."""
     from storyline.batch import CHUNK
+    from storyline.render import FORMATS
+    from storyline.sources.read import FORMAT_NAMES
+
+    inputs_help = f"{FORMAT_NAMES} files, directories, or - for stdin"
 
     parser = _Parser(prog="storyline", description="Turn many news articles about one event into one cited summary.")
     parser.add_argument("--version", action="version", version=f"storyline {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     summarize = commands.add_parser("summarize", help="summarize articles about one event")
-    summarize.add_argument(
-        "inputs", nargs="+", metavar="INPUT", help=".txt, .html, .json, .jsonl files, directories, or - for stdin"
-    )
-    summarize.add_argument(
-        "--format", "-f", choices=["md", "text", "json", "html"], default="md", help="output format (default md)"
-    )
+    summarize.add_argument("inputs", nargs="+", metavar="INPUT", help=inputs_help)
+    summarize.add_argument("--format", "-f", choices=list(FORMATS), default="md", help="output format (default md)")
     summarize.add_argument("--output", "-o", type=Path, default=None, help="write here instead of standard output")
 
     batch = commands.add_parser(
@@ -96,12 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="What the sources agree on, what only one reports, where they contradict each other, "
         "whom they quote and when things happened, each item citing the source spans.",
     )
-    compare.add_argument(
-        "inputs", nargs="+", metavar="INPUT", help=".txt, .html, .json, .jsonl files, directories, or - for stdin"
-    )
-    compare.add_argument(
-        "--format", "-f", choices=["md", "text", "json", "html"], default="md", help="output format (default md)"
-    )
+    compare.add_argument("inputs", nargs="+", metavar="INPUT", help=inputs_help)
+    compare.add_argument("--format", "-f", choices=list(FORMATS), default="md", help="output format (default md)")
     compare.add_argument("--output", "-o", type=Path, default=None, help="write here instead of standard output")
 
     ingest = commands.add_parser(
@@ -111,9 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
         "skipped, copies of one wire story marked, and every article joins a story or starts one. "
         "Ingesting the same input again changes nothing.",
     )
-    ingest.add_argument(
-        "inputs", nargs="+", metavar="INPUT", help=".txt, .html, .json, .jsonl files, directories, or - for stdin"
-    )
+    ingest.add_argument("inputs", nargs="+", metavar="INPUT", help=inputs_help)
     ingest.add_argument(
         "--workers",
         type=_positive,
@@ -136,9 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     story = commands.add_parser("story", help="a story's summary and how its sources compare")
     story.add_argument("id", type=_positive, metavar="ID", help="the story id (see storyline stories)")
-    story.add_argument(
-        "--format", "-f", choices=["md", "text", "json", "html"], default="md", help="output format (default md)"
-    )
+    story.add_argument("--format", "-f", choices=list(FORMATS), default="md", help="output format (default md)")
     story.add_argument("--output", "-o", type=Path, default=None, help="write here instead of standard output")
     serve = commands.add_parser("serve", help="the web API and pages over a story database")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
@@ -224,7 +216,7 @@ def _write(output: str, path: Path | None) -> bool:
 
 def _read_inputs(args: argparse.Namespace, problems: list[Problem]) -> list[Article]:
     """Read every input, skipping bad ones into ``problems``; when none is readable, say so."""
-    from storyline.ingest.read import read
+    from storyline.sources.read import read
 
     articles = read(args.inputs, on_error="skip", problems=problems)
     if not articles:
@@ -336,7 +328,7 @@ def _batch(args: argparse.Namespace) -> int:
 
 def _open_store(args: argparse.Namespace, *, create: bool) -> Any:
     """The story database named by --db, or a one-line message and None."""
-    from storyline.store import Store, StoreError
+    from storyline.stories.db import Store, StoreError
 
     if not create and not args.db.is_file():
         print(f"storyline: error: {args.db}: no such story database; create it with storyline ingest", file=sys.stderr)
@@ -353,15 +345,14 @@ def _open_store(args: argparse.Namespace, *, create: bool) -> Any:
 
 def _ingest(args: argparse.Namespace) -> int:
     from storyline.pipeline import Pipeline
+    from storyline.runners import check_engine
     from storyline.stories import ingest
+    from storyline.stories.db import remove_store
 
     if not args.db.parent.is_dir():
         print(f"storyline: error: {args.db.parent}: no such directory for --db; create it first", file=sys.stderr)
         return EXIT_USAGE
-    if args.engine != "ray" and (args.address is not None or args.workers not in (None, 1)):
-        flag = "--address" if args.address is not None else "--workers"
-        print(f"storyline: error: {flag} is for the Ray engine; add --engine ray", file=sys.stderr)
-        return EXIT_USAGE
+    check_engine(args.engine, workers=args.workers, address=args.address, pool=False)  # before reading anything
     problems: list[Problem] = []
     articles = _read_inputs(args, problems)
     if not articles:
@@ -395,8 +386,7 @@ def _ingest(args: argparse.Namespace) -> int:
     except ConfigError:
         # Nothing was stored (the engine could not start): leave no empty database behind.
         if not existed:
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{args.db}{suffix}").unlink(missing_ok=True)
+            remove_store(args.db)
         raise
     _report(problems, args.quiet)
     if not args.quiet:

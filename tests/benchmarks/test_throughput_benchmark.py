@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import subprocess
@@ -11,15 +12,11 @@ from types import ModuleType
 
 import pytest
 
-from tests.benchmarks import load_benchmark
-
-SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "throughput.py"
-
 
 @pytest.fixture(scope="module")
 def bench() -> ModuleType:
-    """Import benchmarks/throughput.py as a module (benchmarks/ is not a package)."""
-    return load_benchmark("throughput.py", "throughput_benchmark")
+    """benchmarks.throughput."""
+    return importlib.import_module("benchmarks.throughput")
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
+import importlib
 import itertools
 from types import ModuleType, SimpleNamespace
 
 import numpy as np
 import pytest
 
-from tests.benchmarks import load_benchmark
-
 
 @pytest.fixture(scope="module")
 def bench() -> ModuleType:
-    """benchmarks/value_ceiling.py as a module."""
-    return load_benchmark("value_ceiling.py", "value_ceiling_benchmark")
+    """benchmarks.value_ceiling."""
+    return importlib.import_module("benchmarks.value_ceiling")
 
 
 def _shipped() -> SimpleNamespace:

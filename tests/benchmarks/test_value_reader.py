@@ -3,22 +3,22 @@ the extra column, the training loop on the real all-MiniLM-L6-v2, the option che
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 from types import ModuleType, SimpleNamespace
 
 import numpy as np
 import pytest
 
-from storyline.select import LinearModel
-from tests.benchmarks import load_benchmark
+from storyline.select.coverage import LinearModel
 
 torch = pytest.importorskip("torch")
 
 
 @pytest.fixture(scope="module")
 def bench() -> ModuleType:
-    """benchmarks/value_reader.py as a module."""
-    return load_benchmark("value_reader.py", "value_reader_benchmark")
+    """benchmarks.value_reader."""
+    return importlib.import_module("benchmarks.value_reader")
 
 
 def test_an_adapter_starts_as_its_base_and_then_adds_its_low_rank_update(bench: ModuleType) -> None:

@@ -18,10 +18,10 @@ import numpy as np
 import pytest
 
 from storyline.cli import EXIT_SKIPPED, main
-from storyline.ingest.read import read
 from storyline.pipeline import Pipeline
-from storyline.store import Store
+from storyline.sources.read import read
 from storyline.stories import ingest
+from storyline.stories.db import Store
 from storyline.types import Problem
 from tests.conftest import BAD, EXAMPLE
 from tests.e2e.conftest import BIN, RAY_ENV

@@ -1,4 +1,4 @@
-"""``engines.ordered_on_ray`` on the session's real Ray cluster: order kept, no actor left idle.
+"""``runners.ray.ordered_on_ray`` on the session's real Ray cluster: order kept, no actor left idle.
 
 The driver is a separate Python process (a script run with the cluster's address), as a user's
 ``storyline batch --engine ray`` is; its actor class lives in that script, so Ray ships it by
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from storyline.engines import BATCHES_PER_ACTOR
+from storyline.runners.ray import BATCHES_PER_ACTOR
 from tests.e2e.conftest import RAY_ENV
 
 pytestmark = [pytest.mark.slow]
@@ -27,7 +27,7 @@ DRIVER = textwrap.dedent(
     """
     import json, sys, time
     import ray
-    from storyline.engines import ordered_on_ray
+    from storyline.runners.ray import ordered_on_ray
 
     SLOW, FAST = 4.0, 0.2
 

@@ -21,10 +21,10 @@ import pytest
 import uvicorn
 
 from storyline.api import MAX_BODY_BYTES, create_app
-from storyline.ingest.read import read
 from storyline.pipeline import Pipeline
-from storyline.store import Store
+from storyline.sources.read import read
 from storyline.stories import ingest
+from storyline.stories.db import Store
 from tests.conftest import EXAMPLE
 
 pytestmark = pytest.mark.model

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from storyline.cli import EXIT_NOTHING_USABLE, EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, main
-from storyline.store import Store
+from storyline.stories.db import Store
 from tests.conftest import EXAMPLE
 
 pytestmark = pytest.mark.model

@@ -14,11 +14,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from storyline.codec import summary_from_dict, summary_to_dict
 from storyline.config import Config
-from storyline.ingest.check import prose_words
 from storyline.pipeline import Pipeline
-from storyline.render import summary_from_dict, summary_to_dict
 from storyline.select import word_count
+from storyline.sources.check import prose_words
 from storyline.types import Summary
 from tests.unit.conftest import HashedBagOfWords
 

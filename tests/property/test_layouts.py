@@ -1,7 +1,7 @@
 """Layout is not content (issue 31): any generated article in any layout gives the same summary.
 
 Articles are drawn as in ``test_invariants.py`` (sentences about one fictional event, random
-paragraphs); each cluster is rendered in a drawn layout of ``benchmarks/layouts.py`` (hard-wrapped
+paragraphs); each cluster is rendered in a drawn layout of ``benchmarks.layouts`` (hard-wrapped
 with indented paragraphs, CRLF, wire copy with TeX quotes, Markdown, one sentence per line, double
 spaced, one block, an HTML page) and summarized with the real spaCy model and the fake encoder.
 The summary's sentences must be the as-given summary's, in order.
@@ -10,19 +10,16 @@ The summary's sentences must be the as-given summary's, in order.
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
-import sys
-from pathlib import Path
-from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from benchmarks import layouts
 from storyline.config import Config
-from storyline.ingest.read import read_bytes
 from storyline.pipeline import Pipeline
+from storyline.sources.read import read_bytes
 from storyline.types import Article
 from tests.property.test_invariants import clusters
 from tests.unit.conftest import HashedBagOfWords
@@ -31,23 +28,6 @@ if TYPE_CHECKING:
     from spacy.language import Language
 
 pytestmark = pytest.mark.model
-
-BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
-
-
-def load_layouts() -> ModuleType:
-    """benchmarks/layouts.py (not a package), which imports benchmarks/rouge.py beside it."""
-    name = "storyline_layouts_benchmark"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, BENCHMARKS / "layouts.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-layouts = load_layouts()
 
 
 def in_layout(layout: str, record: dict[str, Any], seed: str) -> Article:

@@ -88,8 +88,8 @@ def test_documents_get_position_ids_and_unique_ids() -> None:
     usable, problems = _documents(
         ["first text", {"text": "second", "id": "d1", "title": "T", "url": None}, {"text": "third", "id": 9}]
     )
-    assert [(d["id"], d["text"]) for d in usable] == [("d1", "first text"), ("d1-2", "second"), ("9", "third")]
-    assert usable[1]["title"] == "T" and "url" not in usable[1]
+    assert [(d.id, d.text) for d in usable] == [("d1", "first text"), ("d1-2", "second"), ("9", "third")]
+    assert usable[1].title == "T" and usable[1].url is None
     [note] = problems
     assert not note.skipped and "d1-2" in note.message
 
@@ -106,7 +106,7 @@ def test_documents_get_position_ids_and_unique_ids() -> None:
 )
 def test_unusable_documents_are_problems(document: object, words: str) -> None:
     usable, problems = _documents(["fine text", document])
-    assert [d["id"] for d in usable] == ["d1"]
+    assert [d.id for d in usable] == ["d1"]
     [problem] = problems
     assert problem.skipped and problem.input == "d2" and words in problem.message
 

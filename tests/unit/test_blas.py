@@ -57,7 +57,7 @@ def test_a_worker_keeps_the_blas_to_its_share_of_the_cores() -> None:
     code = (
         "import numpy\n"
         "from threadpoolctl import threadpool_info\n"
-        "from storyline.engines import limit_threads\n"
+        "from storyline.runners import limit_threads\n"
         "limit_threads(1)\n"
         "print(sorted({pool['num_threads'] for pool in threadpool_info() if pool['user_api'] == 'blas'}))\n"
     )

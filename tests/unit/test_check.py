@@ -1,4 +1,4 @@
-"""Usability checks on cleaned articles (ingest/check.py): English, prose, page notices, length cap, duplicates."""
+"""Usability checks on cleaned articles (sources/check.py): English, prose, page notices, length cap, duplicates."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import pytest
 
 from storyline.config import Config
 from storyline.errors import InputError, NotEnglishError
-from storyline.ingest.check import (
+from storyline.pipeline import Pipeline
+from storyline.sources.check import (
     MIN_ENGLISH_SHARE,
     check_article,
     clean_article,
@@ -14,7 +15,6 @@ from storyline.ingest.check import (
     find_duplicates,
     page_notice,
 )
-from storyline.pipeline import Pipeline
 from storyline.types import Article, Problem
 
 ENGLISH = (

@@ -1,10 +1,11 @@
-"""Unit tests of the page-clutter cleaner (storyline.ingest.clean) on small made-up pages."""
+"""Unit tests of the page-clutter cleaner (storyline.sources.clean) on small made-up pages."""
 
 from __future__ import annotations
 
 import pytest
 
-from storyline.ingest.clean import STOPWORDS, Cleaned, LineKind, clean_page_text, clean_text, describe
+from storyline.sources.clean import Cleaned, LineKind, clean_page_text, clean_text, describe
+from storyline.text import ENGLISH_FUNCTION_WORDS as STOPWORDS
 
 HEADLINE = "Millbrook council votes to rebuild the flooded riverside library"
 

@@ -10,8 +10,8 @@ from datetime import date
 import numpy as np
 import pytest
 
-from storyline import cluster
-from storyline.cluster import Signal, StoryIndex
+from storyline.stories import index as cluster
+from storyline.stories.index import Signal, StoryIndex
 
 DIMENSION = 16
 

@@ -1,4 +1,4 @@
-"""The engine checks and the Ray connection errors (engines.py), without models or a cluster.
+"""The engine checks and the Ray connection errors (storyline.runners), without models or a cluster.
 
 Each error must come at once, as one line that says what to do: Ray itself would retry a closed
 port for minutes, and an uninstalled Ray must not be a traceback.
@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from storyline.cli import EXIT_USAGE, main
-from storyline.engines import check_engine, ray_cluster
 from storyline.errors import ConfigError
+from storyline.runners import check_engine
+from storyline.runners.ray import ray_cluster
 from tests.conftest import EXAMPLE
 
 
@@ -38,7 +39,7 @@ def _join(address: str | None, workers: int | None) -> None:
 )
 def test_check_engine_refuses(engine: str, address: str | None, words: str) -> None:
     with pytest.raises(ConfigError, match=words):
-        check_engine(engine, address)
+        check_engine(engine, address=address)
 
 
 def test_an_unreachable_address_is_said_at_once() -> None:

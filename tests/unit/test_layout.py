@@ -6,8 +6,8 @@ import textwrap
 
 import pytest
 
-from storyline.ingest.check import check_article, clean_article
-from storyline.ingest.layout import normalize_layout
+from storyline.sources.check import check_article, clean_article
+from storyline.sources.layout import normalize_layout
 from storyline.types import Article
 
 PARAGRAPHS = [

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from storyline.ingest.outlet import find_outlet, outlet_from_html, outlet_from_url, same_outlet
-from storyline.ingest.read import read, read_bytes, read_records
-from storyline.pipeline import as_articles
+from storyline.records import as_articles
+from storyline.sources.outlet import find_outlet, outlet_from_html, outlet_from_url, same_outlet
+from storyline.sources.read import read, read_bytes, read_records
 
 ARTICLE = (
     "The city council voted on Tuesday to close the old harbor bridge for repairs that are expected "

@@ -9,8 +9,8 @@ import pytest
 
 from storyline import Config, Pipeline
 from storyline.config import DEFAULT_EMBEDDING_MODEL, DEFAULT_SELECTOR
-from storyline.registry import selector_encoder
-from storyline.select import SENTENCE_FEATURES, load_model
+from storyline.select import load_model, selector_encoder
+from storyline.select.coverage import SENTENCE_FEATURES
 from tests.unit.conftest import HashedBagOfWords
 
 if TYPE_CHECKING:

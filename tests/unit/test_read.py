@@ -1,4 +1,4 @@
-"""Reading articles from .txt, .html, .json and .jsonl files and directories (ingest/read.py)."""
+"""Reading articles from .txt, .html, .json and .jsonl files and directories (sources/read.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from storyline.errors import InputError
-from storyline.ingest.read import read
+from storyline.sources.read import read
 from storyline.types import Problem
 
 BODY = (

@@ -8,8 +8,15 @@ import pytest
 
 from storyline.align import align
 from storyline.errors import ConfigError
-from storyline.registry import LEARNED_ARTICLE_WORDS, get_selector, within_learned_range
-from storyline.select import SelectionWeights, load_model, select, word_count
+from storyline.select import (
+    LEARNED_ARTICLE_WORDS,
+    SelectionWeights,
+    get_selector,
+    load_model,
+    select,
+    within_learned_range,
+    word_count,
+)
 from storyline.types import Alignment, Document
 from tests.unit.conftest import HashedBagOfWords, make_document
 

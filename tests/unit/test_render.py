@@ -1,4 +1,4 @@
-"""Rendering a Summary as md, text, json and html (render.py)."""
+"""Rendering a Summary as md, text, json and html (storyline.render)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ from dataclasses import replace
 from html.parser import HTMLParser
 
 import pytest
+from markupsafe import escape
 
-from storyline.render import Format, render, summary_from_dict, summary_to_dict
+from storyline.codec import summary_from_dict, summary_to_dict
+from storyline.render import Format, render
 from storyline.types import Article, Citation, Summary, SummarySentence
 
 LEDGER = Article(
@@ -153,6 +155,20 @@ def test_html_escapes_article_text() -> None:
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert [tag for tag, _ in _tags(page)].count("script") == 1  # only the page's own inline script
+
+
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,<b>x</b>", "file:///etc"]
+)
+def test_issue_33_only_web_addresses_become_links(url: str) -> None:
+    """A record's url is untrusted: shown as text, linked only when it is http(s)."""
+    page = render(replace(SUMMARY, articles=(replace(LEDGER, url=url), COURIER, WIRE)), "html")
+    assert all((attrs.get("href") or "").startswith("#") for tag, attrs in _tags(page) if tag == "a")
+    assert str(escape(url)) in page  # still shown, as text
+    web = replace(LEDGER, url="HTTPS://ledger.example/ship")
+    assert '<a href="HTTPS://ledger.example/ship">link</a>' in render(
+        replace(SUMMARY, articles=(web, COURIER, WIRE)), "html"
+    )
 
 
 def test_html_marks_every_cited_span() -> None:

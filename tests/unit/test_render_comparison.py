@@ -1,4 +1,4 @@
-"""Rendering a comparison: under a summary (md, text, json, html) and on its own (render.py)."""
+"""Rendering a comparison: under a summary (md, text, json, html) and on its own (storyline.render)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from storyline.render import Format, comparison_from_dict, render, summary_from_dict, summary_to_dict
+from storyline.codec import comparison_from_dict, summary_from_dict, summary_to_dict
+from storyline.render import Format, render
 from storyline.types import Citation, Claim, Comparison, Contradiction, Quote, Summary, TimelineEvent
 from tests.unit.test_render import COURIER, LEDGER, SUMMARY, WIRE
 

@@ -10,10 +10,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import storyline.select as select_module
+import storyline.select.coverage as select_module
 from storyline.align import align
 from storyline.errors import ConfigError
-from storyline.select import (
+from storyline.select import select as select_any
+from storyline.select.coverage import (
     SENTENCE_FEATURES,
     LinearModel,
     SelectionWeights,
@@ -24,7 +25,6 @@ from storyline.select import (
     stands_alone,
     word_count,
 )
-from storyline.select import select as select_any
 from storyline.types import Alignment, Document, Summary
 from tests.unit.conftest import HashedBagOfWords, make_document
 
@@ -412,7 +412,7 @@ def test_a_model_round_trips_through_json(tmp_path: Path, monkeypatch: pytest.Mo
     )
     (tmp_path / "weights").mkdir()
     (tmp_path / "weights" / "round-trip.json").write_text(json.dumps(model.to_json()), encoding="utf-8")
-    monkeypatch.setattr("storyline.select.resources.files", lambda package: tmp_path)
+    monkeypatch.setattr("storyline.select.coverage.resources.files", lambda package: tmp_path)
     select_module._load_model.cache_clear()
     try:
         assert load_model("round-trip") == model

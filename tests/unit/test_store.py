@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from storyline.cluster import Signal
-from storyline.store import MIGRATIONS, SCHEMA_VERSION, Store, StoreError, minhash
+from storyline.stories.db import MIGRATIONS, SCHEMA_VERSION, Store, StoreError
+from storyline.stories.index import Signal, minhash
 from storyline.types import Article
 
 DIMENSION = 32

@@ -2,7 +2,7 @@
 
 A thin layer like the CLI: request models (pydantic) at the edge, then the same calls
 (:func:`storyline.stories.ingest`, :func:`storyline.stories.summarize_story`,
-``Pipeline.summarize``) and the same JSON (``render.summary_to_dict``).
+``Pipeline.summarize``) and the same JSON (``codec.summary_to_dict``).
 """
 
 from __future__ import annotations

@@ -17,14 +17,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from storyline import __version__
 from storyline.api.pages import render_index, render_story
+from storyline.codec import summary_to_dict
 from storyline.config import Config
 from storyline.errors import InputError, StorylineError
-from storyline.ingest.check import fingerprint
-from storyline.ingest.outlet import find_outlet
 from storyline.pipeline import Pipeline
-from storyline.render import summary_to_dict
-from storyline.store import Store
+from storyline.records import article_from_record, problem_to_dict
 from storyline.stories import ingest, story_listing, summarize_story
+from storyline.stories.db import Store
+from storyline.text import fingerprint
 from storyline.types import Article, Problem
 
 __all__ = ["MAX_ARTICLES_PER_REQUEST", "MAX_BODY_BYTES", "MAX_TEXT_CHARS", "create_app"]
@@ -52,17 +52,10 @@ class ArticleIn(BaseModel):
     url: Annotated[str | None, Field(max_length=2_000, pattern=r"^https?://")] = None
 
     def to_article(self) -> Article:
-        """The Article; without an id, one made from the text (so the same text posted twice is one article)."""
-        identifier = self.id or f"a-{fingerprint(self.text)[:16]}"
-        return Article(
-            id=identifier,
-            text=self.text,
-            source=self.source or find_outlet(self.text, url=self.url) or identifier,
-            title=self.title,
-            published=self.published,
-            url=self.url,
-            origin=identifier,
-        )
+        """The Article (storyline.records); without an id, one made from the text, so the same text posted
+        twice is one article."""
+        default = f"a-{fingerprint(self.text)[:16]}"
+        return article_from_record(self.model_dump(), where=self.id or default, default_id=default)
 
 
 class ArticlesIn(BaseModel):
@@ -81,10 +74,6 @@ class SummarizeIn(BaseModel):
     articles: Annotated[list[ArticleIn], Field(min_length=1, max_length=MAX_ARTICLES_PER_REQUEST)]
     words: Annotated[int | None, Field(ge=10, le=2_000)] = None
     compare: bool = True
-
-
-def _problem(problem: Problem) -> dict[str, Any]:
-    return {"input": problem.input, "stage": problem.stage, "message": problem.message, "skipped": problem.skipped}
 
 
 def create_app(store: Store, *, config: Config | None = None, pipeline: Pipeline | None = None) -> FastAPI:
@@ -154,7 +143,7 @@ def create_app(store: Store, *, config: Config | None = None, pipeline: Pipeline
                 {"id": r.article_id, "outcome": r.outcome, "story": r.story, "duplicate_of": r.other}
                 for r in counts.results
             ],
-            "problems": [_problem(problem) for problem in problems],
+            "problems": [problem_to_dict(problem) for problem in problems],
         }
         if not counts.results:
             raise HTTPException(422, {"message": "no usable article; see problems", "problems": body["problems"]})
@@ -190,7 +179,7 @@ def create_app(store: Store, *, config: Config | None = None, pipeline: Pipeline
                 problems=problems,
                 compare=payload.compare,
             )
-        return {**summary_to_dict(summary), "problems": [_problem(problem) for problem in problems]}
+        return {**summary_to_dict(summary), "problems": [problem_to_dict(problem) for problem in problems]}
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def index_page() -> str:

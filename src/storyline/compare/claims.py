@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from storyline.compare.facts import _Context
 from storyline.compare.names import _PERSON, _PLACE
 from storyline.compare.text import _WORD, _claim_words
+from storyline.text import CLAIM_DEPENDENT_OPENERS
 from storyline.types import Claim, Sentence
 
 #: How many items of each list to keep (the most important ones): enough for a reader, not a dump.
@@ -21,11 +22,7 @@ MIN_CLAIM_WORDS = 6
 
 MAX_CLAIM_WORDS = 60
 
-_DEPENDENT_OPENERS = frozenset(
-    """he she it they him her his its their them this these those that there also but and or so yet
-    however moreover meanwhile nevertheless furthermore additionally then thus therefore instead
-    nonetheless both such""".split()
-)
+_DEPENDENT_OPENERS = CLAIM_DEPENDENT_OPENERS
 
 
 def _fact_groups(context: _Context) -> list[list[Sentence]]:

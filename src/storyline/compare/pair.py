@@ -32,7 +32,7 @@ class _Finding:
     keys: dict[str, str] = field(default_factory=dict)
 
 
-_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_TOKEN = _WORD
 
 
 @dataclass(slots=True)

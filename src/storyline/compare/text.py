@@ -1,19 +1,16 @@
-"""Word-level helpers the comparison shares: content words, Dice overlap, denials."""
+"""Word-level helpers the comparison shares: content words, Dice overlap, denials (on the rules of storyline.text)."""
 
 from __future__ import annotations
 
 import functools
 import re
 
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+from storyline.text import CLAIM_STOPWORDS, WORD, plural_stem
 
-_STOP = frozenset(
-    """a an the and or but if of to in on at by for with from as is are was were be been being has have
-    had do does did this that these those it its he she they them his her their we our you your i me my
-    will would could should can may might must shall said says say about into over after before than
-    then there here who whom which what when where why how also just more most other some such only own
-    same so too very s t up out that's""".split()
-)
+# The shared text rules (storyline.text) under the names the comparison's modules use.
+_WORD = WORD
+_STOP = CLAIM_STOPWORDS
+_stem = plural_stem
 
 _NEGATIONS = frozenset({"not", "no", "none", "never", "n't", "nobody", "nothing", "neither", "nor", "without"})
 
@@ -22,11 +19,6 @@ _OPENING_MARKS = " \"“‘'`«(—–-"
 
 def _claim_words(text: str) -> int:
     return len(_WORD.findall(text))
-
-
-def _stem(word: str) -> str:
-    word = word.lower().replace("’", "'").removesuffix("'s")
-    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
 def _content_words(text: str) -> frozenset[str]:

@@ -19,6 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from storyline.text import UNIT_STOPWORDS
+
 __all__ = ["Quantity", "comparable", "compatible", "find_quantities"]
 
 Kind = Literal["count", "money", "percent", "ordinal", "vague"]
@@ -138,11 +140,7 @@ _HEDGES: tuple[tuple[tuple[str, ...], float, float], ...] = (
 _PARTIAL_AFTER = frozenset({"other", "more", "additional", "extra", "others"})
 _PARTIAL_BEFORE = frozenset({"another", "further", "additional"})
 # Words that end the unit phrase after a number.
-_UNIT_STOP = frozenset(
-    """of in on at to for from by with and or but who which that were was are is be been had have has
-    said says a an the this these those than as after before when while into over under per each
-    across since during until it its their his her they he she we you i not no""".split()
-)
+_UNIT_STOP = UNIT_STOPWORDS
 _UNIT_SKIP = frozenset({"other", "more", "additional", "extra", "of", "the", "percent"})
 _SKIP_BEFORE = frozenset(
     {"the", "a", "an", "of", "all", "about", "some", "at", "least", "more", "than", "only", "just"}

@@ -18,6 +18,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from storyline.text import WORD_CHARACTERS
 from storyline.types import Document, Entity, Sentence
 
 __all__ = ["PersonNames", "Quotation", "clean_name", "find_quotations", "person_names"]
@@ -28,7 +29,7 @@ MIN_QUOTE_WORDS = 3
 MAX_VERB_DISTANCE = 60
 
 _QUOTE = re.compile(r"“([^“”\n]+)”|``(.+?)''|\"([^\"\n]+)\"|‘([^‘’\n]+)’(?![A-Za-z])")
-_WORD = re.compile(r"\w+")
+_WORD = WORD_CHARACTERS
 _TITLE_WORDS = frozenset({"of", "the", "and", "a", "an", "in", "on", "for", "to", "at", "s"})
 _SAY = re.compile(
     r"\b(?:said|says|say|told|tells|added|adds|noted|notes|stated|states|wrote|writes|declared|declares|"

@@ -1,6 +1,7 @@
 """The story store: articles, their stories and cached summaries in one SQLite file.
 
-Knows SQLite, not models. The schema is versioned: ``schema_version`` holds the number of the last
+Knows SQLite, not models, and not how an article finds its story (that is the index's, stories.index:
+near-duplicates and placement). The schema is versioned: ``schema_version`` holds the number of the last
 migration applied, and :data:`MIGRATIONS` are applied in order when a store is opened, each in
 its own transaction. The file runs in WAL mode (readers never wait for a writer) with a busy
 timeout; every write is one ``BEGIN IMMEDIATE`` transaction, so several processes can add
@@ -11,16 +12,15 @@ What :meth:`Store.add` does with each article, in order:
 
 - an id already stored: ``unchanged`` (so re-ingesting the same input changes nothing);
 - the same words as a stored article (case, spacing and punctuation aside): ``duplicate``, not stored;
-- most of its word triples shared with a stored article (MinHash/LSH, the same wire story run by
-  another outlet): stored, marked as a near-duplicate of it and put into its story;
-- else stored in the story :class:`~storyline.cluster.StoryIndex` picks, or a new one.
+- else stored in the story :meth:`StoryIndex.place <storyline.stories.index.StoryIndex.place>` picks:
+  the story of a stored article whose copy it is (marked a near-duplicate of it), the story it fits
+  best, or a new one.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import re
 import sqlite3
 import threading
 from collections import Counter
@@ -32,35 +32,33 @@ from pathlib import Path
 from typing import Literal
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 
-from storyline.cluster import MEMBERS_KEPT, Member, Signal, StoryIndex, StoryState
 from storyline.errors import StorylineError
-from storyline.ingest.check import fingerprint
+from storyline.stories.index import (
+    MEMBERS_KEPT,
+    Member,
+    Signal,
+    StoryIndex,
+    StoryState,
+    minhash,
+    signature_bytes,
+    signature_from,
+)
+from storyline.text import fingerprint
 from storyline.types import Article
 
 __all__ = [
     "MIGRATIONS",
-    "NEAR_DUPLICATE_THRESHOLD",
     "SCHEMA_VERSION",
     "Added",
     "Outcome",
     "Store",
     "StoreError",
     "StoryRow",
+    "remove_store",
 ]
 
 log = logging.getLogger(__name__)
-
-#: Share of word triples (estimated Jaccard) from which two articles are one wire story. Copies of
-#: one agency story with a different headline, a cut last paragraph or an outlet's credit line
-#: share 0.8-0.95; two outlets' own reports of one event share under 0.2.
-NEAR_DUPLICATE_THRESHOLD = 0.7
-_PERMUTATIONS = 128
-#: datasketch's permutation scheme, named so that signatures stored in a file stay comparable
-#: when a later datasketch changes its default.
-_SCHEME = "affine32"
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
 class StoreError(StorylineError):
@@ -173,25 +171,14 @@ class StoryRow:
     near_duplicates: dict[str, str]  # article id -> the article it copies
 
 
+def remove_store(path: str | Path) -> None:
+    """Delete a story database file with the write-ahead log and shared-memory files SQLite keeps beside it."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
 def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def minhash(text: str) -> MinHash:
-    """The MinHash of a text's lower-cased word triples."""
-    words = [word.lower() for word in _WORD.findall(text)]
-    shingles = {" ".join(words[i : i + 3]) for i in range(max(1, len(words) - 2))}
-    signature = MinHash(num_perm=_PERMUTATIONS, seed=7, scheme=_SCHEME)
-    signature.update_batch([shingle.encode("utf-8") for shingle in shingles])
-    return signature
-
-
-def _signature_bytes(signature: MinHash) -> bytes:
-    return np.asarray(signature.hashvalues, dtype=np.uint64).tobytes()
-
-
-def _signature_from(blob: bytes) -> MinHash:
-    return MinHash(num_perm=_PERMUTATIONS, seed=7, hashvalues=np.frombuffer(blob, dtype=np.uint64), scheme=_SCHEME)
 
 
 def _title_of(article: Article) -> str:
@@ -280,8 +267,6 @@ class Store:
 
     def _reset_view(self) -> None:
         self._index = StoryIndex()
-        self._lsh = MinHashLSH(threshold=NEAR_DUPLICATE_THRESHOLD, num_perm=_PERMUTATIONS)
-        self._signatures: dict[str, MinHash] = {}
         self._clock = -1
         self._article_seq = 0
 
@@ -318,15 +303,10 @@ class Store:
                     )
                 )
             self._clock = clock
-        rows = self._db.execute("SELECT seq, id, minhash FROM articles WHERE seq > ?", (self._article_seq,))
-        for seq, article_id, blob in rows:
-            self._remember(article_id, _signature_from(blob))
+        rows = self._db.execute("SELECT seq, id, minhash, story_id FROM articles WHERE seq > ?", (self._article_seq,))
+        for seq, article_id, blob, story_id in rows:
+            self._index.remember(article_id, signature_from(blob), int(story_id))
             self._article_seq = max(self._article_seq, int(seq))
-
-    def _remember(self, article_id: str, signature: MinHash) -> None:
-        if article_id not in self._signatures:
-            self._signatures[article_id] = signature
-            self._lsh.insert(article_id, signature)
 
     # -- writing ----------------------------------------------------------------------------
 
@@ -400,13 +380,10 @@ class Store:
         if row:
             return Added(article.id, "duplicate", int(row[1]), other=str(row[0]))
         signature = minhash(article.text)
-        near = self._nearest_copy(signature)
-        story_id: int | None
+        placement = self._index.place(signal, signature)
+        near = placement.copy_of
+        story_id = placement.story
         new_story = False
-        if near is not None:
-            story_id = int(db.execute("SELECT story_id FROM articles WHERE id = ?", (near,)).fetchone()[0])
-        else:
-            story_id = self._index.place(signal).story
         ingested = _now()
         seen = article.published or (signal.day.isoformat() if signal.day else ingested)
         if story_id is None:
@@ -450,23 +427,15 @@ class Store:
                 article.url,
                 article.text,
                 article.origin,
-                _signature_bytes(signature),
+                signature_bytes(signature),
                 ingested,
                 np.asarray(signal.vector, dtype=np.float32).tobytes(),
                 json.dumps([[word, weight] for word, weight in signal.words], ensure_ascii=False),
             ),
         )
-        self._remember(article.id, signature)
+        self._index.remember(article.id, signature, story_id)
         outcome: Outcome = "near-duplicate" if near else "added"
         return Added(article.id, outcome, story_id, other=near, new_story=new_story)
-
-    def _nearest_copy(self, signature: MinHash) -> str | None:
-        best: tuple[float, str] | None = None
-        for candidate in self._lsh.query(signature):
-            similarity = float(signature.jaccard(self._signatures[candidate]))
-            if similarity >= NEAR_DUPLICATE_THRESHOLD and (best is None or similarity > best[0]):
-                best = (similarity, str(candidate))
-        return best[1] if best else None
 
     # -- reading ----------------------------------------------------------------------------
 

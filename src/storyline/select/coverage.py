@@ -39,6 +39,7 @@ import numpy.typing as npt
 
 from storyline.errors import ConfigError
 from storyline.nlp.segment import dateline_length
+from storyline.text import CONCEPT_STOPWORDS, DEPENDENT_OPENERS, DEPENDENT_PHRASES, WORD, suffix_stem
 from storyline.types import Alignment, Citation, Sentence, Summary, SummarySentence
 
 __all__ = [
@@ -55,28 +56,10 @@ __all__ = [
 
 Matrix = npt.NDArray[np.float32]
 
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
-_DEPENDENT_OPENERS = frozenset(
-    """he she it they him her his its their them this these those that there also but and or so
-    yet still however moreover meanwhile nevertheless furthermore additionally then thus therefore
-    besides otherwise likewise similarly instead nonetheless anyway plus both such""".split()
-)
-_DEPENDENT_PHRASES = re.compile(
-    r"^(in addition|as a result|on the other hand|at the same time|even so|after that|by contrast|"
-    r"in contrast|for (his|her|their|its) part)\b",
-    re.IGNORECASE,
-)
 _PRONOUN_ATTRIBUTION = re.compile(
     r"[,\"”]\s*(he|she|they|it)\s+(said|says|added|adds|told|noted|explained)\b", re.IGNORECASE
 )
 _BARE_QUOTE = re.compile(r"""^["“][^"“”]*["”]$""")
-_STOP = frozenset(
-    """a an the and or but if of to in on at by for with from as is are was were be been being has
-    have had do does did not no this that these those it its he she they them his her their we our
-    you your i me my will would could should can may might must shall said says say about into over
-    after before than then there here who whom which what when where why how also just more most
-    other some such only own same so too very s t up out new one two""".split()
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,10 +105,10 @@ def stands_alone(text: str) -> bool:
     stripped = text.strip().replace("``", '"').replace("''", '"')
     if not stripped or not (stripped[0].isupper() or stripped[0].isdigit() or stripped[0] in "\"“‘'"):
         return False
-    words = _WORD.findall(stripped)
+    words = WORD.findall(stripped)
     if not words:
         return False
-    if words[0].lower() in _DEPENDENT_OPENERS or _DEPENDENT_PHRASES.match(stripped.lstrip("\"“‘' ")):
+    if words[0].lower() in DEPENDENT_OPENERS or DEPENDENT_PHRASES.match(stripped.lstrip("\"“‘' ")):
         return False
     if stripped.endswith((":", "?", ",", ";")) or stripped[-1].isalnum():
         return False
@@ -136,18 +119,10 @@ def stands_alone(text: str) -> bool:
     return not _PRONOUN_ATTRIBUTION.search(stripped)
 
 
-def _stem(word: str) -> str:
-    word = word.lower().replace("’", "'")
-    for suffix in ("'s", "ies", "es", "s", "ing", "ed"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
-    return word
-
-
 def _concepts(text: str) -> set[str]:
-    words = [_stem(word) for word in _WORD.findall(text)]
-    content = [word for word in words if word not in _STOP and len(word) > 1]
-    bigrams = {f"{a} {b}" for a, b in pairwise(words) if a not in _STOP or b not in _STOP}
+    words = [suffix_stem(word) for word in WORD.findall(text)]
+    content = [word for word in words if word not in CONCEPT_STOPWORDS and len(word) > 1]
+    bigrams = {f"{a} {b}" for a, b in pairwise(words) if a not in CONCEPT_STOPWORDS or b not in CONCEPT_STOPWORDS}
     return set(content) | bigrams
 
 

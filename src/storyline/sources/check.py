@@ -6,14 +6,14 @@ names the article and says what to do.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from storyline.errors import InputError, NotEnglishError
-from storyline.ingest.clean import STOPWORDS, clean_page_text
-from storyline.ingest.layout import normalize_layout
+from storyline.sources.clean import clean_page_text
+from storyline.sources.layout import normalize_layout
+from storyline.text import ENGLISH_FUNCTION_WORDS, LETTERS, fingerprint
 from storyline.types import Article
 
 __all__ = [
@@ -23,12 +23,11 @@ __all__ = [
     "clean_article",
     "english_share",
     "find_duplicates",
-    "fingerprint",
     "page_notice",
     "prose_words",
 ]
 
-_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_WORD = LETTERS
 _SENTENCE_END = re.compile(r"""[.!?…]['"’”)\]]*$""")
 
 #: Share of function words below which a text is taken as not English. English news prose
@@ -40,7 +39,7 @@ MIN_ENGLISH_SHARE = 0.15
 def english_share(text: str) -> float:
     """Share of the words of ``text`` that are common English function words."""
     words = [word.lower() for word in _WORD.findall(text)]
-    return sum(word in STOPWORDS for word in words) / len(words) if words else 0.0
+    return sum(word in ENGLISH_FUNCTION_WORDS for word in words) / len(words) if words else 0.0
 
 
 #: A line this long is running prose even when it does not end like a sentence (texts cut
@@ -51,12 +50,6 @@ LONG_LINE_WORDS = 40
 def prose_words(text: str) -> int:
     """Number of words in lines that read as prose: 6+ words ending like a sentence, or 40+ words."""
     return len(_WORD.findall(_prose_lines(text)))
-
-
-def fingerprint(text: str) -> str:
-    """A hash of the text's words, blind to case, spacing and punctuation (exact-duplicate test)."""
-    words = " ".join(word.lower() for word in _WORD.findall(text))
-    return hashlib.sha1(words.encode("utf-8")).hexdigest()
 
 
 # --- page furniture that reads like prose (issue 5) ---

@@ -1,9 +1,10 @@
-"""Stories: ingest articles into a :class:`~storyline.store.Store` and summarize a story on demand.
+"""Stories: ingest articles into a :class:`~storyline.stories.db.Store` and summarize a story on demand.
 
 A thin layer shared by the CLI (``storyline ingest/stories/story``) and the web API: clean and
-check with the pipeline, describe with :func:`storyline.cluster.describe`, store with
-:meth:`Store.add`, and summarize a story with ``Pipeline.summarize(compare=True)``, cached in the
-store under the key of the story's article set, so a story's summary is current and made once.
+check with the pipeline, describe with :func:`storyline.stories.index.describe` (in this process or
+on a runner's workers, storyline.runners), store with :meth:`Store.add`, and summarize a story with
+``Pipeline.summarize(compare=True)``, cached in the store under :func:`story_key` (the story's
+articles, the settings and the tuned constants), so a story's summary is current and made once.
 """
 
 from __future__ import annotations
@@ -12,18 +13,18 @@ import contextlib
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
-from storyline.cluster import Signal, article_day, describe
+from storyline.codec import summary_from_dict, summary_to_dict
 from storyline.config import Config
-from storyline.engines import Engine, Fatal, check_engine, limit_threads, ordered_on_ray, ray_cluster
-from storyline.errors import ConfigError, ModelLoadError
-from storyline.pipeline import ArticleLike, Pipeline, as_articles
-from storyline.render import summary_from_dict, summary_to_dict
-from storyline.store import Added, Store, StoryRow
+from storyline.pipeline import Pipeline, constants_version
+from storyline.records import ArticleLike, as_articles
+from storyline.runners import Engine, make_runner
+from storyline.stories.db import Added, Store, StoryRow
+from storyline.stories.index import Signal, article_day, describe
 from storyline.types import Article, Problem, Summary
 
 __all__ = [
@@ -43,8 +44,13 @@ BATCH_SIZE = 64
 #: A story's summary reads its first this many articles that are not near-duplicates (a cluster of
 #: 10 takes 5-7 s on 2 CPU cores; hundreds would take minutes and say little more).
 MAX_SUMMARY_ARTICLES = 20
-#: Part of every cache key: bump it when the summary of the same articles would change.
-SUMMARY_VERSION = "1"
+#: Part of every cache key: bump it when the code that summarizes changes what it makes of the same
+#: articles under the same settings (the settings and the tuned constants are in the key themselves).
+SUMMARY_VERSION = "2"
+#: Config fields that cannot change a story's summary, so they stay out of its cache key: whether a
+#: model may be downloaded (not which model is used), and ``compare`` (a story's summary always
+#: carries its comparison). Every other field is in the key.
+NOT_IN_KEY = frozenset({"local_files_only", "compare"})
 
 
 @dataclass(slots=True)
@@ -116,29 +122,21 @@ def ingest(
         ModelLoadError: the models cannot be loaded.
         StoreError: the database cannot be written.
     """
-    check_engine(engine, address)
-    if workers is not None and workers < 1:
-        raise ConfigError(f"workers must be at least 1, got {workers}")
-    if workers not in (None, 1) and engine != "ray":
-        raise ConfigError("workers are for the Ray engine; add engine='ray' (--engine ray)")
+    runner = make_runner(engine, pipeline, workers=workers, address=address, pool=False)
     found: list[Problem] = problems if problems is not None else []
     counts = IngestCounts()
     given = as_articles(articles)
     batches = [given[start : start + batch_size] for start in range(0, len(given), batch_size)]
-    with contextlib.ExitStack() as stack:
-        prepared: Iterable[_Prepared]
-        if engine == "ray":
-            ray = stack.enter_context(ray_cluster(address, workers))
-            # Articles stored already need no signal; the actors are told which, when a batch is sent.
-            sent = (
-                _Batch(tuple(batch), frozenset(store.stored_ids(article.id for article in batch))) for batch in batches
-            )
-            outcomes: Generator[_Prepared | Fatal, None, None] = ordered_on_ray(
-                ray, _RayDescriber, (pipeline.config, 1), sent, workers=workers, label="ingest"
-            )
-            prepared = _checked(stack.enter_context(contextlib.closing(outcomes)))
-        else:
-            prepared = (_prepare(pipeline, batch) for batch in batches)
+    # Workers elsewhere (Ray actors) describe the articles, the models' work, told which are stored
+    # already; in this process, describing waits for the store to say which are new (exact copies of
+    # stored articles are then never described).
+    remote = engine == "ray"
+    sent = (
+        _Batch(tuple(batch), frozenset(store.stored_ids(article.id for article in batch)) if remote else None)
+        for batch in batches
+    )
+    prepared = runner.map(_prepare, sent, label="ingest")
+    with contextlib.closing(prepared):
         for batch, ready in zip(batches, prepared, strict=True):
             _store(store, pipeline, ready, counts, found)
             if progress is not None:
@@ -168,23 +166,36 @@ class _Prepared:
 
 @dataclass(frozen=True, slots=True)
 class _Batch:
-    """One batch of articles on its way to a Ray actor, and the ids of those already stored."""
+    """One batch of articles on its way to a worker, and the ids of those already stored (None: do
+    not describe, only clean and check)."""
 
     articles: tuple[Article, ...]
-    stored: frozenset[str]
+    stored: frozenset[str] | None
 
 
-def _prepare(pipeline: Pipeline, batch: Sequence[Article]) -> _Prepared:
-    """Clean and check a batch (no models)."""
+def _prepare(pipeline: Pipeline, batch: _Batch) -> _Prepared:
+    """Clean and check a batch, and describe its usable articles that are not stored yet (when asked to).
+
+    Raises:
+        ModelLoadError: the models cannot be loaded.
+    """
     # Dated before cleaning: the cleaner drops a page's dateline line ("March 11, 2026").
-    days = {article.id: article_day(article) for article in batch}
+    days = {article.id: article_day(article) for article in batch.articles}
     usable: list[Article] = []
     found: list[Problem] = []
-    for article in batch:
+    for article in batch.articles:
         # One at a time: a second copy inside a batch is then found by the store (a
         # "duplicate" of the stored one, with its story) rather than dropped by prepare.
         usable.extend(pipeline.prepare([article], on_error="skip", problems=found))
-    return _Prepared(tuple(usable), tuple(days.get(article.id) for article in usable), tuple(found))
+    ready = _Prepared(tuple(usable), tuple(days.get(article.id) for article in usable), tuple(found))
+    if batch.stored is None:
+        return ready
+    wanted = [index for index, article in enumerate(ready.usable) if article.id not in batch.stored]
+    made = _describe(pipeline, [ready.usable[i] for i in wanted], [ready.days[i] for i in wanted])
+    signals: list[Signal | None] = [None] * len(ready.usable)
+    for index, signal in zip(wanted, made, strict=True):
+        signals[index] = signal
+    return replace(ready, signals=tuple(signals))
 
 
 def _describe(pipeline: Pipeline, articles: Sequence[Article], days: Sequence[date | None]) -> list[Signal]:
@@ -205,7 +216,7 @@ def _store(store: Store, pipeline: Pipeline, ready: _Prepared, counts: IngestCou
     made = iter(_describe(pipeline, [ready.usable[i] for i in missing], [ready.days[i] for i in missing]))
     raw = [signal if signal is not None else next(made) for signal in given]
     # An article with no date of its own is taken as news of the day it arrives (a live feed),
-    # marked undated: the clustering then asks more of its words (cluster.UNDATED_JOIN_THRESHOLD).
+    # marked undated: the clustering then asks more of its words (stories.index.UNDATED_JOIN_THRESHOLD).
     today = datetime.now(UTC).date()
     signals = [signal if signal.dated else replace(signal, day=signal.day or today, undated=True) for signal in raw]
     articles = [ready.usable[index] for index in fresh]
@@ -214,41 +225,21 @@ def _store(store: Store, pipeline: Pipeline, ready: _Prepared, counts: IngestCou
         counts.count(known.get(article.id) or stored[article.id])
 
 
-def _checked(outcomes: Iterable[_Prepared | Fatal]) -> Iterator[_Prepared]:
-    for outcome in outcomes:
-        if isinstance(outcome, Fatal):
-            raise ModelLoadError(outcome.message)
-        yield outcome
+def story_key(article_ids: Iterable[str], config: Config) -> str:
+    """The cache key of a story's summary: its article set, every setting that shapes the summary (the
+    models, the precision, the cleaning, the budget, the selector, ...: all of ``config`` but
+    :data:`NOT_IN_KEY`) and the version of the code and of its tuned constants.
 
-
-class _RayDescriber:
-    """The body of a Ray actor for ingest: one Pipeline (models loaded on first use), many batches.
-
-    A plain class so this module imports without Ray; :func:`ingest` wraps it with ``ray.remote``.
+    So a server started with another model, budget or Storyline makes a story's summary again
+    rather than serving one made under other settings.
     """
-
-    def __init__(self, config: Config, threads: int) -> None:
-        limit_threads(threads)
-        self._pipeline = Pipeline(config)
-
-    def work(self, batch: _Batch) -> _Prepared | Fatal:
-        """Clean and check a batch, and describe its usable articles that are not stored yet."""
-        ready = _prepare(self._pipeline, batch.articles)
-        wanted = [index for index, article in enumerate(ready.usable) if article.id not in batch.stored]
-        try:
-            made = _describe(self._pipeline, [ready.usable[i] for i in wanted], [ready.days[i] for i in wanted])
-        except ModelLoadError as error:
-            return Fatal(str(error))
-        signals: list[Signal | None] = [None] * len(ready.usable)
-        for index, signal in zip(wanted, made, strict=True):
-            signals[index] = signal
-        return replace(ready, signals=tuple(signals))
-
-
-def story_key(article_ids: Iterable[str], pipeline: Pipeline) -> str:
-    """The cache key of a story's summary: its article set and the settings that shape the summary."""
-    config = pipeline.config
-    parts = [SUMMARY_VERSION, str(config.words), str(config.sentences), config.selector, *sorted(article_ids)]
+    settings = {item.name: getattr(config, item.name) for item in fields(config) if item.name not in NOT_IN_KEY}
+    parts = [
+        SUMMARY_VERSION,
+        constants_version(),
+        json.dumps(settings, sort_keys=True),
+        *sorted(article_ids),
+    ]
     return hashlib.sha1("\n".join(parts).encode("utf-8")).hexdigest()
 
 
@@ -266,7 +257,7 @@ def summarize_story(store: Store, pipeline: Pipeline, story_id: int) -> Summary 
         return None
     chosen = [article_id for article_id in row.articles if article_id not in row.near_duplicates]
     chosen = chosen[:MAX_SUMMARY_ARTICLES] or list(row.articles[:MAX_SUMMARY_ARTICLES])
-    key = story_key(chosen, pipeline)
+    key = story_key(chosen, pipeline.config)
     cached = store.cached_summary(story_id, key)
     if cached is not None:
         return summary_from_dict(json.loads(cached))

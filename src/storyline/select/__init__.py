@@ -1,7 +1,11 @@
-"""Versioned names -> factories. Every registration lives in this one file.
+"""Choosing a summary's sentences: Alignment -> Summary, by a selector named in the registry.
 
-Change behaviour by registering a new version ("coverage.v2") rather than editing v1, so
-saved configs keep reproducing their results.
+:data:`SELECTORS` maps each selector's versioned name (``Config.selector``) to a factory; the
+algorithm is in ``coverage`` (the budgeted concept coverage, greedy or by an integer program) and
+the learned sentence values of coverage.v3 and v4 are set up here. Change behaviour by
+registering a new version ("coverage.v2") rather than editing v1, so saved configs keep
+reproducing their results. The output formats and the input formats have registries of their own
+(render.FORMATS, sources.read.READERS).
 """
 
 from __future__ import annotations
@@ -14,17 +18,21 @@ import numpy as np
 import numpy.typing as npt
 
 from storyline.errors import ConfigError
-from storyline.select import SelectionWeights, load_model, select, word_count
+from storyline.select.coverage import SelectionWeights, load_model, select, word_count
 from storyline.types import Alignment, Summary
 
 __all__ = [
     "LEARNED_ARTICLE_WORDS",
     "LEARNED_WEIGHTS",
     "SELECTORS",
+    "SelectionWeights",
     "Selector",
     "get_selector",
+    "load_model",
+    "select",
     "selector_encoder",
     "within_learned_range",
+    "word_count",
 ]
 
 

@@ -1,10 +1,14 @@
 """Group a stream of articles into stories, online: each article joins the story it fits best, or starts one.
 
 Knows articles, vectors, entities and dates; knows no summaries and no storage. An article is
-described by a :class:`Signal` (one vector for its title and lead, its named entities, its day);
-a :class:`StoryIndex` holds every story's running centroid, entity counts and date range and
-decides where a new signal goes. The store keeps the same per-story numbers, so an index can be
-rebuilt (or brought up to date) from the database at any time.
+described by a :class:`Signal` (one vector for its title and lead, its named entities, its day)
+and a MinHash of its word triples; a :class:`StoryIndex` holds every story's running centroid,
+entity counts and date range, and every article's MinHash, and decides where a new article goes.
+The store (stories.db) keeps the same numbers, so an index can be rebuilt (or brought up to date)
+from the database at any time.
+
+A copy of one wire story run by another outlet (most of its word triples shared with a stored
+article: MinHash/LSH, :data:`NEAR_DUPLICATE_THRESHOLD`) joins the story of the article it copies.
 
 How an article is placed: the best few stories by centroid are scored by the article's closest
 member in each (the highest cosine of its vector to a member's, plus the highest cosine of its
@@ -31,10 +35,11 @@ from datetime import date
 
 import numpy as np
 import numpy.typing as npt
+from datasketch import MinHash, MinHashLSH
 
-from storyline.ingest.clean import STOPWORDS
 from storyline.nlp.dates import find_dateline
 from storyline.nlp.embed import Encoder
+from storyline.text import ALPHANUMERIC, ENGLISH_FUNCTION_WORDS, LETTERS
 from storyline.types import Article
 
 __all__ = [
@@ -44,6 +49,7 @@ __all__ = [
     "LEAD_WORDS",
     "MAX_PENALTY",
     "MEMBERS_KEPT",
+    "NEAR_DUPLICATE_THRESHOLD",
     "UNDATED_JOIN_THRESHOLD",
     "WORD_WEIGHT",
     "Member",
@@ -54,6 +60,9 @@ __all__ = [
     "article_day",
     "content_words",
     "describe",
+    "minhash",
+    "signature_bytes",
+    "signature_from",
 ]
 
 log = logging.getLogger(__name__)
@@ -106,11 +115,18 @@ CANDIDATES = 16
 MEMBERS_KEPT = 64
 #: Of a story's members, the nearest this many by vector have their words compared (speed).
 WORD_MEMBERS = 8
+#: Share of word triples (estimated Jaccard) from which two articles are one wire story. Copies of
+#: one agency story with a different headline, a cut last paragraph or an outlet's credit line
+#: share 0.8-0.95; two outlets' own reports of one event share under 0.2.
+NEAR_DUPLICATE_THRESHOLD = 0.7
+_PERMUTATIONS = 128
+#: datasketch's permutation scheme, named so that signatures stored in a file stay comparable
+#: when a later datasketch changes its default.
+_SCHEME = "affine32"
 #: Entity kinds that name the event: who, which organisation, where, what.
 ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"})
 
 _SPACE = re.compile(r"\s+")
-_LETTERS = re.compile(r"[^\W\d_]+", re.UNICODE)
 _POSSESSIVE = re.compile(r"(?:'s|’s)$")
 
 
@@ -176,7 +192,27 @@ class Placement:
     """Where an article goes: an existing story (``story`` set) or a new one (``story`` None)."""
 
     story: int | None
-    score: float  # the best story's score (0 when there was none)
+    score: float  # the best story's score (0 when there was none, or for a copy)
+    copy_of: str | None = None  # the stored article it is a near-duplicate of (then ``story`` is that one's)
+
+
+def minhash(text: str) -> MinHash:
+    """The MinHash of a text's lower-cased word triples."""
+    words = [word.lower() for word in ALPHANUMERIC.findall(text)]
+    shingles = {" ".join(words[i : i + 3]) for i in range(max(1, len(words) - 2))}
+    signature = MinHash(num_perm=_PERMUTATIONS, seed=7, scheme=_SCHEME)
+    signature.update_batch([shingle.encode("utf-8") for shingle in shingles])
+    return signature
+
+
+def signature_bytes(signature: MinHash) -> bytes:
+    """A MinHash as stored (its hash values, little-endian uint64)."""
+    return np.asarray(signature.hashvalues, dtype=np.uint64).tobytes()
+
+
+def signature_from(blob: bytes) -> MinHash:
+    """A MinHash read back from :func:`signature_bytes`."""
+    return MinHash(num_perm=_PERMUTATIONS, seed=7, hashvalues=np.frombuffer(blob, dtype=np.uint64), scheme=_SCHEME)
 
 
 def article_day(article: Article) -> date | None:
@@ -197,7 +233,9 @@ def _normalise_entity(text: str) -> str:
 def content_words(text: str) -> tuple[tuple[str, float], ...]:
     """The text's most frequent content words (letters, 3+, no function words) weighted 1 + log(count)."""
     counts = Counter(
-        word for word in (match.lower() for match in _LETTERS.findall(text)) if len(word) > 2 and word not in STOPWORDS
+        word
+        for word in (match.lower() for match in LETTERS.findall(text))
+        if len(word) > 2 and word not in ENGLISH_FUNCTION_WORDS
     )
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:ARTICLE_WORDS]
     return tuple((word, 1.0 + math.log(count)) for word, count in ranked)
@@ -263,7 +301,7 @@ def _lead(text: str) -> str:
 
 
 class StoryIndex:
-    """Every story's centroid, entities and dates, and the rule that places a new article."""
+    """Every story's centroid, entities and dates, every article's MinHash, and the rule that places a new article."""
 
     def __init__(self, stories: Iterable[StoryState] = ()) -> None:
         self._stories: dict[int, StoryState] = {}
@@ -273,6 +311,8 @@ class StoryIndex:
         self._story_frequency: Counter[str] = Counter()  # entity -> stories that have it
         self._word_frequency: Counter[str] = Counter()  # content word -> articles using it (as kept by stories)
         self._articles = 0
+        self._lsh = MinHashLSH(threshold=NEAR_DUPLICATE_THRESHOLD, num_perm=_PERMUTATIONS)
+        self._signatures: dict[str, tuple[MinHash, int]] = {}  # article id -> its MinHash and story
         for story in stories:
             self.put(story)
 
@@ -311,8 +351,19 @@ class StoryIndex:
             self._ids.append(story.id)
         self._centroids[row] = centroid
 
-    def place(self, signal: Signal) -> Placement:
-        """Where ``signal`` belongs: the best-scoring story at or above the threshold, else a new story."""
+    def remember(self, article_id: str, signature: MinHash, story_id: int) -> None:
+        """Keep a stored article's MinHash (and its story), so that its copies find it."""
+        if article_id not in self._signatures:
+            self._signatures[article_id] = (signature, story_id)
+            self._lsh.insert(article_id, signature)
+
+    def place(self, signal: Signal, signature: MinHash | None = None) -> Placement:
+        """Where an article belongs: the story of a stored article it copies (its MinHash ``signature``
+        shares :data:`NEAR_DUPLICATE_THRESHOLD` of its word triples), else the best-scoring story at or
+        above the threshold, else a new story."""
+        copy = self._nearest_copy(signature) if signature is not None else None
+        if copy is not None:
+            return Placement(self._signatures[copy][1], 0.0, copy_of=copy)
         if not self._ids:
             return Placement(None, 0.0)
         similarities = self._centroids[: len(self._ids)] @ signal.vector
@@ -334,6 +385,14 @@ class StoryIndex:
         if best_score >= threshold:
             return Placement(best_id, best_score)
         return Placement(None, max(best_score, 0.0))
+
+    def _nearest_copy(self, signature: MinHash) -> str | None:
+        best: tuple[float, str] | None = None
+        for candidate in self._lsh.query(signature):
+            similarity = float(signature.jaccard(self._signatures[candidate][0]))
+            if similarity >= NEAR_DUPLICATE_THRESHOLD and (best is None or similarity > best[0]):
+                best = (similarity, str(candidate))
+        return best[1] if best else None
 
     def _weighted(self, words: Sequence[tuple[str, float]]) -> dict[str, float]:
         """Content words weighted by rarity in the store, as a unit vector (empty for none)."""

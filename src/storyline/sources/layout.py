@@ -43,11 +43,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-__all__ = ["SENTENCE_END", "normalize_layout", "strip_wire_notes"]
+from storyline.text import SENTENCE_END
 
-#: A line or sentence that ends like a sentence: final punctuation (also of scripts written
-#: without spaces), then closing quotes or brackets (``''`` included).
-SENTENCE_END = re.compile(r"""[.!?…。！？]['"’”)\]」』）]*\s*$""")
+__all__ = ["normalize_layout", "strip_wire_notes"]
 
 # --- characters ---
 

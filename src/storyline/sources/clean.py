@@ -29,7 +29,7 @@ place and its vocabulary:
    is kept only when it shares most of its words with the article.
 
 Every constant was tuned on ``benchmarks/cleaning.py`` (181 real pages against gold article
-bodies: ``.venv/bin/python benchmarks/cleaning.py --worst 15 --gate``), on the seed stories
+bodies: ``.venv/bin/python -m benchmarks.cleaning --worst 15 --gate``), on the seed stories
 (``../shared/seeds``) and on ``examples/harbor-bridge``; re-run all three after changing one.
 """
 
@@ -42,29 +42,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from storyline.ingest.layout import SENTENCE_END, normalize_layout
+from storyline.sources.layout import normalize_layout
+from storyline.text import ENGLISH_FUNCTION_WORDS, SENTENCE_END, WORD
 
-__all__ = ["STOPWORDS", "Cleaned", "LineKind", "clean_page_text", "clean_text", "describe"]
-
-#: Common English function words. Prose is about 40-50% function words; menus, captions and
-#: tag lists have few. Also used (by ``check.py``) to tell English from other languages, so it
-#: stays English-only: the cleaner adds other languages' function words in ``_FUNCTION_WORDS``.
-STOPWORDS = frozenset(
-    """a about above after again against all also am an and any are as at be because been
-    before being below between both but by can could did do does doing down during each few for
-    from further had has have having he her here hers herself him himself his how i if in into is
-    it its itself just me more most my myself no nor not now of off on once only or other our ours
-    ourselves out over own same she should so some such than that the their theirs them themselves
-    then there these they this those through to too under until up very was we were what when where
-    which while who whom why will with would you your yours yourself yourselves said says say
-    since still though told according""".split()
-)
+__all__ = ["Cleaned", "LineKind", "clean_page_text", "clean_text", "describe"]
 
 # The cleaner runs before the language check and must tell prose from menus in any language
 # (the cleaning benchmark has Portuguese, Italian, German, Russian and Indonesian pages): so
 # the most frequent function words of the big languages written with spaces count too. A
 # menu has few of them in any language.
-_FUNCTION_WORDS = STOPWORDS | frozenset(
+_FUNCTION_WORDS = ENGLISH_FUNCTION_WORDS | frozenset(
     """de la el los las que y en un una por con para es del se lo al le les des du et est dans
     pour pas sur au aux il elle ne ce qui avec une sont ou o do da dos das em um uma os ao na
     com não mais como mas foi ser ele ela di che è per della nel alla sono gli da non si ha ma
@@ -105,7 +92,7 @@ _SEPARATORS = re.compile(r"[|·•»›◦▪►▶–—/]")
 # Separators only lists use: "Read more on: a | b | c", "Photos · Videos · Send us your pictures"
 # (prose uses dashes and slashes too, but not pipes or middle dots).
 _LIST_SEPARATORS = re.compile(r"\s[|·•»›◦▪►▶]\s|\s[|·•]|[|·•]\s")
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+_WORD = WORD
 _SENTENCE_END = SENTENCE_END
 _URL = re.compile(r"(https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
 _COPYRIGHT = re.compile(r"(©|\(c\)|copyright\b|all rights reserved)", re.IGNORECASE)
@@ -596,7 +583,7 @@ def clean_page_text(text: str) -> Cleaned:
 
     Args:
         text: plain text as copied from a web page (one paragraph or page element per line), in
-            any plain-text layout: :func:`~storyline.ingest.layout.normalize_layout` runs first.
+            any plain-text layout: :func:`~storyline.sources.layout.normalize_layout` runs first.
 
     Returns:
         The headline (the longest headline-like line before the body, if any), the body with

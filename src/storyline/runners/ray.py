@@ -1,11 +1,11 @@
-"""Where batch work runs: ``engine="local"`` (this machine) or ``engine="ray"`` (Ray actors), for batch and ingest.
+"""The Ray runner: batches of work on Ray actors (``engine="ray"``), for batch and ingest.
 
-The Ray side shared by ``storyline batch --engine ray`` and ``storyline ingest --engine ray``:
-join (or start) a cluster with errors that say what to do, and send batches of work to a pool
-of actors, taking the results back in the order the batches were made. Knows Ray, not what the
-work is: an actor is built from a plain class with a ``work(batch)`` method, so the modules that
-define the work import without Ray. Ray is an optional extra (``pip install storyline[ray]``)
-and is imported only inside :func:`ray_cluster`.
+Join (or start) a cluster with errors that say what to do, and send batches of work to a pool of
+actors, taking the results back in the order the batches were made: the contract of
+:class:`storyline.runners.Runner`. Knows Ray, not what the work is: an actor is built from a plain
+class with a ``work(batch)`` method (:class:`storyline.runners.PipelineWorker`), so the modules that
+define the work import without Ray. Ray is an optional extra (``pip install storyline[ray]``) and
+is imported only inside :func:`ray_cluster`.
 """
 
 from __future__ import annotations
@@ -14,27 +14,23 @@ import logging
 import socket
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import Any, Literal, TypeVar
+from contextlib import closing, contextmanager
+from typing import Any, TypeVar
 
+from storyline.config import Config
 from storyline.errors import ConfigError
+from storyline.runners.base import InPlace, Job, PipelineWorker, Runner, raise_fatal
 
 __all__ = [
     "BATCHES_PER_ACTOR",
     "PROBE_SECONDS",
     "WINDOW_PER_ACTOR",
-    "Engine",
-    "Fatal",
-    "check_engine",
-    "limit_threads",
+    "RayRunner",
     "ordered_on_ray",
     "ray_cluster",
 ]
 
 log = logging.getLogger(__name__)
-
-Engine = Literal["local", "ray"]
 
 #: Batches waiting at or running on each Ray actor. Two keep an actor busy while the driver
 #: handles the previous batch's results and sends the next one.
@@ -49,40 +45,6 @@ PROBE_SECONDS = 5.0
 
 BatchT = TypeVar("BatchT")
 ResultT = TypeVar("ResultT")
-
-
-@dataclass(frozen=True, slots=True)
-class Fatal:
-    """A worker or actor could not load its models: sent back in place of a result, it stops the
-    whole job (the caller raises ModelLoadError with the message)."""
-
-    message: str
-
-
-def limit_threads(threads: int) -> None:
-    """Let torch and the BLAS (spaCy's matrix products, see nlp/blas.py) in this worker or actor
-    process use this many threads, so workers share the CPUs."""
-    try:
-        import torch
-
-        torch.set_num_threads(threads)
-    except ImportError:
-        pass
-    from threadpoolctl import threadpool_limits
-
-    threadpool_limits(limits=threads, user_api="blas")
-
-
-def check_engine(engine: str, address: str | None) -> None:
-    """Refuse an unknown engine, or an address given without the Ray engine.
-
-    Raises:
-        ConfigError: either of those.
-    """
-    if engine not in ("local", "ray"):
-        raise ConfigError(f"unknown engine '{engine}'; use 'local' or 'ray'")
-    if address is not None and engine != "ray":
-        raise ConfigError("an address is for the Ray engine; add engine='ray' (--engine ray)")
 
 
 @contextmanager
@@ -244,3 +206,29 @@ def ordered_on_ray(
     finally:
         for actor in actors:
             ray.kill(actor)
+
+
+class RayRunner(Runner):
+    """Batches on Ray actors, one per worker (one CPU and one torch thread each), each a
+    :class:`PipelineWorker` built from ``config``; on the cluster at ``address``, or on a local
+    one started for the run and shut down after it."""
+
+    def __init__(self, config: Config, *, workers: int | None, address: str | None) -> None:
+        self.config = config
+        self.workers = workers
+        self.address = address
+
+    def _map(self, job: Job, batches: Iterable[Any], in_place: InPlace, label: str) -> Generator[Any, None, None]:
+        with ray_cluster(self.address, self.workers) as ray:
+            outcomes = ordered_on_ray(
+                ray,
+                PipelineWorker,
+                (self.config, 1, job),
+                batches,
+                workers=self.workers,
+                in_place=in_place,
+                label=label,
+            )
+            with closing(outcomes):
+                for outcome in outcomes:
+                    yield raise_fatal(outcome)

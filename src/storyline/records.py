@@ -1,0 +1,187 @@
+"""Article records -> Articles: the one place for a record's fields, its id and their checks.
+
+A record is an object with ``text`` and, optionally, ``id``, ``title``, ``source``, ``url`` and
+``published``; a plain string is a record of its text alone. Every way in turns records into
+Articles here: a line of a ``.json``/``.jsonl`` file and a ``.txt`` or HTML page (sources), a
+document of ``storyline batch``, a record given to the library (:func:`as_articles`) and an article
+posted to the web API. So the checks, the id rules and the messages are the same everywhere:
+
+- ``text`` must be a string holding more than white space;
+- the optional fields must be strings (or numbers, taken as strings);
+- an id is a short token: letters, digits and ``_ . : ~ -``; anything else in it becomes "-". A
+  record without one gets the caller's default (by position, file name or text, see each caller);
+- two articles with one id become ``x`` and ``x-2`` (:func:`unique_ids`), with a note;
+- ``source`` is the outlet: the record's, else the one its page names or its URL's host
+  (:func:`storyline.sources.outlet.find_outlet`), else its id;
+- ``published`` becomes an ISO date ("YYYY-MM-DD") when it is one in any common form.
+
+Knows no files, formats or models; imports only types, errors and the outlet rules (``sources.outlet``,
+which imports nothing else of storyline).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from datetime import datetime
+from typing import Any, Literal
+
+from storyline.errors import InputError
+from storyline.sources.outlet import find_outlet
+from storyline.types import Article, Problem
+
+__all__ = [
+    "FIELDS",
+    "ArticleLike",
+    "article_from_record",
+    "as_articles",
+    "iso_date",
+    "kind",
+    "label",
+    "problem_to_dict",
+    "safe_id",
+    "unique_ids",
+]
+
+#: A record's optional fields besides ``text``.
+FIELDS = ("id", "title", "source", "url", "published")
+
+#: What the library takes as an article: an Article, a record, or a text.
+ArticleLike = Article | str | Mapping[str, Any]
+OnError = Literal["raise", "skip"]
+
+_UNSAFE_ID = re.compile(r"[^\w.:~-]+")
+_DATE_FORMATS = ("%B %d, %Y", "%b %d, %Y", "%b. %d, %Y", "%d %B %Y", "%d %b %Y", "%Y/%m/%d", "%m/%d/%Y")
+
+
+def article_from_record(record: object, *, where: str, default_id: str) -> Article:
+    """The Article of one record (or text), with its fields checked.
+
+    Args:
+        record: a mapping with ``text`` and optional :data:`FIELDS`, or a plain string.
+        where: where the record came from, for messages and ``Article.origin`` ("file.jsonl:3", "d2").
+        default_id: the id when the record gives none.
+
+    Raises:
+        InputError: not a string or mapping, no text, or a field that is not a string.
+    """
+    if isinstance(record, str):
+        record = {"text": record}
+    if not isinstance(record, Mapping):
+        raise InputError(
+            f"{where}: expected text or an object with a 'text' field, got {kind(record)}; fix or remove it",
+            input=where,
+        )
+    text = record.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise InputError(f"{where}: no 'text' field (or it is empty); add the article text", input=where)
+    fields = {key: record.get(key) for key in FIELDS}
+    for key, value in fields.items():
+        if value is not None and not isinstance(value, (str, int)):
+            raise InputError(f"{where}: field '{key}' must be a string, got {kind(value)}; fix it", input=where)
+    given = str(fields["id"]).strip() if fields["id"] is not None else ""
+    identifier = safe_id(given or default_id)
+    return Article(
+        id=identifier,
+        text=text,
+        source=str(fields["source"]) if fields["source"] else find_outlet(text, url=fields["url"]) or identifier,
+        title=str(fields["title"]) if fields["title"] else None,
+        published=iso_date(str(fields["published"])) if fields["published"] else None,
+        url=str(fields["url"]) if fields["url"] else None,
+        origin=where,
+    )
+
+
+def as_articles(
+    items: Iterable[ArticleLike], *, on_error: OnError = "raise", problems: list[Problem] | None = None
+) -> list[Article]:
+    """Articles of Articles (as they are), records and texts; a record or text without an id gets
+    ``d1``, ``d2``, ... by its position.
+
+    Args:
+        items: what to turn into Articles.
+        on_error: ``"raise"`` at the first bad record, or ``"skip"`` it into ``problems``.
+        problems: receives a :class:`Problem` per skipped record.
+
+    Raises:
+        InputError: with ``on_error="raise"``, a record that is not an article (see :func:`article_from_record`).
+    """
+    articles: list[Article] = []
+    for position, item in enumerate(items, start=1):
+        if isinstance(item, Article):
+            articles.append(item)
+            continue
+        try:
+            articles.append(article_from_record(item, where=label(item, f"d{position}"), default_id=f"d{position}"))
+        except InputError as error:
+            if on_error == "raise":
+                raise
+            if problems is not None:
+                problems.append(Problem(error.input, "read", str(error)))
+    return articles
+
+
+def label(record: object, default: str) -> str:
+    """How messages name a record: its id when it has a usable one, else ``default``."""
+    given = record.get("id") if isinstance(record, Mapping) else None
+    return safe_id(str(given)) if isinstance(given, (str, int)) and str(given).strip() else default
+
+
+def unique_ids(articles: Iterable[Article]) -> tuple[list[Article], list[Problem]]:
+    """The articles with unique ids (a repeated ``x`` becomes ``x-2``, ``x-3``, ...), and a note for each renamed one.
+
+    A renamed article known only by its id (``origin`` is the id) is named by its new id from then on.
+    """
+    seen: set[str] = set()
+    unique: list[Article] = []
+    notes: list[Problem] = []
+    for article in articles:
+        identifier, count = article.id, 1
+        while identifier in seen:
+            count += 1
+            identifier = f"{article.id}-{count}"
+        seen.add(identifier)
+        if identifier != article.id:
+            where = article.origin or article.id
+            message = (
+                f"{where}: another article has the id '{article.id}'; cited as '{identifier}'; "
+                "give each article its own id"
+            )
+            notes.append(Problem(where, "read", message, skipped=False))
+            origin = identifier if article.origin == article.id else article.origin
+            article = replace(article, id=identifier, origin=origin)
+        unique.append(article)
+    return unique, notes
+
+
+def safe_id(value: str) -> str:
+    """An id as a short token: characters other than letters, digits and ``_ . : ~ -`` become "-"."""
+    return _UNSAFE_ID.sub("-", value.strip()).strip("-") or "article"
+
+
+def iso_date(value: str) -> str:
+    """A publication date as ISO "YYYY-MM-DD" when it is one ("March 10, 2026", "2026-03-10T15:42"); else as given."""
+    match = re.match(r"\s*(\d{4})-(\d{2})-(\d{2})", value)
+    if match:
+        return "-".join(match.groups())
+    cleaned = re.sub(r"\s+", " ", value.strip())
+    for pattern in _DATE_FORMATS:
+        try:
+            return datetime.strptime(cleaned, pattern).date().isoformat()
+        except ValueError:
+            continue
+    return cleaned
+
+
+def problem_to_dict(problem: Problem) -> dict[str, Any]:
+    """A skipped or changed input as JSON: ``{"input", "stage", "message", "skipped"}`` (batch output, web API)."""
+    return {"input": problem.input, "stage": problem.stage, "message": problem.message, "skipped": problem.skipped}
+
+
+def kind(value: object, *, empty: bool = False) -> str:
+    """What a JSON value is, in words ("a list"); with ``empty``, empty or blank ones say so."""
+    if empty and isinstance(value, (str, list, dict)) and not (value.strip() if isinstance(value, str) else value):
+        return {str: "an empty string", list: "an empty list", dict: "an empty object"}[type(value)]
+    names = {dict: "an object", list: "a list", str: "a string", int: "a number", float: "a number", bool: "a boolean"}
+    return "null" if value is None else names.get(type(value), type(value).__name__)

@@ -1,0 +1,42 @@
+"""Stories: a stream of articles grouped into stories in one SQLite file, each story's summary on demand.
+
+Three rooms, each knowing one thing:
+
+- ``index``: where an article goes (near-duplicates, placement in a story; the clustering constants);
+- ``db``: the SQLite file (rows, migrations, WAL mode, the summary cache's rows);
+- ``service``: what the CLI and the web API call (ingest, list, summarize a story).
+
+From Python::
+
+    from storyline import Pipeline
+    from storyline.stories import Store, ingest, summarize_story
+
+    with Store("news.db") as store:
+        counts = ingest(store, Pipeline(), articles)
+        summary = summarize_story(store, Pipeline(), 1)
+"""
+
+from __future__ import annotations
+
+from storyline.stories.db import Store, StoreError
+from storyline.stories.service import (
+    BATCH_SIZE,
+    MAX_SUMMARY_ARTICLES,
+    IngestCounts,
+    ingest,
+    story_key,
+    story_listing,
+    summarize_story,
+)
+
+__all__ = [
+    "BATCH_SIZE",
+    "MAX_SUMMARY_ARTICLES",
+    "IngestCounts",
+    "Store",
+    "StoreError",
+    "ingest",
+    "story_key",
+    "story_listing",
+    "summarize_story",
+]
