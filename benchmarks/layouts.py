@@ -497,13 +497,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parse_args(argv)
+    """Entry point: returns 0, 1 (gate failed) or 2 (usage error, missing data)."""
     try:
-        return run(args)
-    except DataMissing as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    except (UsageError, SystemUnavailable) as error:
+        return run(parse_args(argv))
+    except (DataMissing, UsageError, SystemUnavailable) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
 
