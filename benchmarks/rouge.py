@@ -337,18 +337,18 @@ def save_floors(floors: dict[str, Any], path: Path = FLOORS_FILE) -> None:
     path.write_text(json.dumps(floors, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def floor_event(entry: dict[str, Any], new: float, reason: str) -> None:
-    """Set a floor and record the change in the entry's history."""
+def floor_event(entry: dict[str, Any], new: float, reason: str, key: str = "rouge2") -> None:
+    """Set a floor (the entry's ``key``) and record the change in the entry's history."""
     entry.setdefault("history", []).append(
         {
             "date": dt.date.today().isoformat(),
-            "from": entry.get("rouge2"),
+            "from": entry.get(key),
             "to": new,
             "reason": reason,
             "code_version": code_version(),
         }
     )
-    entry["rouge2"] = new
+    entry[key] = new
 
 
 def check_gate(rouge2: float, failures: int, args: argparse.Namespace, floors_file: Path = FLOORS_FILE) -> int:

@@ -11,10 +11,12 @@ posted to the web API. So the checks, the id rules and the messages are the same
 - an id is a short token: letters, digits and ``_ . : ~ -``; anything else in it becomes "-". A
   record without one gets the caller's default (by position, file name or text, see each caller);
 - two articles with one id become ``x`` and ``x-2`` (:func:`unique_ids`), with a note;
-- ``source`` is the outlet: the record's, else the host of its URL, else its id;
+- ``source`` is the outlet: the record's, else the one its page names or its URL's host
+  (:func:`storyline.sources.outlet.find_outlet`), else its id;
 - ``published`` becomes an ISO date ("YYYY-MM-DD") when it is one in any common form.
 
-Knows no files, formats or models; imports only types and errors.
+Knows no files, formats or models; imports only types, errors and the outlet rules (``sources.outlet``,
+which imports nothing else of storyline).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from storyline.errors import InputError
+from storyline.sources.outlet import find_outlet
 from storyline.types import Article, Problem
 
 __all__ = [
@@ -36,7 +39,6 @@ __all__ = [
     "iso_date",
     "kind",
     "label",
-    "outlet_from_url",
     "problem_to_dict",
     "safe_id",
     "unique_ids",
@@ -83,7 +85,7 @@ def article_from_record(record: object, *, where: str, default_id: str) -> Artic
     return Article(
         id=identifier,
         text=text,
-        source=str(fields["source"]) if fields["source"] else outlet_from_url(fields["url"]) or identifier,
+        source=str(fields["source"]) if fields["source"] else find_outlet(text, url=fields["url"]) or identifier,
         title=str(fields["title"]) if fields["title"] else None,
         published=iso_date(str(fields["published"])) if fields["published"] else None,
         url=str(fields["url"]) if fields["url"] else None,
@@ -156,14 +158,6 @@ def unique_ids(articles: Iterable[Article]) -> tuple[list[Article], list[Problem
 def safe_id(value: str) -> str:
     """An id as a short token: characters other than letters, digits and ``_ . : ~ -`` become "-"."""
     return _UNSAFE_ID.sub("-", value.strip()).strip("-") or "article"
-
-
-def outlet_from_url(url: object) -> str | None:
-    """The host of a URL without "www." ("https://www.ledger.example/a" -> "ledger.example"), or None."""
-    if not isinstance(url, str):
-        return None
-    match = re.match(r"(?:https?://)?(?:www\.)?([^/:?#]+)", url.strip())
-    return match.group(1) if match and "." in match.group(1) else None
 
 
 def iso_date(value: str) -> str:

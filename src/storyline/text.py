@@ -22,6 +22,7 @@ __all__ = [
     "DEPENDENT_PHRASES",
     "ENGLISH_FUNCTION_WORDS",
     "LETTERS",
+    "SENTENCE_END",
     "UNIT_STOPWORDS",
     "WORD",
     "WORD_CHARACTERS",
@@ -43,6 +44,10 @@ ALPHANUMERIC = re.compile(r"[^\W_]+")
 #: A run of word characters (letters, digits and "_"): the alignment's rare terms and near-duplicate
 #: 5-grams, and the words of a quotation.
 WORD_CHARACTERS = re.compile(r"\w+")
+#: The end of a line or text that ends like a sentence: final punctuation (also of scripts written
+#: without spaces), then closing quotes or brackets. The layout's paragraph ends and the cleaner's
+#: line features.
+SENTENCE_END = re.compile(r"""[.!?…。！？]['"’”)\]」』）]*\s*$""")
 
 # --- words that carry no content ----------------------------------------------------------------
 

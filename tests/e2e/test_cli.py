@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -261,3 +262,53 @@ def test_entry_point_bad_input_has_no_traceback(tmp_path: Path, entry_point: str
     assert result.returncode == EXIT_NOTHING_USABLE
     assert "Traceback" not in result.stderr
     assert "blob.html" in result.stderr and "binary" in result.stderr
+
+
+# --- issue 31: a wire story saved as it is distributed ---
+
+WIRE_STORY = [
+    "Harbor officials in Port Wendell said on Tuesday that the Kestrel Narrows Bridge would stay closed for at "
+    "least two weeks while engineers inspect a pier struck by a container ship, the city's busiest crossing.",
+    '"We will not reopen the bridge until every inspection is complete," Mayor Annika Brandvold told reporters '
+    "outside City Hall. She said the city would add buses on the detour through the Millrace Tunnel.",
+    "The container ship Corvina Bay lost power shortly after leaving the Slate Island terminal and drifted into "
+    "the bridge's third pier at about 4:40 a.m. Four people were hurt, none of them seriously.",
+    "The harbor authority said the ship's owner had agreed to pay for the inspection, and that the pilot "
+    "had radioed a mayday about 90 seconds before the impact.",
+]
+
+
+def wire_copy(paragraphs: list[str]) -> str:
+    """The layout of issue 31: each paragraph filled at 70 columns, indented by a tab and three spaces,
+    with ``TeX-style'' quotes."""
+    copied = []
+    for paragraph in paragraphs:
+        quotes = iter(["``", "''"] * paragraph.count('"'))
+        tex = "".join(next(quotes) if character == '"' else character for character in paragraph)
+        copied.append("\t   " + textwrap.fill(tex, 70))
+    return "\n".join(copied)
+
+
+def test_issue_31_wire_story_is_summarized_not_rejected(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    wire = tmp_path / "wire.txt"
+    wire.write_text(wire_copy(WIRE_STORY), encoding="utf-8")
+    code, out, err = run(capsys, "summarize", str(wire), "--format", "json")
+    assert code == EXIT_OK, err
+    assert "does not look like a news article" not in err
+    data = json.loads(out)
+    assert data["sentences"]
+    assert data["articles"][0]["text"] == "\n\n".join(WIRE_STORY)  # the text citations point into
+
+
+def test_issue_31_duc_article_as_wire_copy_prints_a_summary(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, shared_data: Path
+) -> None:
+    """The issue's reproduction on a DUC 2004 article (already in TeX quotes), in Markdown output."""
+    with (shared_data / "duc2004_task2" / "duc2004_task2.jsonl").open(encoding="utf-8") as lines:
+        article = json.loads(next(lines))["documents"][0]["text"]
+    wire = tmp_path / "wire.txt"
+    wire.write_text(wire_copy([article]), encoding="utf-8")
+    code, out, err = run(capsys, "summarize", str(wire))
+    assert code == EXIT_OK, err
+    assert "skipped" not in err
+    assert "Hun Sen" in out and "## Sources" in out

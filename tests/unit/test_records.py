@@ -11,7 +11,8 @@ import pytest
 from storyline.api.app import ArticleIn
 from storyline.batch import _documents
 from storyline.errors import InputError
-from storyline.records import article_from_record, as_articles, iso_date, outlet_from_url, safe_id, unique_ids
+from storyline.records import article_from_record, as_articles, iso_date, safe_id, unique_ids
+from storyline.sources.outlet import outlet_from_url
 from storyline.sources.read import read
 from storyline.types import Article, Problem
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 from storyline.errors import InputError, NotEnglishError
 from storyline.sources.clean import clean_page_text
+from storyline.sources.layout import normalize_layout
 from storyline.text import ENGLISH_FUNCTION_WORDS, LETTERS, fingerprint
 from storyline.types import Article
 
@@ -332,7 +333,10 @@ def recurring_share(text: str, texts_seen: dict[str, int]) -> float:
 
 
 def clean_article(article: Article, *, clean: bool = True, max_chars: int = 200_000) -> tuple[Article, str | None]:
-    """Remove page clutter from an article's text and cap its length.
+    """Bring an article's text to plain paragraphs, remove page clutter and cap its length.
+
+    The layout (line wrapping, quoting, mark-up: ``layout.normalize_layout``) is normalized
+    with or without ``clean``; only the page furniture stays when ``clean`` is False.
 
     Returns:
         The cleaned article (title filled from the page text when it had none) and a note when
@@ -349,7 +353,7 @@ def clean_article(article: Article, *, clean: bool = True, max_chars: int = 200_
         text = cleaned.text
         title = title or cleaned.title
     else:
-        text = re.sub(r"\n{3,}", "\n\n", text.strip())
+        text = normalize_layout(text)  # no page furniture is removed, but layout is not content
     if len(text) > max_chars:
         cut = True
         boundary = text.rfind("\n\n", 0, max_chars)

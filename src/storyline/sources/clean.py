@@ -2,10 +2,12 @@
 
 Knows lines, words and punctuation; knows no NLP models and no other articles.
 
-A reader who copies a whole page gets the article plus page furniture: navigation, "Share",
-"Advertisement", photo captions and credits, tag lists, comment policies, sign-up prompts,
-teasers of other stories and the outlet's description of itself. No list of the strings is
-kept here: each line is judged by its *shape*, then by its place and its vocabulary:
+The text is first brought to plain paragraphs, whatever its layout (hard-wrapped, Markdown,
+wire copy, ...: ``layout.py``). A reader who copies a whole page gets the article plus page
+furniture: navigation, "Share", "Advertisement", photo captions and credits, tag lists,
+comment policies, sign-up prompts, teasers of other stories and the outlet's description of
+itself. No list of the strings is kept here: each line is judged by its *shape*, then by its
+place and its vocabulary:
 
 1. features of the line alone (:func:`describe`): length (counted in characters for scripts
    written without spaces), final punctuation, share of capitalised words, share of
@@ -40,7 +42,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from storyline.text import ENGLISH_FUNCTION_WORDS, WORD
+from storyline.sources.layout import normalize_layout
+from storyline.text import ENGLISH_FUNCTION_WORDS, SENTENCE_END, WORD
 
 __all__ = ["Cleaned", "LineKind", "clean_page_text", "clean_text", "describe"]
 
@@ -90,7 +93,7 @@ _SEPARATORS = re.compile(r"[|·•»›◦▪►▶–—/]")
 # (prose uses dashes and slashes too, but not pipes or middle dots).
 _LIST_SEPARATORS = re.compile(r"\s[|·•»›◦▪►▶]\s|\s[|·•]|[|·•]\s")
 _WORD = WORD
-_SENTENCE_END = re.compile(r"""[.!?…。！？]['"’”)\]」』）]*\s*$""")
+_SENTENCE_END = SENTENCE_END
 _URL = re.compile(r"(https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
 _COPYRIGHT = re.compile(r"(©|\(c\)|copyright\b|all rights reserved)", re.IGNORECASE)
 _CREDIT = re.compile(
@@ -273,60 +276,15 @@ def _content_words(line: str) -> frozenset[str]:
     return frozenset(words)
 
 
-# Editing notes of newswire copy, instructions to editors rather than text. Archives of wire stories
-# (AP and NYT copy of the 1990s as in DUC 2004, Gigaword-like collections) keep them in the body:
-# "(OPTIONAL TRIM BEGINS HERE)", "(STORY CAN END HERE)", "MORE" after a story's last sentence (the
-# story goes on in another take), and the pickup line of a write-through that resends only the top
-# of a story and then points into the previous version: "The Communist, 6th graf prv", "The men,
-# pickup 9th pvs", "``No member, 5th graf, 1st Ld-Writethru". Left in, a pickup line glues a
-# fragment to the last sentence, and a brief that is one sentence and a pickup line reads as no
-# prose at all (check.py then refuses it as a list or a menu).
-_WIRE_NOTE = re.compile(r"\s*\((?:OPTIONAL|END OPTIONAL|STORY CAN END|EDS?:|EDITORS?:)[^()]{0,100}\)")
-_PICKUP = re.compile(
-    r"(?:(?<=[.!?'\"”])|^)\s*[^.!?\n]{0,60},\s*"
-    r"(?:(?:pickup\s+)?\d+(?:st|nd|rd|th)\s+(?:pvs|prv)|\d+(?:st|nd|rd|th)\s+graf(?:\s+(?:pvs|prv))?|graf\s+\d+\s+(?:pvs|prv))"
-    r"(?:,\s*\d+(?:st|nd|rd|th)\s+Ld-Writethru)?\s*$"
-)
-_MORE = re.compile(r"(?<=[.!?'\"”])\s+MORE\s*$")
-
-
-def _strip_wire_notes(line: str) -> str:
-    """The line without newswire editing notes (see ``_WIRE_NOTE``).
-
-    Each pattern runs only on lines holding a word it cannot match without: every line of every
-    article passes here, and nearly none holds a note.
-    """
-    if "(" in line:
-        line = _WIRE_NOTE.sub("", line)
-    if "graf" in line or "pvs" in line or "prv" in line:
-        line = _PICKUP.sub("", line)
-    if "MORE" in line:
-        line = _MORE.sub("", line)
-    return line.strip()
-
-
-def _unwrap(text: str) -> tuple[list[str], list[int]]:
-    """Split text into lines, joining hard-wrapped paragraphs (lines of similar width) first.
-
-    Returns the lines and, for each, the number of the blank-line-separated block it is in.
-    """
+def _lines(text: str) -> tuple[list[str], list[int]]:
+    """The lines of normalized text and, for each, the number of the blank-line-separated block it is in."""
     lines: list[str] = []
     blocks: list[int] = []
-    normalised = text.replace("\r\n", "\n").replace("\r", "\n")
-    for number, block in enumerate(re.split(r"\n\s*\n", normalised)):
-        rows = [row.strip() for row in block.split("\n") if row.strip()]
-        if len(rows) >= 3:
-            widths = [len(row) for row in rows[:-1]]
-            wrapped = min(widths) >= 40 and max(widths) <= 110 and max(widths) - min(widths) <= 35
-            wrapped = wrapped and sum(not _SENTENCE_END.search(row) for row in rows[:-1]) * 2 >= len(rows) - 1
-            if wrapped:
-                rows = [" ".join(rows)]
-        elif len(rows) == 2 and len(rows[0]) >= 40 and not _SENTENCE_END.search(rows[0]) and rows[1][0].islower():
-            rows = [" ".join(rows)]  # a short paragraph wrapped once: the second row goes on mid-sentence
-        rows = [row for row in map(_strip_wire_notes, rows) if row]
+    for number, block in enumerate(text.split("\n\n")):
+        rows = [row for row in block.split("\n") if row]
         lines.extend(rows)
         blocks.extend([number] * len(rows))
-    return [re.sub(r"[ \t\u00a0]+", " ", line) for line in lines], blocks
+    return lines, blocks
 
 
 def _looks_like_headline(kind: LineKind) -> bool:
@@ -624,13 +582,14 @@ def clean_page_text(text: str) -> Cleaned:
     """Split page text into its headline and article body, dropping page furniture.
 
     Args:
-        text: plain text as copied from a web page (one paragraph or page element per line).
+        text: plain text as copied from a web page (one paragraph or page element per line), in
+            any plain-text layout: :func:`~storyline.sources.layout.normalize_layout` runs first.
 
     Returns:
         The headline (the longest headline-like line before the body, if any), the body with
         paragraphs separated by blank lines, and the removed lines.
     """
-    lines, blocks = _unwrap(text)
+    lines, blocks = _lines(normalize_layout(text))
     if not lines:
         return Cleaned(None, "", ())
     kinds = [describe(line) for line in lines]

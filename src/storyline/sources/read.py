@@ -20,6 +20,7 @@ from typing import Any, Literal
 from storyline.errors import InputError
 from storyline.records import article_from_record, unique_ids
 from storyline.sources import html
+from storyline.sources.outlet import find_outlet
 from storyline.types import Article, Problem
 
 __all__ = [
@@ -51,8 +52,9 @@ class Reader:
 
 
 def read_text(text: str, *, name: str, stem: str, problems: list[Problem] | None = None) -> list[Article]:
-    """The article of a plain text file, named after the file (its id and, until cleaned, its source)."""
-    return [article_from_record({"text": text, "source": stem}, where=name, default_id=stem)]
+    """The article of a plain text file: its id is the file's name, and so is its source when the page
+    names no outlet (:func:`storyline.sources.outlet.find_outlet`)."""
+    return [article_from_record({"text": text, "source": find_outlet(text) or stem}, where=name, default_id=stem)]
 
 
 def looks_like_json(head: bytes) -> bool:
