@@ -6,7 +6,7 @@ The text's paragraphs are separated by a blank line, as Storyline's are everywhe
 from __future__ import annotations
 
 from storyline.errors import InputError
-from storyline.records import article_from_record
+from storyline.records import article_from_record, iso_date, web_url
 from storyline.types import Article, Problem
 
 __all__ = ["SUFFIXES", "looks_like", "read_html"]
@@ -44,6 +44,10 @@ def read_html(html: str, *, name: str, stem: str, problems: list[Problem] | None
             f"{name}: no article text found in this HTML page; give the article's text instead", input=name
         )
     record = {key: data.get(field) or None for key, field in _HTML_FIELDS.items()}
+    # The page's own address and date are metadata found in it, not given by whoever sent the file:
+    # one that is no web address or no date is left out rather than costing the page its article.
+    record["url"] = web_url(record["url"])
+    record["published"] = record["published"] if record["published"] and iso_date(str(record["published"])) else None
     return [article_from_record({**record, "text": text}, where=name, default_id=stem)]
 
 
