@@ -144,8 +144,10 @@ def test_issue_32_stories_are_paginated(client: httpx.Client) -> None:
     first = client.get("/stories", params={"limit": 1}).json()
     assert len(first["stories"]) == 1 and first["next_cursor"] is None  # the example is one story
     assert client.get("/stories", params={"limit": 0}).status_code == 422
-    bad = client.get("/stories", params={"cursor": "not-a-cursor"})
+    bad = client.get("/stories", params={"cursor": "not a cursor"})
     assert bad.status_code == 422 and "cursor" in bad.json()["detail"]
+    past = client.get("/stories", params={"cursor": "9999_99999999999999999999"}).json()
+    assert len(past["stories"]) == 1  # every story was seen before year 9999
 
 
 def test_issue_32_summarize_has_a_documented_cap_on_words(client: httpx.Client) -> None:
