@@ -243,7 +243,7 @@ def _field_errors(error: RequestValidationError, body: object) -> list[dict[str,
         if isinstance(body, dict) and "articles" in body
         else "ArticleIn"
     )
-    found = []
+    found: list[dict[str, Any]] = []
     for item in error.errors():
         loc = [part for part in item["loc"] if isinstance(part, (str, int))]
         branch = loc[1] if len(loc) > 1 and loc[0] == "body" and isinstance(loc[1], str) else ""
