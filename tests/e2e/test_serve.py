@@ -105,7 +105,7 @@ def test_post_articles_one_or_many_and_again_changes_nothing(client: httpx.Clien
         ({"text": ""}, 422, "text"),
         ({"text": "x", "url": "javascript:alert(1)"}, 422, "url"),
         ({"text": "x", "colour": "red"}, 422, "colour"),
-        ([], 422, "articles"),
+        ([], 422, "at least 1 item"),
         ({"articles": [{"text": "x"}] * 201}, 422, "articles"),
         ({"text": "Too short to be an article."}, 422, "not look like a news article"),
     ],

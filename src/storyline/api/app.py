@@ -56,9 +56,10 @@ log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 10_000_000
 #: Articles in one POST /articles.
 MAX_ARTICLES_PER_REQUEST = 200
-#: Articles and words (all texts together) in one POST /summarize: a summary of 30,000 words
-#: (about 50 wire stories) takes about half a minute on 2 cores, and the request holds the model
-#: thread that long (issue 32: one of 200 articles held everything else for 349 s).
+#: Articles and words (all texts together) in one POST /summarize, as the request holds the model
+#: thread while it runs (issue 32: one of 200 articles held it 349 s). Not measured at the cap: a
+#: story of 10 articles takes 5-7 s on 2 cores (stories.service), so 30,000 words, about five DUC
+#: 2004 clusters, should take some 30 s; benchmarks.serve_load runs a summary at these caps.
 MAX_SUMMARIZE_ARTICLES = 50
 MAX_SUMMARIZE_WORDS = 30_000
 #: Characters of one article's text (the pipeline's max_chars cuts longer texts anyway).
