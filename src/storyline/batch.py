@@ -32,6 +32,7 @@ from typing import Any, Literal, TypeVar
 from storyline.codec import summary_to_dict
 from storyline.config import Config
 from storyline.errors import ConfigError, InputError, ModelLoadError
+from storyline.limits import MAX_INPUT_BYTES, load_json
 from storyline.pipeline import Pipeline
 from storyline.records import article_from_record, kind, label, problem_to_dict, unique_ids
 from storyline.runners import Engine, make_runner
@@ -272,8 +273,14 @@ def _task(item: str | bytes | Mapping[str, Any], line: int, first_line: dict[str
         except UnicodeDecodeError as error:
             return _rejected(line, None, f"{where}: not UTF-8 text (byte {error.start}); re-save the input as UTF-8")
     if isinstance(item, str):
+        if len(item) > MAX_INPUT_BYTES:
+            return _rejected(
+                line, None, f"{where}: {len(item):,} characters is over the limit of {MAX_INPUT_BYTES:,}; split it"
+            )
         try:
-            record = json.loads(item.removeprefix("\ufeff") if line == 1 else item)
+            record = load_json(item.removeprefix("\ufeff") if line == 1 else item, where=where)
+        except InputError as error:
+            return _rejected(line, None, str(error))
         except json.JSONDecodeError as error:
             return _rejected(line, None, f"{where}: not valid JSON ({error.msg}); fix or remove this line")
     if not isinstance(record, Mapping):

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -45,6 +46,13 @@ def _positive(value: str) -> int:
         raise argparse.ArgumentTypeError(f"expected a whole number, got '{value}'") from None
     if number < 1:
         raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {number}")
+    return number
+
+
+def _port(value: str) -> int:
+    number = _positive(value)
+    if number > 65535:
+        raise argparse.ArgumentTypeError(f"a port is a number from 1 to 65535, got {number}")
     return number
 
 
@@ -133,8 +141,18 @@ def build_parser() -> argparse.ArgumentParser:
     story.add_argument("--format", "-f", choices=list(FORMATS), default="md", help="output format (default md)")
     story.add_argument("--output", "-o", type=Path, default=None, help="write here instead of standard output")
     serve = commands.add_parser("serve", help="the web API and pages over a story database")
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    serve.add_argument("--port", type=_positive, default=8000, help="port to listen on (default 8000)")
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1: this machine only; any other needs --token)",
+    )
+    serve.add_argument("--port", type=_port, default=8000, help="port to listen on (default 8000)")
+    serve.add_argument(
+        "--token",
+        default=None,
+        help="writes (POST) need 'Authorization: Bearer TOKEN' (default: $STORYLINE_TOKEN); "
+        "required to listen on an address other than loopback",
+    )
     for sub in (ingest, stories, story, serve):
         sub.add_argument("--db", type=Path, required=True, metavar="PATH", help="the story database (SQLite file)")
     for sub in (ingest, serve):
@@ -522,15 +540,43 @@ def _serve(args: argparse.Namespace) -> int:
 
     from storyline.api import create_app
 
+    token = args.token or os.environ.get("STORYLINE_TOKEN") or None
+    loopback = _is_loopback(args.host)
+    if not loopback and token is None:
+        print(
+            f"storyline: error: --host {args.host} lets other machines in; give --token (or STORYLINE_TOKEN) "
+            "so that only holders of it can add articles, or serve on 127.0.0.1",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     store = _open_store(args, create=True)
     if store is None:
         return EXIT_USAGE
-    app = create_app(store, config=_config(args))
+    if not loopback:
+        print(
+            f"storyline: warning: serving {args.db} on {args.host}:{args.port}: every story, article text and "
+            "summary is readable by anyone who can reach this address; writes need the token. "
+            "Put it behind a TLS proxy: the token travels in clear otherwise",
+            file=sys.stderr,
+        )
+    app = create_app(store, config=_config(args), token=token)
     try:
         uvicorn.run(app, host=args.host, port=args.port, log_level="warning" if not args.verbose else "info")
     finally:
         store.close()
     return EXIT_OK
+
+
+def _is_loopback(host: str) -> bool:
+    """Whether ``host`` is this machine only (127.0.0.0/8, ::1, localhost)."""
+    import ipaddress
+
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def _progress_bar(source: Path | None, quiet: bool) -> Any:

@@ -6,14 +6,16 @@ Articles here: a line of a ``.json``/``.jsonl`` file and a ``.txt`` or HTML page
 document of ``storyline batch``, a record given to the library (:func:`as_articles`) and an article
 posted to the web API. So the checks, the id rules and the messages are the same everywhere:
 
-- ``text`` must be a string holding more than white space;
+- ``text`` must be a string holding more than white space; bidirectional controls and zero-width
+  characters are removed from it and from the title and outlet (:func:`storyline.text.remove_invisible`);
 - the optional fields must be strings (or numbers, taken as strings);
+- ``url`` must be an http(s) address (:func:`web_url`, the one check of an address that reaches a page);
 - an id is a short token: letters, digits and ``_ . : ~ -``; anything else in it becomes "-". A
   record without one gets the caller's default (by position, file name or text, see each caller);
 - two articles with one id become ``x`` and ``x-2`` (:func:`unique_ids`), with a note;
 - ``source`` is the outlet: the record's, else the one its page names or its URL's host
   (:func:`storyline.sources.outlet.find_outlet`), else its id;
-- ``published`` becomes an ISO date ("YYYY-MM-DD") when it is one in any common form.
+- ``published`` must be a date, in any common form; it becomes an ISO date ("YYYY-MM-DD").
 
 Knows no files, formats or models; imports only types, errors and the outlet rules (``sources.outlet``,
 which imports nothing else of storyline).
@@ -26,9 +28,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import datetime
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from storyline.errors import InputError
 from storyline.sources.outlet import find_outlet
+from storyline.text import remove_invisible
 from storyline.types import Article, Problem
 
 __all__ = [
@@ -42,6 +46,7 @@ __all__ = [
     "problem_to_dict",
     "safe_id",
     "unique_ids",
+    "web_url",
 ]
 
 #: A record's optional fields besides ``text``.
@@ -74,23 +79,55 @@ def article_from_record(record: object, *, where: str, default_id: str) -> Artic
             input=where,
         )
     text = record.get("text")
-    if not isinstance(text, str) or not text.strip():
+    if text is not None and not isinstance(text, str):
+        raise InputError(
+            f"{where}: field 'text' must be a string, got {kind(text)}; give the article text", input=where
+        )
+    text = remove_invisible(text or "")
+    if not text.strip():
         raise InputError(f"{where}: no 'text' field (or it is empty); add the article text", input=where)
     fields = {key: record.get(key) for key in FIELDS}
     for key, value in fields.items():
-        if value is not None and not isinstance(value, (str, int)):
+        if value is not None and (not isinstance(value, (str, int)) or isinstance(value, bool)):
             raise InputError(f"{where}: field '{key}' must be a string, got {kind(value)}; fix it", input=where)
+    url = str(fields["url"]).strip() if fields["url"] else None
+    if url is not None and web_url(url) is None:
+        raise InputError(f"{where}: field 'url' is not an http(s) address; fix or remove it", input=where)
+    published = iso_date(str(fields["published"])) if fields["published"] else None
+    if fields["published"] and published is None:
+        raise InputError(f"{where}: field 'published' is not a date; give it as YYYY-MM-DD (or remove it)", input=where)
     given = str(fields["id"]).strip() if fields["id"] is not None else ""
     identifier = safe_id(given or default_id)
+    source = remove_invisible(str(fields["source"])).strip() if fields["source"] else ""
+    title = remove_invisible(str(fields["title"])).strip() if fields["title"] else ""
     return Article(
         id=identifier,
         text=text,
-        source=str(fields["source"]) if fields["source"] else find_outlet(text, url=fields["url"]) or identifier,
-        title=str(fields["title"]) if fields["title"] else None,
-        published=iso_date(str(fields["published"])) if fields["published"] else None,
-        url=str(fields["url"]) if fields["url"] else None,
+        source=source or find_outlet(text, url=url) or identifier,
+        title=title or None,
+        published=published,
+        url=url,
         origin=where,
     )
+
+
+def web_url(value: object) -> str | None:
+    """The address when it is an absolute http(s) URL with a host, else None: the one check of every
+    address a page links to (records on their way in, and the renderers for articles stored before it).
+
+    ``javascript:``, ``data:``, ``file:``, relative and scheme-relative addresses, and addresses with
+    white space or control characters in them, are not web addresses.
+    """
+    if not isinstance(value, str):
+        return None
+    url = value.strip()
+    if not url or any(character.isspace() or ord(character) < 32 or ord(character) == 127 for character in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # an unbalanced "[" in the host
+        return None
+    return url if parts.scheme.lower() in ("http", "https") and parts.hostname else None
 
 
 def as_articles(
@@ -160,18 +197,22 @@ def safe_id(value: str) -> str:
     return _UNSAFE_ID.sub("-", value.strip()).strip("-") or "article"
 
 
-def iso_date(value: str) -> str:
-    """A publication date as ISO "YYYY-MM-DD" when it is one ("March 10, 2026", "2026-03-10T15:42"); else as given."""
-    match = re.match(r"\s*(\d{4})-(\d{2})-(\d{2})", value)
-    if match:
-        return "-".join(match.groups())
+def iso_date(value: str) -> str | None:
+    """A publication date as ISO "YYYY-MM-DD" ("March 10, 2026", "2026-03-10T15:42"), or None when it is
+    not a date ("last week", "9999-99-99": a stored date orders the stories, so a false one must not in)."""
+    stripped = value.strip()
+    if re.match(r"\d{4}-\d{2}-\d{2}", stripped):
+        try:  # an ISO date or date and time, with or without a zone
+            return datetime.fromisoformat(stripped.replace("z", "Z")).date().isoformat()
+        except ValueError:
+            return None
     cleaned = re.sub(r"\s+", " ", value.strip())
     for pattern in _DATE_FORMATS:
         try:
             return datetime.strptime(cleaned, pattern).date().isoformat()
         except ValueError:
             continue
-    return cleaned
+    return None
 
 
 def problem_to_dict(problem: Problem) -> dict[str, Any]:

@@ -28,8 +28,22 @@ __all__ = [
     "WORD_CHARACTERS",
     "fingerprint",
     "plural_stem",
+    "remove_invisible",
     "suffix_stem",
 ]
+
+# --- characters no reader should see ------------------------------------------------------------
+
+#: Bidirectional overrides, embeddings and isolates (they can make a page show text in another order
+#: than it is stored, "Trojan Source"), and zero-width characters (they hide inside words, so two
+#: copies of a sentence stop matching). Removed from every text as it is read (issue 32).
+INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\u061c\u180e\ufeff]")
+
+
+def remove_invisible(text: str) -> str:
+    """The text without bidirectional controls and zero-width characters (:data:`INVISIBLE`)."""
+    return INVISIBLE.sub("", text)
+
 
 # --- what a word is ---------------------------------------------------------------------------
 

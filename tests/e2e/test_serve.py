@@ -9,16 +9,12 @@ from __future__ import annotations
 
 import json
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
 from storyline.api import MAX_BODY_BYTES, create_app
 from storyline.pipeline import Pipeline
@@ -26,6 +22,7 @@ from storyline.sources.read import read
 from storyline.stories import ingest
 from storyline.stories.db import Store
 from tests.conftest import EXAMPLE
+from tests.e2e.conftest import serving
 
 pytestmark = pytest.mark.model
 
@@ -42,30 +39,14 @@ CHROMIUM_ARGS = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Store]]:
     """The base URL of a running server over a store holding the bundled example story, and that store."""
     store = Store(tmp_path_factory.mktemp("serve") / "stories.db")
     pipeline = Pipeline()
     ingest(store, pipeline, read(EXAMPLE))
-    port = _free_port()
-    config = uvicorn.Config(create_app(store, pipeline=pipeline), host="127.0.0.1", port=port, log_level="warning")
-    uvicorn_server = uvicorn.Server(config)
-    thread = threading.Thread(target=uvicorn_server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not uvicorn_server.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", store
-    uvicorn_server.should_exit = True
-    thread.join(timeout=10)
+    with serving(create_app(store, pipeline=pipeline)) as url:
+        yield url, store
     store.close()
 
 
@@ -95,7 +76,7 @@ def test_openapi_schema_lists_the_endpoints(client: httpx.Client) -> None:
 
 
 def test_stories_and_a_story_with_summary_comparison_and_sources(client: httpx.Client) -> None:
-    (story,) = client.get("/stories").json()
+    (story,) = client.get("/stories").json()["stories"]
     assert set(story) == {"id", "title", "articles", "sources", "first_seen", "last_seen"}
     assert len(story["articles"]) == 4
     answer = client.get(f"/stories/{story['id']}")
@@ -113,14 +94,14 @@ def test_post_articles_one_or_many_and_again_changes_nothing(client: httpx.Clien
     again = client.post("/articles", json=records)  # already ingested by the fixture
     assert again.status_code == 200, again.text
     assert [result["outcome"] for result in again.json()["results"]] == ["unchanged"] * 4
-    before = client.get("/stories").json()
+    before = client.get("/stories").json()["stories"]
     one = {"text": records[0]["text"].replace("Kestrel", "Kestrel Narrows"), "source": "Copy Desk"}
     first = client.post("/articles", json=one).json()
     assert first["results"][0]["outcome"] == "near-duplicate"
     assert first["results"][0]["story"] == before[0]["id"]
     wrapped = client.post("/articles", json={"articles": [one]}).json()
     assert wrapped["results"][0]["outcome"] == "unchanged"  # the same text gets the same id
-    assert len(client.get("/stories").json()) == 1
+    assert len(client.get("/stories").json()["stories"]) == 1
 
 
 @pytest.mark.parametrize(
@@ -130,7 +111,7 @@ def test_post_articles_one_or_many_and_again_changes_nothing(client: httpx.Clien
         ({"text": ""}, 422, "text"),
         ({"text": "x", "url": "javascript:alert(1)"}, 422, "url"),
         ({"text": "x", "colour": "red"}, 422, "colour"),
-        ([], 422, "articles"),
+        ([], 422, "at least 1 item"),
         ({"articles": [{"text": "x"}] * 201}, 422, "articles"),
         ({"text": "Too short to be an article."}, 422, "not look like a news article"),
     ],

@@ -100,7 +100,7 @@ def test_documents_get_position_ids_and_unique_ids() -> None:
         (None, "got null"),
         (["text"], "got a list"),
         ({"title": "T"}, "no 'text'"),
-        ({"text": 5}, "no 'text'"),
+        ({"text": 5}, "field 'text' must be a string"),
         ({"text": "t", "source": ["a"]}, "field 'source' must be a string"),
     ],
 )

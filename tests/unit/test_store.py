@@ -520,3 +520,23 @@ def test_issue_36_a_wire_copy_is_no_recurring_page_text(tmp_path: Path) -> None:
         results = store.add([wire, *copies], [signal(item.id, 0) for item in [wire, *copies]])
         assert [result.outcome for result in results] == ["added"] + ["near-duplicate"] * len(copies)
         assert all(result.recurring == 0.0 for result in results)
+
+
+def test_issue_32_stories_a_page_at_a_time_and_ids_past_sqlite_name_none(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.db") as store:
+        days = ["2026-03-01", "2026-03-03", "2026-03-03", "2026-03-02", "2026-03-05"]
+        for topic, day in enumerate(days):
+            store.add([article(f"a{topic}")], [signal(f"a{topic}", topic, day)])
+        everything = store.stories()
+        assert len(everything) == 5
+        pages, after = [], None
+        while True:
+            page = store.stories(limit=2, after=after)
+            if not page:
+                break
+            pages.append([row.id for row in page])
+            after = (page[-1].last_seen, page[-1].id)
+        assert [story_id for page in pages for story_id in page] == [row.id for row in everything]
+        assert [len(page) for page in pages] == [2, 2, 1]
+        assert store.story(10**30) is None and store.story(-1) is None and store.articles(10**30) == []
+        assert store.cached_summary(10**30) is None

@@ -1,42 +1,90 @@
 """The FastAPI app: POST /articles, GET /stories, GET /stories/{id}, POST /summarize, and the web pages.
 
-Every answer to a bad request is a 4xx whose ``detail`` says what is wrong and where; nothing a
-client sends can stop the server (an unexpected failure is a 500 for that request alone).
+Every answer to a bad request is a 4xx ``{"detail": "..."}`` (:class:`ErrorOut`) that says what is
+wrong and where, naming the field and never repeating what was sent; nothing a client sends can
+stop the server (an unexpected failure is a 500 for that request alone).
+
+The server never stalls: the models' work (ingesting, summarizing) runs on one model thread with a
+bounded queue (api.work: 503 with ``Retry-After`` when full), and reads (the list of stories, a
+story whose summary is stored, health, the pages) run beside it on connections of their own. A
+story whose stored summary is stale (articles joined it since) is served as it is, marked
+``"updating": true``, while a new one is made. Writes require the server's token when it has one
+(``storyline serve --token``). Body limits and security headers: api.guard.
 """
 
 from __future__ import annotations
 
+import hmac
 import logging
-import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import Sequence
 from typing import Annotated, Any
 
-from fastapi import Body, FastAPI, HTTPException, Request, Response
+from fastapi import Body, Depends, FastAPI, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from storyline import __version__
+from storyline.api.guard import Guard
 from storyline.api.pages import render_index, render_story
+from storyline.api.work import MAX_QUEUED, Busy, ModelWork
 from storyline.codec import summary_to_dict
 from storyline.config import Config
 from storyline.errors import InputError, StorylineError
 from storyline.pipeline import Pipeline
-from storyline.records import article_from_record, problem_to_dict
-from storyline.stories import ingest, story_listing, summarize_story
-from storyline.stories.db import Store
+from storyline.records import article_from_record, iso_date, problem_to_dict, web_url
+from storyline.stories import cached_story_summary, ingest, story_listing, summarize_story
+from storyline.stories.db import MAX_ID, Store, StoryRow
 from storyline.text import fingerprint
-from storyline.types import Article, Problem
+from storyline.types import Article, Problem, Summary
 
-__all__ = ["MAX_ARTICLES_PER_REQUEST", "MAX_BODY_BYTES", "MAX_TEXT_CHARS", "create_app"]
+__all__ = [
+    "MAX_ARTICLES_PER_REQUEST",
+    "MAX_BODY_BYTES",
+    "MAX_SUMMARIZE_ARTICLES",
+    "MAX_SUMMARIZE_WORDS",
+    "MAX_TEXT_CHARS",
+    "create_app",
+]
 
 log = logging.getLogger(__name__)
 
-#: A request body larger than this is refused (413) before it is read.
+#: A request body larger than this is refused (413), counted on the bytes received.
 MAX_BODY_BYTES = 10_000_000
-#: Articles in one POST /articles or /summarize.
+#: Articles in one POST /articles.
 MAX_ARTICLES_PER_REQUEST = 200
+#: Articles and words (all texts together) in one POST /summarize, as the request holds the model
+#: thread while it runs (issue 32: one of 200 articles held it 349 s). Not measured at the cap: a
+#: story of 10 articles takes 5-7 s on 2 cores (stories.service), so 30,000 words, about five DUC
+#: 2004 clusters, should take some 30 s; benchmarks.serve_load runs a summary at these caps.
+MAX_SUMMARIZE_ARTICLES = 50
+MAX_SUMMARIZE_WORDS = 30_000
 #: Characters of one article's text (the pipeline's max_chars cuts longer texts anyway).
 MAX_TEXT_CHARS = 400_000
+#: Stories in one page of GET /stories, by default and at most.
+STORIES_PAGE = 50
+MAX_STORIES_PAGE = 500
+#: Field errors listed in one 422 answer.
+MAX_ERRORS = 20
+
+
+#: How a write carries the server's token (documented in the schema as the writes' security).
+_BEARER = HTTPBearer(auto_error=False, description="required for writes when the server has a token")
+
+
+def _date(value: str | None) -> str | None:
+    if value is not None and iso_date(value) is None:
+        raise ValueError("not a date; give it as YYYY-MM-DD")
+    return value
+
+
+def _web_address(value: str | None) -> str | None:
+    if value is not None and web_url(value) is None:
+        raise ValueError("not an http(s) address")
+    return value
 
 
 class ArticleIn(BaseModel):
@@ -45,17 +93,31 @@ class ArticleIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     id: Annotated[str | None, Field(max_length=200, pattern=r"^[\w.:~-]+$")] = None
-    text: Annotated[str, Field(min_length=1, max_length=MAX_TEXT_CHARS)]
+    text: Annotated[str, Field(min_length=1, max_length=MAX_TEXT_CHARS, pattern=r"\S")]
     title: Annotated[str | None, Field(max_length=1_000)] = None
     source: Annotated[str | None, Field(max_length=200)] = None
-    published: Annotated[str | None, Field(max_length=40, pattern=r"^\d{4}-\d{2}-\d{2}")] = None
-    url: Annotated[str | None, Field(max_length=2_000, pattern=r"^https?://")] = None
+    published: Annotated[
+        str | None,
+        Field(
+            max_length=40,
+            description="the day it was published, YYYY-MM-DD (a date and time in ISO 8601, or "
+            "'March 10, 2026', is taken too)",
+            json_schema_extra={"format": "date"},
+        ),
+        AfterValidator(_date),
+    ] = None
+    url: Annotated[
+        str | None,
+        Field(max_length=2_000, pattern=r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?([/?#][!-~]*)?$"),
+        AfterValidator(_web_address),
+    ] = None
 
     def to_article(self) -> Article:
         """The Article (storyline.records); without an id, one made from the text, so the same text posted
         twice is one article."""
         default = f"a-{fingerprint(self.text)[:16]}"
-        return article_from_record(self.model_dump(), where=self.id or default, default_id=default)
+        record = self.model_dump(mode="json")
+        return article_from_record(record, where=self.id or default, default_id=default)
 
 
 class ArticlesIn(BaseModel):
@@ -71,53 +133,238 @@ class SummarizeIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    articles: Annotated[list[ArticleIn], Field(min_length=1, max_length=MAX_ARTICLES_PER_REQUEST)]
+    articles: Annotated[
+        list[ArticleIn],
+        Field(
+            min_length=1,
+            max_length=MAX_SUMMARIZE_ARTICLES,
+            description=f"at most {MAX_SUMMARIZE_ARTICLES} articles of {MAX_SUMMARIZE_WORDS:,} words in all",
+        ),
+    ]
     words: Annotated[int | None, Field(ge=10, le=2_000)] = None
     compare: bool = True
 
 
-def create_app(store: Store, *, config: Config | None = None, pipeline: Pipeline | None = None) -> FastAPI:
-    """The web app over ``store``; the models load on the first request that needs them."""
+class FieldError(BaseModel):
+    """One field of a request that is not as documented: where it is and what is wrong (never its value)."""
+
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class ProblemOut(BaseModel):
+    """An article skipped or changed (storyline.types.Problem)."""
+
+    input: str
+    stage: str
+    message: str
+    skipped: bool
+
+
+class ErrorOut(BaseModel):
+    """Every error answer: ``detail`` in one line; field errors (422) and skipped articles where there are any."""
+
+    detail: str
+    errors: list[FieldError] = []
+    problems: list[ProblemOut] = []
+
+
+class StoryListing(BaseModel):
+    """A story as listed."""
+
+    id: int
+    title: str
+    articles: list[str]
+    sources: list[str]
+    first_seen: str
+    last_seen: str
+
+
+class StoriesOut(BaseModel):
+    """One page of stories, the most recently seen first; ``next_cursor`` asks for the next page (null: no more)."""
+
+    stories: list[StoryListing]
+    next_cursor: str | None
+
+
+class StoryOut(BaseModel):
+    """One story: its listing, its summary (the ``--format json`` object: summary, sentences, articles,
+    notes, comparison), ``sources`` and ``outlets``; ``updating`` is true while a newer summary is made
+    (the one given was made before the latest articles joined)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: int
+    title: str
+    updating: bool
+
+
+class ApiError(Exception):
+    """An error answer (:class:`ErrorOut`) with its status."""
+
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        *,
+        problems: Sequence[Problem] = (),
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.problems = problems
+        self.headers = headers
+
+
+def _answer(error: ApiError) -> JSONResponse:
+    body = {"detail": error.detail, "problems": [problem_to_dict(problem) for problem in error.problems]}
+    return JSONResponse(body, status_code=error.status, headers=error.headers)
+
+
+def _responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    said = {
+        401: "the server has a token and the request does not carry it (Authorization: Bearer TOKEN)",
+        404: "no such story",
+        413: "the request is over a documented limit (body bytes, articles, words)",
+        422: "a field is not as documented, or no article in the request is usable",
+        503: "the server is busy with model work; try again after Retry-After seconds",
+    }
+    return {status: {"model": ErrorOut, "description": said[status]} for status in statuses}
+
+
+def _field_errors(error: RequestValidationError, body: object) -> list[dict[str, Any]]:
+    """The field errors of a request, without the values sent; for a body that may take several
+    shapes (one article, a list, ``{"articles": [...]}``), only those of the shape it has."""
+    shape = (
+        "list["
+        if isinstance(body, list)
+        else "ArticlesIn"
+        if isinstance(body, dict) and "articles" in body
+        else "ArticleIn"
+    )
+    found: list[dict[str, Any]] = []
+    for item in error.errors():
+        loc = [part for part in item["loc"] if isinstance(part, (str, int))]
+        branch = loc[1] if len(loc) > 1 and loc[0] == "body" and isinstance(loc[1], str) else ""
+        if branch.startswith("list[") or branch in ("ArticleIn", "ArticlesIn"):
+            if not branch.startswith(shape):
+                continue
+            loc = ["body", *loc[2:]]
+        if all(loc != other["loc"] for other in found):  # one error a field
+            found.append({"loc": loc, "msg": str(item["msg"]), "type": str(item["type"])})
+    if not found:  # no error of the body's own shape: say them all
+        found = [
+            {"loc": list(item["loc"]), "msg": str(item["msg"]), "type": str(item["type"])} for item in error.errors()
+        ]
+    return found[:MAX_ERRORS]
+
+
+#: A page's cursor: the ``last_seen`` and id of the story before the page ("2026-03-10_42"). Any text
+#: of this form is a position in the list, so every cursor the schema allows is answered.
+CURSOR = r"^[0-9A-Za-z:.+-]{0,40}_[0-9]{1,19}$"
+
+
+def _cursor(row: StoryRow) -> str:
+    return f"{row.last_seen}_{row.id}"
+
+
+def _after(cursor: str) -> tuple[str, int]:
+    """The (last_seen, id) a cursor names (an id past SQLite's range is its largest)."""
+    last_seen, story_id = cursor.rsplit("_", 1)
+    return last_seen, min(int(story_id), MAX_ID)
+
+
+def create_app(
+    store: Store,
+    *,
+    config: Config | None = None,
+    pipeline: Pipeline | None = None,
+    token: str | None = None,
+    queue: int = MAX_QUEUED,
+) -> Guard:
+    """The web app over ``store``; the models load on the first request that needs them.
+
+    Args:
+        store: the story database.
+        config: the pipeline's settings (when no ``pipeline`` is given).
+        pipeline: the models to use (default: one made from ``config``).
+        token: when given, every write (POST) must carry ``Authorization: Bearer <token>``.
+        queue: pieces of model work that may wait before requests are refused with 503.
+
+    Returns:
+        The ASGI app (the FastAPI app inside :class:`~storyline.api.guard.Guard`, as ``.app``).
+    """
     models = pipeline or Pipeline(config)
-    # spaCy and torch calls are not made from two threads at once (the server runs handlers in a pool).
-    model_lock = threading.Lock()
+    work = ModelWork(queue)
     app = FastAPI(
         title="Storyline",
         version=__version__,
-        description="News articles in, stories out: each story with one cited summary and how its sources compare.",
+        description="News articles in, stories out: each story with one cited summary and how its sources compare. "
+        f"Limits: {MAX_BODY_BYTES:,} bytes a request; POST /articles takes {MAX_ARTICLES_PER_REQUEST} articles, "
+        f"POST /summarize {MAX_SUMMARIZE_ARTICLES} articles of {MAX_SUMMARIZE_WORDS:,} words in all.",
+        # The interactive docs pages load their scripts from a CDN: off, so no request leaves the
+        # machine and nothing runs that the pages' policy does not name. /openapi.json stays.
+        docs_url=None,
+        redoc_url=None,
     )
+    app.router.on_shutdown.append(work.close)
 
-    @app.middleware("http")
-    async def limit_body(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        length = request.headers.get("content-length")
-        if length is not None:
-            if not length.isdigit():
-                return JSONResponse({"detail": "Content-Length is not a number"}, status_code=400)
-            if int(length) > MAX_BODY_BYTES:
-                return JSONResponse(
-                    {
-                        "detail": f"request body of {int(length):,} bytes is over the limit of {MAX_BODY_BYTES:,}; "
-                        "send fewer or shorter articles per request"
-                    },
-                    status_code=413,
-                )
-        try:
-            return await call_next(request)
-        except Exception:
-            log.exception("request %s %s failed", request.method, request.url.path)
-            return JSONResponse({"detail": "internal error while handling this request; see the server log"}, 500)
+    def require_token(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_BEARER)]) -> None:
+        if token is None:
+            return
+        given = credentials.credentials if credentials is not None else ""
+        if not hmac.compare_digest(given.encode(), token.encode()):
+            raise ApiError(
+                401,
+                "this server takes writes only with its token: send Authorization: Bearer TOKEN",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+
+    @app.exception_handler(ApiError)
+    async def api_error(request: Request, error: ApiError) -> JSONResponse:
+        return _answer(error)
+
+    @app.exception_handler(Busy)
+    async def busy(request: Request, error: Busy) -> JSONResponse:
+        return _answer(ApiError(503, str(error), headers={"Retry-After": str(error.retry_after)}))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, error: RequestValidationError) -> JSONResponse:
+        errors = _field_errors(error, error.body)
+        where = ", ".join(".".join(str(part) for part in item["loc"]) + ": " + item["msg"] for item in errors[:3])
+        body = {"detail": f"request not as documented: {where or 'see errors'}", "errors": errors}
+        return JSONResponse(body, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        if error.status_code == 400:  # FastAPI's answer to a body it cannot decode: one more field error
+            return _answer(ApiError(422, "request body: not JSON in UTF-8; send article objects as JSON"))
+        headers = dict(error.headers) if error.headers else None
+        return _answer(ApiError(error.status_code, str(error.detail), headers=headers))
 
     @app.exception_handler(InputError)
     async def input_error(request: Request, error: InputError) -> JSONResponse:
-        return JSONResponse({"detail": str(error)}, status_code=422)
+        return _answer(ApiError(422, str(error)))
 
     @app.exception_handler(StorylineError)
     async def storyline_error(request: Request, error: StorylineError) -> JSONResponse:
-        return JSONResponse({"detail": str(error)}, status_code=503)
+        return _answer(ApiError(503, str(error)))
 
-    @app.post("/articles", summary="Add one article or many; each joins a story or starts one")
-    def post_articles(
-        payload: Annotated[ArticleIn | list[ArticleIn] | ArticlesIn, Body()],
+    @app.post(
+        "/articles",
+        summary="Add one article or many; each joins a story or starts one",
+        dependencies=[Depends(require_token)],
+        responses=_responses(401, 413, 422, 503),
+    )
+    async def post_articles(
+        payload: Annotated[
+            ArticleIn
+            | Annotated[list[ArticleIn], Field(min_length=1, max_length=MAX_ARTICLES_PER_REQUEST)]
+            | ArticlesIn,
+            Body(),
+        ],
     ) -> dict[str, Any]:
         if isinstance(payload, ArticleIn):
             given = [payload]
@@ -125,13 +372,11 @@ def create_app(store: Store, *, config: Config | None = None, pipeline: Pipeline
             given = payload.articles
         else:
             given = payload
-        if not given:
-            raise HTTPException(422, 'no articles: send one article object, a list of them or {"articles": [...]}')
-        if len(given) > MAX_ARTICLES_PER_REQUEST:
-            raise HTTPException(413, f"{len(given)} articles in one request; send at most {MAX_ARTICLES_PER_REQUEST}")
         problems: list[Problem] = []
-        with model_lock:
-            counts = ingest(store, models, [item.to_article() for item in given], problems=problems)
+        articles = _articles(given, problems)
+        counts = await work.run(lambda: ingest(store, models, articles, problems=problems))
+        if not counts.results:
+            raise ApiError(422, "no usable article; see problems", problems=problems)
         body = {
             "added": counts.added,
             "near_duplicates": counts.near_duplicates,
@@ -148,68 +393,126 @@ def create_app(store: Store, *, config: Config | None = None, pipeline: Pipeline
             "problems": [problem_to_dict(problem) for problem in problems],
         }
         if all(result.outcome == "furniture" for result in counts.results):
-            raise HTTPException(422, {"message": "no usable article; see problems", "problems": body["problems"]})
+            raise ApiError(422, "no usable article; see problems", problems=problems)
         return body
 
-    @app.get("/stories", summary="Every story, the most recently seen first")
-    def get_stories() -> list[dict[str, Any]]:
-        return [story_listing(row) for row in store.stories()]
+    @app.get("/stories", summary="Stories, the most recently seen first, a page at a time", responses=_responses(422))
+    def get_stories(
+        limit: Annotated[int, Query(ge=1, le=MAX_STORIES_PAGE, description="stories in this page")] = STORIES_PAGE,
+        cursor: Annotated[
+            str | None, Query(pattern=CURSOR, description="next_cursor of the page before; none for the first")
+        ] = None,
+    ) -> StoriesOut:
+        rows = store.stories(limit=limit + 1, after=_after(cursor) if cursor is not None else None)
+        page = rows[:limit]
+        return StoriesOut(
+            stories=[StoryListing(**story_listing(row)) for row in page],
+            next_cursor=_cursor(page[-1]) if len(rows) > limit else None,
+        )
+
+    async def story_summary(story_id: int) -> tuple[StoryRow, Summary, bool] | None:
+        """A story with its summary, and whether a newer one is being made; the summary is made here
+        (waiting on the model thread) only when none was ever stored."""
+        row = await run_in_threadpool(store.story, story_id)
+        if row is None:
+            return None
+        cached = await run_in_threadpool(cached_story_summary, store, models.config, row)
+        if cached is None:
+            made = await work.run(lambda: summarize_story(store, models, story_id))
+            if made is None:  # not found by the model thread: merged meanwhile
+                return None
+            return row, made, False
+        summary, current = cached
+        if not current:
+            work.start(("story", story_id), lambda: summarize_story(store, models, story_id))
+        return row, summary, not current
+
+    async def merged_target(story_id: int) -> int | None:
+        """The story a merged story's articles are in now, else None (ids past SQLite's range: None)."""
+        if not 0 < story_id <= MAX_ID:
+            return None
+        return await run_in_threadpool(store.merged_into, story_id)
 
     @app.get(
         "/stories/{story_id}",
         summary="One story: its summary, comparison and sources",
-        response_model=None,
-        responses={308: {"description": "the story was merged into another one, named by the Location header"}},
+        response_model=StoryOut,
+        responses={
+            **_responses(404, 422, 503),
+            308: {"description": "the story was merged into another one, named by the Location header"},
+        },
     )
-    def get_story(story_id: int) -> dict[str, Any] | RedirectResponse:
-        row = store.story(story_id)
-        if row is None:
-            target = store.merged_into(story_id)
+    async def get_story(story_id: int) -> StoryOut | RedirectResponse:
+        found = await story_summary(story_id)
+        if found is None:
+            target = await merged_target(story_id)
             if target is not None:
                 return RedirectResponse(f"/stories/{target}", status_code=308)
-            raise HTTPException(404, f"no story {story_id}; GET /stories lists them")
-        with model_lock:
-            summary = summarize_story(store, models, story_id)
-        assert summary is not None  # the row exists, so the story does
-        data = summary_to_dict(summary)
+            raise ApiError(404, f"no story {story_id}; GET /stories lists them")
+        row, summary, updating = found
         sources = [
             {"id": a.id, "source": a.source, "title": a.title, "published": a.published, "url": a.url}
             for a in summary.articles
         ]
-        return {**story_listing(row), **data, "sources": sources, "outlets": list(row.sources)}
+        return StoryOut(
+            **{**story_listing(row), **summary_to_dict(summary), "sources": sources, "outlets": list(row.sources)},
+            updating=updating,
+        )
 
-    @app.post("/summarize", summary="One cited summary (and comparison) of the articles given; stores nothing")
-    def post_summarize(payload: SummarizeIn) -> dict[str, Any]:
-        problems: list[Problem] = []
-        with model_lock:
-            summary = models.summarize(
-                [item.to_article() for item in payload.articles],
-                words=payload.words,
-                on_error="skip",
-                problems=problems,
-                compare=payload.compare,
+    @app.post(
+        "/summarize",
+        summary="One cited summary (and comparison) of the articles given; stores nothing",
+        description=f"At most {MAX_SUMMARIZE_ARTICLES} articles of {MAX_SUMMARIZE_WORDS:,} words in all (413 above).",
+        dependencies=[Depends(require_token)],
+        responses=_responses(401, 413, 422, 503),
+    )
+    async def post_summarize(payload: SummarizeIn) -> dict[str, Any]:
+        words = sum(len(item.text.split()) for item in payload.articles)
+        if words > MAX_SUMMARIZE_WORDS:
+            raise ApiError(
+                413,
+                f"{words:,} words in all is over the limit of {MAX_SUMMARIZE_WORDS:,}; send fewer or shorter articles",
             )
+        problems: list[Problem] = []
+        articles = _articles(payload.articles, problems)
+        if not articles:
+            raise ApiError(422, "no usable article; see problems", problems=problems)
+        summary = await work.run(
+            lambda: models.summarize(
+                articles, words=payload.words, on_error="skip", problems=problems, compare=payload.compare
+            )
+        )
         return {**summary_to_dict(summary), "problems": [problem_to_dict(problem) for problem in problems]}
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def index_page() -> str:
-        return render_index(store.stories())
+        return render_index(store.stories(limit=MAX_STORIES_PAGE))
 
     @app.get("/story/{story_id}", response_class=HTMLResponse, response_model=None, include_in_schema=False)
-    def story_page(story_id: int) -> HTMLResponse | RedirectResponse:
-        row = store.story(story_id)
-        if row is None:
-            target = store.merged_into(story_id)
+    async def story_page(story_id: int) -> HTMLResponse | RedirectResponse:
+        found = await story_summary(story_id)
+        if found is None:
+            target = await merged_target(story_id)
             if target is not None:  # merged into another story: the link still leads to its articles
                 return RedirectResponse(f"/story/{target}", status_code=308)
-            return HTMLResponse(render_index(store.stories(), missing=story_id), status_code=404)
-        with model_lock:
-            summary = summarize_story(store, models, story_id)
-        assert summary is not None
-        return HTMLResponse(render_story(row, summary))
+            rows = await run_in_threadpool(store.stories, limit=MAX_STORIES_PAGE)
+            return HTMLResponse(render_index(rows, missing=story_id), status_code=404)
+        row, summary, updating = found
+        return HTMLResponse(render_story(row, summary, updating=updating))
 
     @app.get("/health", include_in_schema=False)
     def health() -> dict[str, Any]:
-        return {"ok": True, "articles": store.count(), "version": __version__}
+        return {"ok": True, "articles": store.count(), "model_work": work.waiting, "version": __version__}
 
-    return app
+    return Guard(app, max_bytes=MAX_BODY_BYTES)
+
+
+def _articles(given: Sequence[ArticleIn], problems: list[Problem]) -> list[Article]:
+    """The Articles of the records posted; one that the record rules refuse is a problem, not an error."""
+    articles = []
+    for item in given:
+        try:
+            articles.append(item.to_article())
+        except InputError as error:
+            problems.append(Problem(error.input, "read", str(error)))
+    return articles

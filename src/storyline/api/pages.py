@@ -22,6 +22,7 @@ def render_index(rows: Sequence[StoryRow], *, missing: int | None = None) -> str
     return page("index.html", title="Storyline: stories", stories=rows, missing=missing)
 
 
-def render_story(row: StoryRow, summary: Summary) -> str:
-    """A story page: summary and comparison beside the sources; a citation highlights its sentence."""
-    return page("story.html", title=f"Storyline: {row.title}", story=row, view=view(summary))
+def render_story(row: StoryRow, summary: Summary, *, updating: bool = False) -> str:
+    """A story page: summary and comparison beside the sources; a citation highlights its sentence.
+    With ``updating``, a note says that the summary predates the story's latest articles and is being remade."""
+    return page("story.html", title=f"Storyline: {row.title}", story=row, view=view(summary), updating=updating)

@@ -3,26 +3,32 @@
 One set of templates serves ``--format html`` (a self-contained page of a summary or a comparison)
 and the web app's pages (the list of stories and a story page). Python works out what the
 templates cannot: which source spans to mark (each once, none overlapping) and where each citation
-links (:class:`View`); the templates only lay it out. Links go to http(s) addresses only.
+links (:class:`View`); the templates only lay it out. Links go to http(s) addresses only
+(:func:`storyline.records.web_url`). Every page carries a Content-Security-Policy (:func:`policy`)
+that lets only its own style sheets and scripts (:data:`ASSETS`, inlined, allowed by their hashes) run.
 """
 
 from __future__ import annotations
 
+import base64
 import functools
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 
+from storyline.records import web_url
 from storyline.render.markdown import SECTIONS, cited_numbers
 from storyline.types import Article, Citation, Claim, Comparison, Contradiction, Quote, Summary, TimelineEvent
 
-__all__ = ["Links", "View", "page", "render_comparison_html", "render_html", "view"]
+__all__ = ["ASSETS", "Links", "View", "page", "policy", "render_comparison_html", "render_html", "view"]
 
 Item = Claim | Contradiction | Quote | TimelineEvent
 
-#: The web addresses a page links to; any other scheme (javascript:, data:, file:) is shown as text only.
-WEB_SCHEMES = ("http://", "https://")
+#: The pages' own style sheets and scripts (render/templates), inlined into the pages that use them.
+ASSETS = ("pages.css", "summary.css", "summary.js", "pages.js")
 
 
 #: A citation mark per cited source: its number, and the ids of the marks it highlights (the first is its anchor).
@@ -187,7 +193,51 @@ def _day_range(story: Any) -> str:
 
 
 def _is_web_address(url: object) -> bool:
-    return isinstance(url, str) and url.strip().lower().startswith(WEB_SCHEMES)
+    return web_url(url) is not None
+
+
+@functools.cache
+def _asset(name: str) -> str:
+    """One of :data:`ASSETS`, as a page holds it (so its hash in the policy is the hash of what runs)."""
+    loader = _environment().loader
+    assert loader is not None
+    return loader.get_source(_environment(), name)[0]
+
+
+def _inline(name: str) -> Markup:
+    if name not in ASSETS:
+        raise ValueError(f"{name} is not one of the pages' assets {ASSETS}")
+    return Markup(_asset(name))
+
+
+@functools.cache
+def policy(*, header: bool = False) -> str:
+    """The Content-Security-Policy of every page: nothing loads from anywhere, and only the pages' own
+    inline style sheets and scripts run, named by their SHA-256 hashes.
+
+    Args:
+        header: the policy as an HTTP header (the web app's), which adds ``frame-ancestors 'none'``: no
+            other site may frame a page. Browsers ignore that directive in a page's ``<meta>`` policy,
+            the only kind a saved ``--format html`` file can carry.
+    """
+
+    def hashes(suffix: str) -> str:
+        return " ".join(
+            f"'sha256-{base64.b64encode(hashlib.sha256(_asset(name).encode()).digest()).decode()}'"
+            for name in ASSETS
+            if name.endswith(suffix)
+        )
+
+    directives = [
+        "default-src 'none'",
+        f"script-src {hashes('.js')}",
+        f"style-src {hashes('.css')}",
+        "base-uri 'none'",
+        "form-action 'none'",
+    ]
+    if header:
+        directives.append("frame-ancestors 'none'")
+    return "; ".join(directives)
 
 
 @functools.cache
@@ -202,12 +252,13 @@ def _environment() -> Environment:
     )
     environment.filters["day_range"] = _day_range
     environment.tests["web_address"] = _is_web_address
+    environment.globals["inline"] = _inline
     return environment
 
 
 def page(template: str, **context: Any) -> str:
     """A page from one of the templates (render/templates/*.html), its values escaped."""
-    return _environment().get_template(template).render(**context)
+    return _environment().get_template(template).render(policy=policy(), **context)
 
 
 def render_html(summary: Summary) -> str:

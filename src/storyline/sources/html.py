@@ -9,7 +9,7 @@ import functools
 from typing import Any
 
 from storyline.errors import InputError
-from storyline.records import article_from_record
+from storyline.records import article_from_record, iso_date, web_url
 from storyline.sources.outlet import outlet_from_html
 from storyline.types import Article, Problem
 
@@ -50,9 +50,13 @@ def read_html(html: str, *, name: str, stem: str, problems: list[Problem] | None
             f"{name}: no article text found in this HTML page; give the article's text instead", input=name
         )
     record = {key: data.get(field) or None for key, field in _HTML_FIELDS.items()}
+    # The page's own address and date are metadata found in it, not given by whoever sent the file:
+    # one that is no web address or no date is left out rather than costing the page its article.
+    record["url"] = web_url(record["url"])
+    record["published"] = record["published"] if record["published"] and iso_date(str(record["published"])) else None
     # The page's own signals (site name, title, publisher, copyright line, agency) elect its outlet; when
     # they do not agree, the file's name, not a second guess from the extracted text alone.
-    source = outlet_from_html(html, site_name=data.get("sitename"), url=data.get("url")) or stem
+    source = outlet_from_html(html, site_name=data.get("sitename"), url=record["url"]) or stem
     return [article_from_record({**record, "text": text, "source": source}, where=name, default_id=stem)]
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from storyline.errors import InputError
+from storyline.limits import MAX_INPUT_BYTES, load_json
 from storyline.records import article_from_record, unique_ids
 from storyline.sources import html
 from storyline.sources.outlet import find_outlet
@@ -74,23 +75,33 @@ def read_records(text: str, *, name: str, stem: str, problems: list[Problem] | N
     records: list[tuple[str, Any]] = []
     stripped = text.strip()
     try:
-        whole = json.loads(stripped)
+        whole = load_json(stripped, where=name)
         items = whole if isinstance(whole, list) else [whole]
         records = [
             (f"{name}:{index + 1}" if isinstance(whole, list) else name, item) for index, item in enumerate(items)
         ]
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, InputError) as whole_error:
+        # JSON Lines, one record a line (or one line nested too deep among good ones).
+        if isinstance(whole_error, InputError) and "\n" not in stripped:
+            raise
         for line_no, line in enumerate(text.splitlines(), start=1):
             if not line.strip():
                 continue
+            where = f"{name}:{line_no}"
             try:
-                records.append((f"{name}:{line_no}", json.loads(line)))
-            except json.JSONDecodeError as error:
-                message = f"{name}:{line_no}: not valid JSON ({error.msg}); fix or remove this line"
+                records.append((where, load_json(line, where=where)))
+            except (json.JSONDecodeError, InputError) as error:
+                message = (
+                    str(error)
+                    if isinstance(error, InputError)
+                    else f"{where}: not valid JSON ({error.msg}); fix or remove this line"
+                )
                 if problems is None or (not records and line_no == 1 and not stripped.startswith("{")):
-                    raise InputError(message, input=f"{name}:{line_no}") from error
+                    if isinstance(whole_error, InputError):  # a JSON document too deep, not JSON Lines
+                        raise whole_error from None
+                    raise InputError(message, input=where) from error
                 log.info("%s", message)
-                problems.append(Problem(f"{name}:{line_no}", "read", message))
+                problems.append(Problem(where, "read", message))
     articles: list[Article] = []
     for where, record in records:
         try:
@@ -116,8 +127,8 @@ _SHOWN = [suffix for reader in READERS for suffix in reader.shown]
 #: The readable files, as messages name them: ".txt, .html, .json or .jsonl".
 FORMAT_NAMES = ", ".join(_SHOWN[:-1]) + " or " + _SHOWN[-1]
 
-#: Files larger than this are refused outright (nothing sensible is 50 MB of one article).
-MAX_FILE_BYTES = 50_000_000
+#: Files larger than this are refused outright (storyline.limits).
+MAX_FILE_BYTES = MAX_INPUT_BYTES
 
 OnError = Literal["raise", "skip"]
 

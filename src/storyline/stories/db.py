@@ -186,6 +186,8 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
 SCHEMA_VERSION = len(MIGRATIONS)
 
 Outcome = Literal["added", "near-duplicate", "duplicate", "unchanged", "furniture"]
+#: The largest id SQLite stores (a signed 64-bit integer); a larger one names no story.
+MAX_ID = 2**63 - 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,8 +238,10 @@ def _title_of(article: Article) -> str:
 class Store:
     """A story database in one SQLite file (created and migrated when opened).
 
-    Thread-safe: one connection guarded by a lock, so a web server can share one Store. Several
-    processes may open the same file at once.
+    Thread-safe, so a web server can share one Store: writes go through one connection guarded by a
+    lock; reads each use a connection of their own thread, so in WAL mode a read never waits for a
+    write (nor for the lock a long ingest holds between its transactions). Several processes may open
+    the same file at once.
 
     Raises:
         StoreError: the file is not a Storyline store, has a newer schema, or cannot be opened.
@@ -245,7 +249,11 @@ class Store:
 
     def __init__(self, path: str | Path, *, timeout: float = 60.0) -> None:
         self.path = Path(path)
+        self._timeout = timeout
         self._lock = threading.RLock()
+        self._local = threading.local()
+        self._readers: list[sqlite3.Connection] = []
+        self._readers_lock = threading.Lock()  # not the writer's lock: a first read never waits for a write
         try:
             self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None, check_same_thread=False)
             self._db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
@@ -295,9 +303,25 @@ class Store:
             return int(self._db.execute("SELECT version FROM schema_version").fetchone()[0])
 
     def close(self) -> None:
-        """Close the connection."""
+        """Close the connections."""
         with self._lock:
             self._db.close()
+        with self._readers_lock:
+            for reader in self._readers:
+                reader.close()
+            self._readers.clear()
+
+    def _reader(self) -> sqlite3.Connection:
+        """This thread's read connection (opened on first use)."""
+        reader: sqlite3.Connection | None = getattr(self._local, "reader", None)
+        if reader is None:
+            reader = sqlite3.connect(self.path, timeout=self._timeout, isolation_level=None, check_same_thread=False)
+            reader.execute(f"PRAGMA busy_timeout = {int(self._timeout * 1000)}")
+            reader.execute("PRAGMA query_only = ON")
+            self._local.reader = reader
+            with self._readers_lock:
+                self._readers.append(reader)
+        return reader
 
     def __enter__(self) -> Store:
         return self
@@ -715,31 +739,49 @@ class Store:
 
     @contextmanager
     def _snapshot(self) -> Iterator[sqlite3.Connection]:
-        """A read transaction: every query inside sees the same state of the file."""
-        with self._lock:
-            self._db.execute("BEGIN")
-            try:
-                yield self._db
-            finally:
-                self._db.execute("COMMIT")
+        """A read transaction on this thread's read connection: every query inside sees the same state."""
+        db = self._reader()
+        db.execute("BEGIN")
+        try:
+            yield db
+        finally:
+            db.execute("COMMIT")
 
-    def stories(self, *, limit: int | None = None) -> list[StoryRow]:
-        """Every story, the most recently seen first (ties: the newest story first)."""
+    def stories(self, *, limit: int | None = None, after: tuple[str, int] | None = None) -> list[StoryRow]:
+        """Stories, the most recently seen first (ties: the newest story first).
+
+        Args:
+            limit: at most this many.
+            after: the (``last_seen``, ``id``) of the story before the first wanted (a page's cursor).
+        """
+        where, values = (
+            ("", ())
+            if after is None
+            else ("AND (last_seen < ? OR (last_seen = ? AND id < ?))", (after[0], after[0], after[1]))
+        )
         with self._snapshot() as db:
             rows = db.execute(
-                "SELECT id, title, first_seen, last_seen FROM stories WHERE merged_into IS NULL "
+                f"SELECT id, title, first_seen, last_seen FROM stories WHERE merged_into IS NULL {where} "
                 "ORDER BY last_seen DESC, id DESC LIMIT ?",
-                (limit if limit is not None else -1,),
+                (*values, limit if limit is not None else -1),
             ).fetchall()
             members: dict[int, list[tuple[str, str, str | None]]] = {}
-            for story_id, article_id, source, near in db.execute(
-                "SELECT story_id, id, source, near_duplicate_of FROM articles ORDER BY seq"
-            ):
-                members.setdefault(int(story_id), []).append((article_id, source, near))
+            wanted = [int(row[0]) for row in rows]
+            for start in range(0, len(wanted), 500):  # SQLite takes a bounded number of parameters
+                part = wanted[start : start + 500]
+                for story_id, article_id, source, near in db.execute(
+                    "SELECT story_id, id, source, near_duplicate_of FROM articles "
+                    f"WHERE story_id IN ({', '.join('?' * len(part))}) ORDER BY seq",
+                    part,
+                ):
+                    members.setdefault(int(story_id), []).append((article_id, source, near))
         return [self._row(row, members.get(int(row[0]), [])) for row in rows]
 
     def story(self, story_id: int) -> StoryRow | None:
-        """One story, or None when there is no story with that id (or it was merged: see :meth:`merged_into`)."""
+        """One story, or None when there is no story with that id (or it was merged: see :meth:`merged_into`;
+        any int: one past SQLite's range is none)."""
+        if not 0 < story_id <= MAX_ID:
+            return None
         with self._snapshot() as db:
             row = db.execute(
                 "SELECT id, title, first_seen, last_seen FROM stories WHERE id = ? AND merged_into IS NULL", (story_id,)
@@ -804,6 +846,8 @@ class Store:
 
     def articles(self, story_id: int) -> list[Article]:
         """The stored (cleaned) articles of a story, in ingest order."""
+        if not 0 < story_id <= MAX_ID:
+            return []
         with self._snapshot() as db:
             rows = db.execute(
                 "SELECT id, text, source, title, published, url, origin FROM articles WHERE story_id = ? ORDER BY seq",
@@ -821,16 +865,19 @@ class Store:
 
     def count(self) -> int:
         """Number of stored articles."""
-        with self._lock:
-            return int(self._db.execute("SELECT count(*) FROM articles").fetchone()[0])
+        with self._snapshot() as db:
+            return int(db.execute("SELECT count(*) FROM articles").fetchone()[0])
 
     # -- cached summaries ---------------------------------------------------------------------
 
-    def cached_summary(self, story_id: int, key: str) -> str | None:
-        """The cached summary JSON of a story when it was made from the same articles and settings."""
-        with self._lock:
-            row = self._db.execute(
-                "SELECT body FROM summaries WHERE story_id = ? AND key = ?", (story_id, key)
+    def cached_summary(self, story_id: int, key: str | None = None) -> str | None:
+        """The cached summary JSON of a story when it was made from the same articles and settings
+        (``key``); with no key, whatever summary is cached (it may be stale)."""
+        if not 0 < story_id <= MAX_ID:
+            return None
+        with self._snapshot() as db:
+            row = db.execute(
+                "SELECT body FROM summaries WHERE story_id = ? AND key = coalesce(?, key)", (story_id, key)
             ).fetchone()
         return str(row[0]) if row else None
 

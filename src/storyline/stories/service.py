@@ -32,6 +32,7 @@ __all__ = [
     "MAX_SUMMARY_ARTICLES",
     "Described",
     "IngestCounts",
+    "cached_story_summary",
     "describe_inputs",
     "ingest",
     "ingest_described",
@@ -356,9 +357,7 @@ def summarize_story(store: Store, pipeline: Pipeline, story_id: int) -> Summary 
     row = store.story(story_id)
     if row is None:
         return None
-    chosen = [article_id for article_id in row.articles if article_id not in row.near_duplicates]
-    chosen = chosen[:MAX_SUMMARY_ARTICLES] or list(row.articles[:MAX_SUMMARY_ARTICLES])
-    key = story_key(chosen, pipeline.config)
+    chosen, key = _summary_key(row, pipeline.config)
     cached = store.cached_summary(story_id, key)
     if cached is not None:
         return summary_from_dict(json.loads(cached))
@@ -367,6 +366,25 @@ def summarize_story(store: Store, pipeline: Pipeline, story_id: int) -> Summary 
     summary = pipeline.summarize(articles, on_error="skip", compare=True)
     store.save_summary(story_id, key, json.dumps(summary_to_dict(summary), ensure_ascii=False))
     return summary
+
+
+def cached_story_summary(store: Store, config: Config, row: StoryRow) -> tuple[Summary, bool] | None:
+    """The story's cached summary without making one (no models), and whether it is current: a stale
+    one was made before articles joined the story or under other settings. None when none is cached.
+    """
+    _, key = _summary_key(row, config)
+    current = store.cached_summary(row.id, key)
+    cached = current if current is not None else store.cached_summary(row.id)
+    if cached is None:
+        return None
+    return summary_from_dict(json.loads(cached)), current is not None
+
+
+def _summary_key(row: StoryRow, config: Config) -> tuple[list[str], str]:
+    """The articles a story's summary reads (its first ones that are not near-duplicates) and its cache key."""
+    chosen = [article_id for article_id in row.articles if article_id not in row.near_duplicates]
+    chosen = chosen[:MAX_SUMMARY_ARTICLES] or list(row.articles[:MAX_SUMMARY_ARTICLES])
+    return chosen, story_key(chosen, config)
 
 
 def story_listing(row: StoryRow) -> dict[str, Any]:

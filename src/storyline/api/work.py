@@ -1,0 +1,108 @@
+"""Model work off the event loop: one thread for the models, a bounded queue, and a clear "busy".
+
+The models (spaCy, the encoder) are not used from two threads at once, so every piece of model
+work (an ingest, a summary) runs on the one thread of :class:`ModelWork`. Requests that only read
+(lists, stored stories, health) never come here, so they never wait for it. At most ``queue``
+pieces of work wait; the next is refused with :class:`Busy` at once (the app answers 503 with
+``Retry-After``) instead of piling up requests that would wait minutes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TypeVar
+
+__all__ = ["MAX_QUEUED", "Busy", "ModelWork"]
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+#: Pieces of model work waiting behind the running one before more are refused (503). A story
+#: summary takes 5-7 s on 2 cores, so a full queue is about a minute of work.
+MAX_QUEUED = 8
+
+
+class Busy(Exception):
+    """The model queue is full; try again after ``retry_after`` seconds."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"the server is busy with other requests; try again in {retry_after} s")
+        self.retry_after = retry_after
+
+
+class ModelWork:
+    """One model thread with a bounded queue.
+
+    Args:
+        queue: pieces of work that may wait behind the running one.
+    """
+
+    def __init__(self, queue: int = MAX_QUEUED) -> None:
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="storyline-models")
+        self._capacity = queue + 1
+        self._lock = threading.Lock()
+        self._taken = 0
+        self._pending_keys: set[object] = set()
+        self._seconds = 5.0  # a running mean of how long one piece takes, for Retry-After
+
+    @property
+    def waiting(self) -> int:
+        """Pieces of work queued or running."""
+        return self._taken
+
+    def _take(self) -> None:
+        with self._lock:
+            if self._taken >= self._capacity:
+                raise Busy(max(1, round(self._seconds * self._taken)))
+            self._taken += 1
+
+    def _run(self, function: Callable[[], T], key: object = None) -> T:
+        started = time.perf_counter()
+        try:
+            return function()
+        finally:
+            with self._lock:
+                self._taken -= 1
+                self._pending_keys.discard(key)
+                self._seconds = 0.8 * self._seconds + 0.2 * (time.perf_counter() - started)
+
+    async def run(self, function: Callable[[], T]) -> T:
+        """Run ``function`` on the model thread and wait for it without holding up the event loop.
+
+        Raises:
+            Busy: the queue is full.
+        """
+        self._take()
+        return await asyncio.wrap_future(self._executor.submit(self._run, function))
+
+    def start(self, key: object, function: Callable[[], object]) -> bool:
+        """Queue ``function`` without waiting for it, unless work under ``key`` is queued already or
+        the queue is full (it is then left for a later call); True when queued."""
+        with self._lock:
+            if key in self._pending_keys:
+                return False
+        try:
+            self._take()
+        except Busy:
+            return False
+        with self._lock:
+            self._pending_keys.add(key)
+        future = self._executor.submit(self._run, function, key)
+        future.add_done_callback(_log_failure)
+        return True
+
+    def close(self) -> None:
+        """Stop taking work; what is queued is dropped, what runs finishes."""
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _log_failure(future: Future[object]) -> None:
+    error = None if future.cancelled() else future.exception()
+    if error is not None:
+        log.error("background model work failed: %s", error, exc_info=error)
