@@ -6,14 +6,18 @@ client sends can stop the server (an unexpected failure is a 500 for that reques
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import re
 import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import replace
+from importlib import resources
 from typing import Annotated, Any
 
 from fastapi import Body, FastAPI, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from storyline import __version__
 from storyline.api.pages import render_index, render_story
@@ -22,8 +26,10 @@ from storyline.config import Config
 from storyline.errors import InputError, StorylineError
 from storyline.pipeline import Pipeline
 from storyline.records import article_from_record, problem_to_dict
+from storyline.sources.fetch import Fetcher, FetchSettings, Getter, read_page
 from storyline.stories import ingest, story_listing, summarize_story
-from storyline.stories.db import Store
+from storyline.stories.db import Store, StoryRow
+from storyline.stories.feeds import FeedState
 from storyline.text import fingerprint
 from storyline.types import Article, Problem
 
@@ -45,15 +51,32 @@ class ArticleIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     id: Annotated[str | None, Field(max_length=200, pattern=r"^[\w.:~-]+$")] = None
-    text: Annotated[str, Field(min_length=1, max_length=MAX_TEXT_CHARS)]
+    #: Without a text, the article is fetched from ``url`` (private addresses refused unless the
+    #: server was started with --allow-private).
+    text: Annotated[str | None, Field(min_length=1, max_length=MAX_TEXT_CHARS)] = None
     title: Annotated[str | None, Field(max_length=1_000)] = None
     source: Annotated[str | None, Field(max_length=200)] = None
     published: Annotated[str | None, Field(max_length=40, pattern=r"^\d{4}-\d{2}-\d{2}")] = None
     url: Annotated[str | None, Field(max_length=2_000, pattern=r"^https?://")] = None
 
-    def to_article(self) -> Article:
+    @model_validator(mode="after")
+    def _text_or_url(self) -> ArticleIn:
+        if not self.text and not self.url:
+            raise ValueError("give the article's 'text', or its 'url' to fetch it from")
+        return self
+
+    def to_article(self, fetcher: Getter) -> Article:
         """The Article (storyline.records); without an id, one made from the text, so the same text posted
-        twice is one article."""
+        twice is one article. Without a text, the page at ``url`` is fetched and read (sources.fetch).
+
+        Raises:
+            InputError: the record is not usable, or its page cannot be fetched or read.
+        """
+        if self.text is None:
+            assert self.url is not None  # the validator saw to it
+            fetched = read_page(fetcher, self.url)
+            given = {key: value for key, value in self.model_dump().items() if value is not None and key != "url"}
+            return replace(fetched, **given) if given else fetched
         default = f"a-{fingerprint(self.text)[:16]}"
         return article_from_record(self.model_dump(), where=self.id or default, default_id=default)
 
@@ -76,15 +99,45 @@ class SummarizeIn(BaseModel):
     compare: bool = True
 
 
-def create_app(store: Store, *, config: Config | None = None, pipeline: Pipeline | None = None) -> FastAPI:
-    """The web app over ``store``; the models load on the first request that needs them."""
+def _articles(given: list[ArticleIn], fetcher: Getter, problems: list[Problem]) -> list[Article]:
+    """The Articles of the records; one whose page cannot be fetched or read is skipped into ``problems``."""
+    articles: list[Article] = []
+    for item in given:
+        try:
+            articles.append(item.to_article(fetcher))
+        except InputError as error:
+            problems.append(Problem(error.input or item.url or "record", "read", str(error)))
+    return articles
+
+
+def create_app(
+    store: Store,
+    *,
+    config: Config | None = None,
+    pipeline: Pipeline | None = None,
+    fetch: FetchSettings | None = None,
+) -> FastAPI:
+    """The web app over ``store``; the models load on the first request that needs them.
+
+    ``fetch`` sets how records given only by ``url`` are fetched (default: private addresses refused).
+    """
     models = pipeline or Pipeline(config)
+    fetcher = Fetcher(fetch)
+    feeds = FeedState(store)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        fetcher.close()
+        feeds.close()
+
     # spaCy and torch calls are not made from two threads at once (the server runs handlers in a pool).
     model_lock = threading.Lock()
     app = FastAPI(
         title="Storyline",
         version=__version__,
         description="News articles in, stories out: each story with one cited summary and how its sources compare.",
+        lifespan=lifespan,
     )
 
     @app.middleware("http")
@@ -130,8 +183,9 @@ def create_app(store: Store, *, config: Config | None = None, pipeline: Pipeline
         if len(given) > MAX_ARTICLES_PER_REQUEST:
             raise HTTPException(413, f"{len(given)} articles in one request; send at most {MAX_ARTICLES_PER_REQUEST}")
         problems: list[Problem] = []
+        articles = _articles(given, fetcher, problems)
         with model_lock:
-            counts = ingest(store, models, [item.to_article() for item in given], problems=problems)
+            counts = ingest(store, models, articles, problems=problems)
         body = {
             "added": counts.added,
             "near_duplicates": counts.near_duplicates,
@@ -171,9 +225,14 @@ def create_app(store: Store, *, config: Config | None = None, pipeline: Pipeline
     @app.post("/summarize", summary="One cited summary (and comparison) of the articles given; stores nothing")
     def post_summarize(payload: SummarizeIn) -> dict[str, Any]:
         problems: list[Problem] = []
+        articles = _articles(payload.articles, fetcher, problems)
+        if not articles:
+            raise HTTPException(
+                422, {"message": "no usable article; see problems", "problems": [problem_to_dict(p) for p in problems]}
+            )
         with model_lock:
             summary = models.summarize(
-                [item.to_article() for item in payload.articles],
+                articles,
                 words=payload.words,
                 on_error="skip",
                 problems=problems,
@@ -195,8 +254,54 @@ def create_app(store: Store, *, config: Config | None = None, pipeline: Pipeline
         assert summary is not None
         return HTMLResponse(render_story(row, summary))
 
+    @app.get("/feeds", summary="The feeds storyline watch follows in this database, with their health")
+    def get_feeds() -> list[dict[str, Any]]:
+        return [row.as_dict() for row in feeds.feeds()]
+
+    @app.get("/live", summary="A small listing for pages that refresh themselves: every story's id, title and articles")
+    def get_live() -> dict[str, Any]:
+        return {"stories": [live_story(row) for row in store.stories(limit=LIVE_STORIES)]}
+
+    @app.get("/live/{story_id}", summary="One story's articles, for its page to show those that arrive")
+    def get_live_story(story_id: int) -> dict[str, Any]:
+        row = store.story(story_id)
+        if row is None:
+            raise HTTPException(404, f"no story {story_id}; GET /stories lists them")
+        articles = [
+            {"id": a.id, "source": a.source, "title": a.title, "published": a.published, "url": web_address(a.url)}
+            for a in store.articles(story_id)
+        ]
+        return {**live_story(row), "articles": articles}
+
+    @app.get("/static/live.js", include_in_schema=False)
+    def live_script() -> Response:
+        return Response(LIVE_SCRIPT, media_type="text/javascript", headers={"Cache-Control": "max-age=300"})
+
     @app.get("/health", include_in_schema=False)
     def health() -> dict[str, Any]:
         return {"ok": True, "articles": store.count(), "version": __version__}
 
     return app
+
+
+#: Stories listed by GET /live (the front page shows as many).
+LIVE_STORIES = 200
+#: The script of the pages that refresh themselves (a file of its own, so a CSP can forbid inline scripts).
+LIVE_SCRIPT = (resources.files("storyline.render") / "templates" / "live.js").read_text(encoding="utf-8")
+
+
+def live_story(row: StoryRow) -> dict[str, Any]:
+    """A story as the pages' polling sees it."""
+    return {
+        "id": row.id,
+        "title": row.title,
+        "articles": len(row.articles),
+        "outlets": list(row.sources),
+        "first_seen": row.first_seen,
+        "last_seen": row.last_seen,
+    }
+
+
+def web_address(url: str | None) -> str | None:
+    """``url`` when it is an http(s) address, else None (a page links nothing else)."""
+    return url if url and re.match(r"(?i)https?://", url) else None
