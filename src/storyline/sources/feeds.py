@@ -54,15 +54,6 @@ def parse_feed(url: str, body: bytes, *, content_type: str = "") -> list[Entry]:
         return _json_feed(url, body)
     parsed = feedparser.parse(body, response_headers={"content-type": content_type or "application/xml"})
     entries = list(parsed.get("entries") or [])
-    if parsed.get("bozo") and not entries:
-        reason = parsed.get("bozo_exception")
-        raise FetchError(
-            f"{url}: not an RSS, Atom or JSON feed ({type(reason).__name__}: {str(reason)[:80]}); "
-            "check the feed address",
-            input=url,
-        )
-    if not entries and not parsed.get("version"):
-        raise FetchError(f"{url}: not an RSS, Atom or JSON feed; check the feed address", input=url)
     found: list[Entry] = []
     for entry in entries:
         link = entry.get("link")
@@ -75,6 +66,15 @@ def parse_feed(url: str, body: bytes, *, content_type: str = "") -> list[Entry]:
         if published is None and isinstance(entry.get("published"), str):
             published = iso_date(entry["published"])
         found.append(Entry(str(key), link, entry.get("title") or None, published))
+    if not found and parsed.get("bozo"):  # broken, and nothing of use in it: a broken feed is ok with entries
+        reason = parsed.get("bozo_exception")
+        raise FetchError(
+            f"{url}: not an RSS, Atom or JSON feed ({type(reason).__name__}: {str(reason)[:80]}); "
+            "check the feed address",
+            input=url,
+        )
+    if not found and not parsed.get("version"):
+        raise FetchError(f"{url}: not an RSS, Atom or JSON feed; check the feed address", input=url)
     return found
 
 

@@ -160,7 +160,8 @@ def watch_round(
             last_modified=answer.headers.get("last-modified"),
             keep_validators=url not in retry_later,
         )
-    report.requests = {kind: count - before.get(kind, 0) for kind, count in polite.requests.items()}
+    made = {kind: count - before.get(kind, 0) for kind, count in polite.requests.items()}
+    report.requests = {kind: count for kind, count in made.items() if count}
     return report
 
 
