@@ -20,7 +20,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from storyline import __version__
-from storyline.api.pages import render_index, render_story
+from storyline.api.pages import LIVE_EVERY, render_index, render_story
 from storyline.codec import summary_to_dict
 from storyline.config import Config
 from storyline.errors import InputError, StorylineError
@@ -116,10 +116,12 @@ def create_app(
     config: Config | None = None,
     pipeline: Pipeline | None = None,
     fetch: FetchSettings | None = None,
+    live_every: float = LIVE_EVERY,
 ) -> FastAPI:
     """The web app over ``store``; the models load on the first request that needs them.
 
-    ``fetch`` sets how records given only by ``url`` are fetched (default: private addresses refused).
+    ``fetch`` sets how records given only by ``url`` are fetched (default: private addresses refused);
+    ``live_every`` how many seconds the pages wait between two polls for new articles.
     """
     models = pipeline or Pipeline(config)
     fetcher = Fetcher(fetch)
@@ -242,17 +244,17 @@ def create_app(
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def index_page() -> str:
-        return render_index(store.stories())
+        return render_index(store.stories(), live_every=live_every)
 
     @app.get("/story/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     def story_page(story_id: int) -> HTMLResponse:
         row = store.story(story_id)
         if row is None:
-            return HTMLResponse(render_index(store.stories(), missing=story_id), status_code=404)
+            return HTMLResponse(render_index(store.stories(), missing=story_id, live_every=live_every), status_code=404)
         with model_lock:
             summary = summarize_story(store, models, story_id)
         assert summary is not None
-        return HTMLResponse(render_story(row, summary))
+        return HTMLResponse(render_story(row, summary, live_every=live_every))
 
     @app.get("/feeds", summary="The feeds storyline watch follows in this database, with their health")
     def get_feeds() -> list[dict[str, Any]]:

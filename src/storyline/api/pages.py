@@ -14,14 +14,23 @@ from storyline.render.html import page, view
 from storyline.stories.db import StoryRow
 from storyline.types import Summary
 
-__all__ = ["render_index", "render_story"]
+__all__ = ["LIVE_EVERY", "render_index", "render_story"]
 
 
-def render_index(rows: Sequence[StoryRow], *, missing: int | None = None) -> str:
-    """The list of stories, newest first, with their outlets and article counts."""
-    return page("index.html", title="Storyline: stories", stories=rows, missing=missing)
+#: Seconds between two polls of a page that keeps itself current (static/live.js).
+LIVE_EVERY = 15.0
 
 
-def render_story(row: StoryRow, summary: Summary) -> str:
-    """A story page: summary and comparison beside the sources; a citation highlights its sentence."""
-    return page("story.html", title=f"Storyline: {row.title}", story=row, view=view(summary))
+def render_index(rows: Sequence[StoryRow], *, missing: int | None = None, live_every: float = LIVE_EVERY) -> str:
+    """The list of stories, newest first, with their outlets and article counts; it polls for new ones."""
+    return page(
+        "index.html", title="Storyline: stories", stories=rows, missing=missing, live_every=int(live_every * 1000)
+    )
+
+
+def render_story(row: StoryRow, summary: Summary, *, live_every: float = LIVE_EVERY) -> str:
+    """A story page: summary and comparison beside the sources; a citation highlights its sentence; it
+    polls for the story's new articles."""
+    return page(
+        "story.html", title=f"Storyline: {row.title}", story=row, view=view(summary), live_every=int(live_every * 1000)
+    )

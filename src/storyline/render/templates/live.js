@@ -5,9 +5,9 @@
    only ever put in the page as text (textContent), never as markup. */
 (function () {
   'use strict';
-  var EVERY = 15000;
   var root = document.getElementById('live');
   if (!root || !window.fetch || !window.JSON) { return; }
+  var EVERY = Number(root.dataset.every) || 15000;  // milliseconds between polls
 
   function load(key) {
     try { return JSON.parse(window.localStorage.getItem(key) || 'null'); } catch (e) { return null; }
