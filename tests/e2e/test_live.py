@@ -23,7 +23,7 @@ from storyline.stories import ingest
 from storyline.stories.db import Store
 from storyline.stories.feeds import FeedState
 from tests.conftest import EXAMPLE
-from tests.e2e.test_serve import CHROMIUM, CHROMIUM_ARGS, _free_port
+from tests.e2e.test_serve import _free_port
 
 pytestmark = pytest.mark.model
 
@@ -85,18 +85,6 @@ def live_server(pipeline: Pipeline, tmp_path_factory: pytest.TempPathFactory) ->
     server.should_exit = True
     thread.join(timeout=10)
     store.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} not found: install Debian's chromium (apt-get install chromium) to run browser tests")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 def test_pages_show_new_articles_without_a_reload_and_mark_what_is_new_since_the_last_visit(

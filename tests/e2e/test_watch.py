@@ -243,7 +243,9 @@ def _stored(db: Path) -> list[str]:
 
 
 @pytest.mark.slow
-def test_a_killed_watch_goes_on_where_it_stopped(httpserver: HTTPServer, tmp_path: Path, entry_point: str) -> None:
+def test_a_killed_watch_goes_on_where_it_stopped(
+    httpserver: HTTPServer, tmp_path: Path, entry_point: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     feeds = _site(httpserver, delay=0.8)  # so that the kill comes while pages are still arriving
     db = tmp_path / "w.db"
     command = [entry_point, "watch", "--db", str(db), *feeds, "--once", "--allow-private"]
@@ -255,8 +257,14 @@ def test_a_killed_watch_goes_on_where_it_stopped(httpserver: HTTPServer, tmp_pat
     process.wait()
     at_kill = _stored(db)
     assert 1 <= len(at_kill) < 4, "the watch was to be killed mid-round"
-    code = main(["watch", "--db", str(db), "--once", "--allow-private", "-q"])
+    code = main(["watch", "--db", str(db), "--once", "--allow-private"])  # the feeds the database follows
     assert code == EXIT_OK
+    (line,) = capsys.readouterr().err.splitlines()
+    assert re.fullmatch(
+        r"storyline: round 1: 3 feeds polled \(0 unchanged, 0 failed\), \d new articles, "
+        r"1 stories touched, 0 entries failed; \d+ requests",
+        line,
+    )
     stored = _stored(db)
     assert len(stored) == len(set(stored)) == 4 and set(at_kill) <= set(stored)
     with Store(db) as store:

@@ -293,15 +293,10 @@ LIVE_SCRIPT = (resources.files("storyline.render") / "templates" / "live.js").re
 
 
 def live_story(row: StoryRow) -> dict[str, Any]:
-    """A story as the pages' polling sees it."""
-    return {
-        "id": row.id,
-        "title": row.title,
-        "articles": len(row.articles),
-        "outlets": list(row.sources),
-        "first_seen": row.first_seen,
-        "last_seen": row.last_seen,
-    }
+    """A story as the pages' polling sees it: its listing with the number of its articles, not their ids."""
+    listing = story_listing(row)
+    outlets = listing.pop("sources")
+    return {**listing, "articles": len(row.articles), "outlets": outlets}
 
 
 def web_address(url: str | None) -> str | None:

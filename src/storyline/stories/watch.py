@@ -33,7 +33,7 @@ from storyline.stories.feeds import EntryOutcome, FeedState
 from storyline.stories.service import ingest
 from storyline.types import Article, Problem
 
-__all__ = ["DEFAULT_EVERY", "IN_FLIGHT", "RoundReport", "watch_round"]
+__all__ = ["DEFAULT_EVERY", "IN_FLIGHT", "RoundReport", "due", "watch_round"]
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +118,8 @@ def watch_round(
     report = RoundReport()
     before = dict(polite.requests)
     state.add(feeds)
-    with ThreadPoolExecutor(max_workers=in_flight, thread_name_prefix="watch") as pool:
+    pool = ThreadPoolExecutor(max_workers=in_flight, thread_name_prefix="watch")
+    try:
         rows = {url: state.feed(url) for url in feeds}
         polls = {
             url: pool.submit(_poll, polite, url, row.etag if row else None, row.last_modified if row else None)
@@ -152,6 +153,10 @@ def watch_round(
                 retry_later.add(url)
             if progress is not None:
                 progress(1)
+    finally:
+        # On an interrupt, the pages not fetched yet are dropped rather than waited for (they are
+        # fetched again next time: their entries were not recorded).
+        pool.shutdown(wait=True, cancel_futures=True)
     for url, answer in answers.items():
         state.succeeded(
             url,
