@@ -5,15 +5,12 @@ story page showing new articles without a reload and marking what is new since t
 from __future__ import annotations
 
 import re
-import threading
-import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 
 from storyline.api import create_app
@@ -23,7 +20,7 @@ from storyline.stories import ingest
 from storyline.stories.db import Store
 from storyline.stories.feeds import FeedState
 from tests.conftest import EXAMPLE
-from tests.e2e.test_serve import _free_port
+from tests.e2e.conftest import serving
 
 pytestmark = pytest.mark.model
 
@@ -72,18 +69,8 @@ def test_feeds_live_listings_and_the_script_file(pipeline: Pipeline, tmp_path: P
 def live_server(pipeline: Pipeline, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Store]]:
     store = Store(tmp_path_factory.mktemp("live") / "stories.db")
     ingest(store, pipeline, read([LEDGER, COURIER]))
-    port = _free_port()
-    app = create_app(store, pipeline=pipeline, live_every=0.3)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", store
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(create_app(store, pipeline=pipeline, live_every=0.3)) as base:
+        yield base, store
     store.close()
 
 

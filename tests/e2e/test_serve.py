@@ -9,15 +9,11 @@ from __future__ import annotations
 
 import json
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
 from storyline.api import MAX_BODY_BYTES, create_app
 from storyline.pipeline import Pipeline
@@ -25,14 +21,9 @@ from storyline.sources.read import read
 from storyline.stories import ingest
 from storyline.stories.db import Store
 from tests.conftest import EXAMPLE
+from tests.e2e.conftest import serving
 
 pytestmark = pytest.mark.model
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -41,18 +32,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     store = Store(tmp_path_factory.mktemp("serve") / "stories.db")
     pipeline = Pipeline()
     ingest(store, pipeline, read(EXAMPLE))
-    port = _free_port()
-    config = uvicorn.Config(create_app(store, pipeline=pipeline), host="127.0.0.1", port=port, log_level="warning")
-    uvicorn_server = uvicorn.Server(config)
-    thread = threading.Thread(target=uvicorn_server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not uvicorn_server.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    uvicorn_server.should_exit = True
-    thread.join(timeout=10)
+    with serving(create_app(store, pipeline=pipeline)) as base:
+        yield base
     store.close()
 
 
