@@ -65,16 +65,21 @@ class ArticleIn(BaseModel):
             raise ValueError("give the article's 'text', or its 'url' to fetch it from")
         return self
 
-    def to_article(self, fetcher: Getter) -> Article:
+    def to_article(self, fetcher: Getter | None = None) -> Article:
         """The Article (storyline.records); without an id, one made from the text, so the same text posted
-        twice is one article. Without a text, the page at ``url`` is fetched and read (sources.fetch).
+        twice is one article. Without a text, the page at ``url`` is fetched and read (sources.fetch) with
+        ``fetcher`` (default: a Fetcher of the default settings).
 
         Raises:
             InputError: the record is not usable, or its page cannot be fetched or read.
         """
         if self.text is None:
             assert self.url is not None  # the validator saw to it
-            fetched = read_page(fetcher, self.url)
+            if fetcher is None:
+                with Fetcher() as client:  # the default settings: private addresses refused
+                    fetched = read_page(client, self.url)
+            else:
+                fetched = read_page(fetcher, self.url)
             given = {key: value for key, value in self.model_dump().items() if value is not None and key != "url"}
             return replace(fetched, **given) if given else fetched
         default = f"a-{fingerprint(self.text)[:16]}"
