@@ -62,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     from storyline.render import FORMATS
     from storyline.sources.read import FORMAT_NAMES
 
-    inputs_help = f"{FORMAT_NAMES} files, directories, or - for stdin"
+    inputs_help = f"{FORMAT_NAMES} files, directories, web page URLs (http/https), or - for stdin"
 
     parser = _Parser(prog="storyline", description="Turn many news articles about one event into one cited summary.")
     parser.add_argument("--version", action="version", version=f"storyline {__version__}")
@@ -132,6 +132,21 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument(
             "--address", default=None, help="with --engine ray: the Ray cluster to join (default: start a local one)"
         )
+    watch = commands.add_parser(
+        "watch",
+        help="follow news feeds: their new articles go into a story database, round after round",
+        description="Poll RSS, Atom and JSON feeds every --every minutes (or --once) and ingest their new "
+        "entries' pages into the story database as ingest does. The feeds are remembered in the database: "
+        "without FEED or --feeds, the ones it follows are polled. Each round prints one line.",
+    )
+    watch.add_argument("feeds", nargs="*", metavar="FEED", help="feed URLs (http/https)")
+    watch.add_argument(
+        "--feeds", dest="feed_file", type=Path, default=None, metavar="FILE", help="a file of feed URLs, one a line"
+    )
+    watch.add_argument(
+        "--every", type=float, default=15.0, metavar="MINUTES", help="minutes between polls of a feed (default 15)"
+    )
+    watch.add_argument("--once", action="store_true", help="one round, then stop")
     stories = commands.add_parser("stories", help="list the stories of a story database, newest first")
     stories.add_argument(
         "--format", "-f", choices=["text", "json"], default="text", help="output format (default text)"
@@ -153,7 +168,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="writes (POST) need 'Authorization: Bearer TOKEN' (default: $STORYLINE_TOKEN); "
         "required to listen on an address other than loopback",
     )
-    for sub in (ingest, stories, story, serve):
+    for sub in (summarize, compare, ingest, serve, watch):
+        _fetch_arguments(sub)
+    for sub in (ingest, stories, story, serve, watch):
         sub.add_argument("--db", type=Path, required=True, metavar="PATH", help="the story database (SQLite file)")
     for sub in (ingest, serve):
         sub.add_argument(
@@ -179,7 +196,7 @@ def build_parser() -> argparse.ArgumentParser:
             action="store_true",
             help="list every candidate contradiction with its confidence, not only those the judge is sure of",
         )
-    for sub in (summarize, batch, compare, ingest, stories, story, serve):
+    for sub in (summarize, batch, compare, ingest, stories, story, serve, watch):
         sub.add_argument("--config", type=Path, default=None, help="a TOML file of settings (see Config)")
         sub.add_argument(
             "--max-chars", type=_positive, default=None, help="cut longer articles to this many characters"
@@ -243,6 +260,33 @@ class _LogHandler(logging.StreamHandler):  # type: ignore[type-arg]
         super().emit(record)
 
 
+def _fetch_arguments(sub: argparse.ArgumentParser) -> None:
+    """The options of fetching web pages (sources.fetch)."""
+    from storyline.sources.fetch import DEFAULT_MAX_BYTES
+
+    sub.add_argument(
+        "--allow-private",
+        action="store_true",
+        help="let URLs reach private, loopback and link-local addresses (your own network); refused by default",
+    )
+    sub.add_argument(
+        "--max-page-mb",
+        type=float,
+        default=DEFAULT_MAX_BYTES / 1e6,
+        metavar="MB",
+        help=f"refuse web pages larger than this (default {DEFAULT_MAX_BYTES / 1e6:g})",
+    )
+
+
+def _fetch_settings(args: argparse.Namespace) -> Any:
+    """The FetchSettings of the command's options."""
+    from storyline.sources.fetch import FetchSettings
+
+    if args.max_page_mb <= 0:
+        raise ConfigError(f"--max-page-mb must be more than 0, got {args.max_page_mb:g}")
+    return FetchSettings(allow_private=args.allow_private, max_bytes=int(args.max_page_mb * 1e6))
+
+
 def _configure_logging(verbose: int, quiet: bool) -> None:
     level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
     handler = _LogHandler(sys.stderr)
@@ -296,9 +340,11 @@ def _write(output: str, path: Path | None) -> bool:
 
 def _read_inputs(args: argparse.Namespace, problems: list[Problem]) -> list[Article]:
     """Read every input, skipping bad ones into ``problems``; when none is readable, say so."""
+    from storyline.sources.fetch import Fetcher
     from storyline.sources.read import read
 
-    articles = read(args.inputs, on_error="skip", problems=problems)
+    with Fetcher(_fetch_settings(args)) as fetcher:
+        articles = read(args.inputs, on_error="skip", problems=problems, fetcher=fetcher)
     if not articles:
         _report(problems, args.quiet)
         print("storyline: error: no readable input; see the messages above", file=sys.stderr)
@@ -559,7 +605,7 @@ def _serve(args: argparse.Namespace) -> int:
             "Put it behind a TLS proxy: the token travels in clear otherwise",
             file=sys.stderr,
         )
-    app = create_app(store, config=_config(args), token=token)
+    app = create_app(store, config=_config(args), token=token, fetch=_fetch_settings(args))
     try:
         uvicorn.run(app, host=args.host, port=args.port, log_level="warning" if not args.verbose else "info")
     finally:
@@ -577,6 +623,94 @@ def _is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def _watch(args: argparse.Namespace) -> int:
+    import time
+    from datetime import timedelta
+
+    from storyline.pipeline import Pipeline
+    from storyline.sources.feeds import Polite
+    from storyline.sources.fetch import Fetcher, is_url
+    from storyline.stories.feeds import FeedState
+    from storyline.stories.watch import due
+
+    given = list(args.feeds)
+    if args.feed_file is not None:
+        try:
+            lines = args.feed_file.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as error:
+            print(
+                f"storyline: error: {args.feed_file}: cannot read ({error}); give a text file of feed URLs",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
+        given += [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+    wrong = [url for url in given if not is_url(url)]
+    if wrong:
+        print(f"storyline: error: {wrong[0]}: not a feed URL; give http(s) addresses", file=sys.stderr)
+        return EXIT_USAGE
+    if args.every <= 0:
+        print(f"storyline: error: --every must be more than 0 minutes, got {args.every:g}", file=sys.stderr)
+        return EXIT_USAGE
+    if not args.db.parent.is_dir():
+        print(f"storyline: error: {args.db.parent}: no such directory for --db; create it first", file=sys.stderr)
+        return EXIT_USAGE
+    store = _open_store(args, create=True)
+    if store is None:
+        return EXIT_USAGE
+    every = timedelta(minutes=args.every)
+    with store, FeedState(store) as state, Fetcher(_fetch_settings(args)) as fetcher:
+        state.add(given)
+        feeds = list(dict.fromkeys(given)) or [row.url for row in state.feeds()]
+        if not feeds:
+            print(f"storyline: error: {args.db} follows no feeds yet; give FEED URLs or --feeds FILE", file=sys.stderr)
+            return EXIT_USAGE
+        pipeline = Pipeline(_config(args))
+        polite = Polite(fetcher)
+        number = 0
+        while True:
+            chosen = feeds if args.once else due(state, feeds)
+            if chosen:
+                number += 1
+                report = _watch_round(args, store, state, pipeline, polite, chosen, every)
+                if not args.quiet:
+                    print(f"storyline: {report.line(number)}", file=sys.stderr)
+                if args.once:
+                    if report.failed_feeds == len(chosen):
+                        return EXIT_NOTHING_USABLE
+                    return EXIT_SKIPPED if report.failed_feeds or report.failed_entries else EXIT_OK
+            time.sleep(min(60.0, every.total_seconds()))
+
+
+def _watch_round(
+    args: argparse.Namespace, store: Any, state: Any, pipeline: Any, polite: Any, feeds: list[str], every: Any
+) -> Any:
+    """One round of watch, with a progress bar over the new entries on a terminal and one line per failure."""
+    from storyline.stories.watch import watch_round
+
+    bar = None
+    if not args.quiet and sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(total=0, unit="article", desc="watch", file=sys.stderr, dynamic_ncols=True)
+
+    def total(count: int) -> None:
+        if bar is not None:
+            bar.total = count
+            bar.refresh()
+
+    try:
+        report = watch_round(
+            store, state, pipeline, polite, feeds, every=every, progress=bar.update if bar else None, total=total
+        )
+    finally:
+        if bar is not None:
+            bar.close()
+    if not args.quiet:
+        for message in report.messages:
+            print(f"storyline: skipped: {message}", file=sys.stderr)
+    return report
 
 
 def _progress_bar(source: Path | None, quiet: bool) -> Any:
@@ -602,7 +736,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _summarize(args)
         if args.command == "batch":
             return _batch(args)
-        commands = {"ingest": _ingest, "stories": _stories, "story": _story, "serve": _serve}
+        commands = {"ingest": _ingest, "stories": _stories, "story": _story, "serve": _serve, "watch": _watch}
         if args.command in commands:
             return commands[args.command](args)
     except ConfigError as error:

@@ -17,27 +17,31 @@ from __future__ import annotations
 import hmac
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
+from importlib import resources
 from typing import Annotated, Any
 
-from fastapi import Body, Depends, FastAPI, Query, Request
+from fastapi import Body, Depends, FastAPI, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from storyline import __version__
 from storyline.api.guard import Guard
-from storyline.api.pages import render_index, render_story
+from storyline.api.pages import LIVE_EVERY, render_index, render_story
 from storyline.api.work import MAX_QUEUED, Busy, ModelWork
 from storyline.codec import summary_to_dict
 from storyline.config import Config
 from storyline.errors import InputError, StorylineError
 from storyline.pipeline import Pipeline
 from storyline.records import article_from_record, iso_date, problem_to_dict, web_url
+from storyline.sources.fetch import Fetcher, FetchSettings, Getter, read_page
 from storyline.stories import cached_story_summary, ingest, story_listing, summarize_story
 from storyline.stories.db import MAX_ID, Store, StoryRow
+from storyline.stories.feeds import FeedState
 from storyline.text import fingerprint
 from storyline.types import Article, Problem, Summary
 
@@ -93,7 +97,9 @@ class ArticleIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     id: Annotated[str | None, Field(max_length=200, pattern=r"^[\w.:~-]+$")] = None
-    text: Annotated[str, Field(min_length=1, max_length=MAX_TEXT_CHARS, pattern=r"\S")]
+    #: Without a text, the article is fetched from ``url`` (private addresses refused unless the
+    #: server was started with --allow-private).
+    text: Annotated[str | None, Field(min_length=1, max_length=MAX_TEXT_CHARS, pattern=r"\S")] = None
     title: Annotated[str | None, Field(max_length=1_000)] = None
     source: Annotated[str | None, Field(max_length=200)] = None
     published: Annotated[
@@ -112,9 +118,29 @@ class ArticleIn(BaseModel):
         AfterValidator(_web_address),
     ] = None
 
-    def to_article(self) -> Article:
+    @model_validator(mode="after")
+    def _text_or_url(self) -> ArticleIn:
+        if not self.text and not self.url:
+            raise ValueError("give the article's 'text', or its 'url' to fetch it from")
+        return self
+
+    def to_article(self, fetcher: Getter | None = None) -> Article:
         """The Article (storyline.records); without an id, one made from the text, so the same text posted
-        twice is one article."""
+        twice is one article. Without a text, the page at ``url`` is fetched and read (sources.fetch) with
+        ``fetcher`` (default: a Fetcher of the default settings).
+
+        Raises:
+            InputError: the record is not usable, or its page cannot be fetched or read.
+        """
+        if self.text is None:
+            assert self.url is not None  # the validator saw to it
+            if fetcher is None:
+                with Fetcher() as client:  # the default settings: private addresses refused
+                    fetched = read_page(client, self.url)
+            else:
+                fetched = read_page(fetcher, self.url)
+            given = {key: value for key, value in self.model_dump().items() if value is not None and key != "url"}
+            return replace(fetched, **given) if given else fetched
         default = f"a-{fingerprint(self.text)[:16]}"
         record = self.model_dump(mode="json")
         return article_from_record(record, where=self.id or default, default_id=default)
@@ -283,6 +309,8 @@ def create_app(
     pipeline: Pipeline | None = None,
     token: str | None = None,
     queue: int = MAX_QUEUED,
+    fetch: FetchSettings | None = None,
+    live_every: float = LIVE_EVERY,
 ) -> Guard:
     """The web app over ``store``; the models load on the first request that needs them.
 
@@ -292,12 +320,16 @@ def create_app(
         pipeline: the models to use (default: one made from ``config``).
         token: when given, every write (POST) must carry ``Authorization: Bearer <token>``.
         queue: pieces of model work that may wait before requests are refused with 503.
+        fetch: how records given only by ``url`` are fetched (default: private addresses refused).
+        live_every: seconds the pages wait between two polls for new articles.
 
     Returns:
         The ASGI app (the FastAPI app inside :class:`~storyline.api.guard.Guard`, as ``.app``).
     """
     models = pipeline or Pipeline(config)
     work = ModelWork(queue)
+    fetcher = Fetcher(fetch)
+    feeds = FeedState(store)
     app = FastAPI(
         title="Storyline",
         version=__version__,
@@ -309,7 +341,7 @@ def create_app(
         docs_url=None,
         redoc_url=None,
     )
-    app.router.on_shutdown.append(work.close)
+    app.router.on_shutdown.extend([work.close, fetcher.close, feeds.close])
 
     def require_token(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_BEARER)]) -> None:
         if token is None:
@@ -373,7 +405,7 @@ def create_app(
         else:
             given = payload
         problems: list[Problem] = []
-        articles = _articles(given, problems)
+        articles = await run_in_threadpool(_articles, given, fetcher, problems)  # pages given by url are fetched
         counts = await work.run(lambda: ingest(store, models, articles, problems=problems))
         if not counts.results:
             raise ApiError(422, "no usable article; see problems", problems=problems)
@@ -467,14 +499,14 @@ def create_app(
         responses=_responses(401, 413, 422, 503),
     )
     async def post_summarize(payload: SummarizeIn) -> dict[str, Any]:
-        words = sum(len(item.text.split()) for item in payload.articles)
+        problems: list[Problem] = []
+        articles = await run_in_threadpool(_articles, payload.articles, fetcher, problems)  # url-only: fetched
+        words = sum(len(article.text.split()) for article in articles)
         if words > MAX_SUMMARIZE_WORDS:
             raise ApiError(
                 413,
                 f"{words:,} words in all is over the limit of {MAX_SUMMARIZE_WORDS:,}; send fewer or shorter articles",
             )
-        problems: list[Problem] = []
-        articles = _articles(payload.articles, problems)
         if not articles:
             raise ApiError(422, "no usable article; see problems", problems=problems)
         summary = await work.run(
@@ -486,7 +518,7 @@ def create_app(
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def index_page() -> str:
-        return render_index(store.stories(limit=MAX_STORIES_PAGE))
+        return render_index(store.stories(limit=MAX_STORIES_PAGE), live_every=live_every)
 
     @app.get("/story/{story_id}", response_class=HTMLResponse, response_model=None, include_in_schema=False)
     async def story_page(story_id: int) -> HTMLResponse | RedirectResponse:
@@ -496,9 +528,36 @@ def create_app(
             if target is not None:  # merged into another story: the link still leads to its articles
                 return RedirectResponse(f"/story/{target}", status_code=308)
             rows = await run_in_threadpool(store.stories, limit=MAX_STORIES_PAGE)
-            return HTMLResponse(render_index(rows, missing=story_id), status_code=404)
+            return HTMLResponse(render_index(rows, missing=story_id, live_every=live_every), status_code=404)
         row, summary, updating = found
-        return HTMLResponse(render_story(row, summary, updating=updating))
+        return HTMLResponse(render_story(row, summary, updating=updating, live_every=live_every))
+
+    @app.get("/feeds", summary="The feeds storyline watch follows in this database, with their health")
+    def get_feeds() -> list[dict[str, Any]]:
+        return [row.as_dict() for row in feeds.feeds()]
+
+    @app.get("/live", summary="A small listing for pages that refresh themselves: every story's id, title and articles")
+    def get_live() -> dict[str, Any]:
+        return {"stories": [live_story(row) for row in store.stories(limit=LIVE_STORIES)]}
+
+    @app.get(
+        "/live/{story_id}",
+        summary="One story's articles, for its page to show those that arrive",
+        responses=_responses(404, 422),
+    )
+    def get_live_story(story_id: int) -> dict[str, Any]:
+        row = store.story(story_id)
+        if row is None:
+            raise ApiError(404, f"no story {story_id}; GET /stories lists them")
+        articles = [
+            {"id": a.id, "source": a.source, "title": a.title, "published": a.published, "url": web_url(a.url)}
+            for a in store.articles(story_id)
+        ]
+        return {**live_story(row), "articles": articles}
+
+    @app.get("/static/live.js", include_in_schema=False)
+    def live_script() -> Response:
+        return Response(LIVE_SCRIPT, media_type="text/javascript", headers={"Cache-Control": "max-age=300"})
 
     @app.get("/health", include_in_schema=False)
     def health() -> dict[str, Any]:
@@ -507,12 +566,26 @@ def create_app(
     return Guard(app, max_bytes=MAX_BODY_BYTES)
 
 
-def _articles(given: Sequence[ArticleIn], problems: list[Problem]) -> list[Article]:
-    """The Articles of the records posted; one that the record rules refuse is a problem, not an error."""
+def _articles(given: Sequence[ArticleIn], fetcher: Getter, problems: list[Problem]) -> list[Article]:
+    """The Articles of the records posted (a record with only a url: its page fetched and read); one that
+    the record rules refuse, or whose page cannot be fetched or read, is a problem, not an error."""
     articles = []
     for item in given:
         try:
-            articles.append(item.to_article())
+            articles.append(item.to_article(fetcher))
         except InputError as error:
-            problems.append(Problem(error.input, "read", str(error)))
+            problems.append(Problem(error.input or item.url or "record", "read", str(error)))
     return articles
+
+
+#: Stories listed by GET /live (the front page shows as many).
+LIVE_STORIES = 200
+#: The script of the pages that refresh themselves (a file of its own, so a CSP can forbid inline scripts).
+LIVE_SCRIPT = (resources.files("storyline.render") / "templates" / "live.js").read_text(encoding="utf-8")
+
+
+def live_story(row: StoryRow) -> dict[str, Any]:
+    """A story as the pages' polling sees it: its listing with the number of its articles, not their ids."""
+    listing = story_listing(row)
+    outlets = listing.pop("sources")
+    return {**listing, "articles": len(row.articles), "outlets": outlets}

@@ -14,15 +14,29 @@ from storyline.render.html import page, view
 from storyline.stories.db import StoryRow
 from storyline.types import Summary
 
-__all__ = ["render_index", "render_story"]
+__all__ = ["LIVE_EVERY", "render_index", "render_story"]
 
 
-def render_index(rows: Sequence[StoryRow], *, missing: int | None = None) -> str:
-    """The list of stories, newest first, with their outlets and article counts."""
-    return page("index.html", title="Storyline: stories", stories=rows, missing=missing)
+#: Seconds between two polls of a page that keeps itself current (static/live.js).
+LIVE_EVERY = 15.0
 
 
-def render_story(row: StoryRow, summary: Summary, *, updating: bool = False) -> str:
-    """A story page: summary and comparison beside the sources; a citation highlights its sentence.
-    With ``updating``, a note says that the summary predates the story's latest articles and is being remade."""
-    return page("story.html", title=f"Storyline: {row.title}", story=row, view=view(summary), updating=updating)
+def render_index(rows: Sequence[StoryRow], *, missing: int | None = None, live_every: float = LIVE_EVERY) -> str:
+    """The list of stories, newest first, with their outlets and article counts; it polls for new ones."""
+    return page(
+        "index.html", title="Storyline: stories", stories=rows, missing=missing, live_every=int(live_every * 1000)
+    )
+
+
+def render_story(row: StoryRow, summary: Summary, *, updating: bool = False, live_every: float = LIVE_EVERY) -> str:
+    """A story page: summary and comparison beside the sources; a citation highlights its sentence; it
+    polls for the story's new articles. With ``updating``, a note says that the summary predates the
+    story's latest articles and is being remade."""
+    return page(
+        "story.html",
+        title=f"Storyline: {row.title}",
+        story=row,
+        view=view(summary),
+        updating=updating,
+        live_every=int(live_every * 1000),
+    )

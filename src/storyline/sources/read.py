@@ -9,6 +9,7 @@ is the text as found (cleaning is the next stage), except for HTML, whose main t
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import sys
@@ -21,6 +22,7 @@ from storyline.errors import InputError
 from storyline.limits import MAX_INPUT_BYTES, load_json
 from storyline.records import article_from_record, unique_ids
 from storyline.sources import html
+from storyline.sources.fetch import Fetcher, is_url, read_page
 from storyline.sources.outlet import find_outlet
 from storyline.types import Article, Problem
 
@@ -138,11 +140,15 @@ def read(
     *,
     on_error: OnError = "raise",
     problems: list[Problem] | None = None,
+    fetcher: Fetcher | None = None,
 ) -> list[Article]:
-    """Read articles from paths: files (.txt, .html, .json, .jsonl), directories, or ``-`` (stdin).
+    """Read articles from paths: files (.txt, .html, .json, .jsonl), directories, ``-`` (stdin) or web
+    addresses (http/https, fetched by sources.fetch).
 
     Args:
         paths: one path or many. A directory contributes every readable file in it, sorted.
+        fetcher: fetches the web addresses among ``paths`` (default: one with the default settings,
+            which refuse private addresses).
         on_error: ``"raise"`` stops at the first bad input; ``"skip"`` records it in
             ``problems`` (and the log) and goes on with the others.
         problems: a list that receives a :class:`Problem` per skipped or altered input.
@@ -158,27 +164,45 @@ def read(
         paths = [paths]
     found: list[Problem] = problems if problems is not None else []
     articles: list[Article] = []
-    for path in paths:
-        for item in _expand(Path(path) if str(path) != "-" else None, str(path), found, on_error):
-            item_problems: list[Problem] = []
-            try:
-                item_articles = _read_one(item, item_problems)
-            except InputError as error:
-                found.extend(item_problems)
-                if on_error == "raise":
-                    raise
-                _skip(found, error.input or _name(item), "read", str(error))
+    with contextlib.ExitStack() as stack:
+        for path in paths:
+            if isinstance(path, str) and is_url(path):
+                if fetcher is None:
+                    fetcher = stack.enter_context(Fetcher())
+                try:
+                    articles.append(read_page(fetcher, path, problems=found))
+                except InputError as error:
+                    if on_error == "raise":
+                        raise
+                    _skip(found, error.input or path, "read", str(error))
                 continue
-            found.extend(item_problems)
-            # read_records skips a bad JSON record or line when given a problems list; with
-            # on_error="raise" that record must stop the read like any other bad input.
-            first_skipped = next((problem for problem in item_problems if problem.skipped), None)
-            if on_error == "raise" and first_skipped is not None:
-                raise InputError(first_skipped.message, input=first_skipped.input)
-            articles.extend(item_articles)
+            articles.extend(_read_path(path, found, on_error))
     unique, notes = unique_ids(articles)
     found.extend(notes)
     return unique
+
+
+def _read_path(path: str | Path, found: list[Problem], on_error: OnError) -> list[Article]:
+    """The articles of one file, directory or ``-``."""
+    articles: list[Article] = []
+    for item in _expand(Path(path) if str(path) != "-" else None, str(path), found, on_error):
+        item_problems: list[Problem] = []
+        try:
+            item_articles = _read_one(item, item_problems)
+        except InputError as error:
+            found.extend(item_problems)
+            if on_error == "raise":
+                raise
+            _skip(found, error.input or _name(item), "read", str(error))
+            continue
+        found.extend(item_problems)
+        # read_records skips a bad JSON record or line when given a problems list; with
+        # on_error="raise" that record must stop the read like any other bad input.
+        first_skipped = next((problem for problem in item_problems if problem.skipped), None)
+        if on_error == "raise" and first_skipped is not None:
+            raise InputError(first_skipped.message, input=first_skipped.input)
+        articles.extend(item_articles)
+    return articles
 
 
 def _name(path: Path | None) -> str:

@@ -176,12 +176,47 @@ def _migration_4(connection: sqlite3.Connection) -> None:
     )
 
 
+def _migration_feeds(connection: sqlite3.Connection) -> None:
+    # The feeds `storyline watch` follows (issue 34), in tables of their own: stories.feeds reads and
+    # writes them; nothing here or in the story tables depends on them.
+    _run_script(
+        connection,
+        """
+        CREATE TABLE feeds (
+            url TEXT PRIMARY KEY,
+            added_at TEXT NOT NULL,
+            etag TEXT,                     -- validators of the last full answer, for conditional requests
+            last_modified TEXT,
+            last_polled TEXT,
+            last_success TEXT,
+            last_error TEXT,               -- the one-line message of the last failure
+            failures INTEGER NOT NULL DEFAULT 0,  -- failures in a row (0 after a success)
+            next_poll TEXT,                -- not polled again before this (ISO), later after failures
+            entries_seen INTEGER NOT NULL DEFAULT 0,
+            articles_stored INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE feed_entries (
+            feed_url TEXT NOT NULL REFERENCES feeds(url),
+            key TEXT NOT NULL,             -- the entry's id, else its link
+            link TEXT NOT NULL,
+            outcome TEXT NOT NULL,         -- stored | duplicate | unchanged | failed
+            article_id TEXT,
+            story_id INTEGER,
+            message TEXT,                  -- why it failed
+            seen_at TEXT NOT NULL,
+            PRIMARY KEY (feed_url, key)
+        )
+        """,
+    )
+
+
 #: Ordered migrations: ``MIGRATIONS[n - 1]`` takes the schema from version n - 1 to n. Append, never edit.
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _migration_1,
     _migration_2,
     _migration_3,
     _migration_4,
+    _migration_feeds,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
