@@ -33,19 +33,21 @@ def news_page(story: Story) -> str:
     paragraphs = "\n".join(f"      <p>{html.escape(p.strip())}</p>" for p in story.text.split("\n\n") if p.strip())
     site = f'<meta property="og:site_name" content="{html.escape(story.outlet)}">' if story.outlet else ""
     canonical = f'<link rel="canonical" href="{html.escape(story.canonical)}">' if story.canonical else ""
-    name = html.escape(story.outlet or "Local News")
+    # A page of no outlet names none anywhere (title, masthead, copyright line): then only its address can.
+    name = html.escape(story.outlet) if story.outlet else ""
+    title = f"{html.escape(story.title)} | {name}" if name else html.escape(story.title)
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
   <meta charset="utf-8">
-  <title>{html.escape(story.title)} | {name}</title>
+  <title>{title}</title>
   {site}
   <meta property="og:title" content="{html.escape(story.title)}">
   <meta property="article:published_time" content="{story.published}T08:00:00Z">
   {canonical}
 </head>
 <body>
-  <header><a href="/">{name}</a>
+  <header><a href="/">{name or "Home"}</a>
     <nav><ul><li><a href="/world">World</a></li><li><a href="/business">Business</a></li>
     <li><a href="/sport">Sport</a></li><li><a href="/subscribe">Subscribe</a></li></ul></nav>
   </header>
@@ -59,7 +61,7 @@ def news_page(story: Story) -> str:
     <aside><h2>Most read</h2><ul><li><a href="/a">Council approves budget</a></li>
     <li><a href="/b">Weekend weather: rain</a></li></ul></aside>
   </main>
-  <footer><p>© 2026 {name}. All rights reserved.</p><a href="/privacy">Privacy</a> <a href="/terms">Terms</a></footer>
+  <footer><p>© 2026{" " + name if name else ""}. All rights reserved.</p><a href="/privacy">Privacy</a> <a href="/terms">Terms</a></footer>
 </body>
 </html>
 """
