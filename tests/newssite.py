@@ -36,6 +36,7 @@ def news_page(story: Story) -> str:
     # A page of no outlet names none anywhere (title, masthead, copyright line): then only its address can.
     name = html.escape(story.outlet) if story.outlet else ""
     title = f"{html.escape(story.title)} | {name}" if name else html.escape(story.title)
+    rights = f"© 2026 {name}." if name else "© 2026."
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -61,7 +62,7 @@ def news_page(story: Story) -> str:
     <aside><h2>Most read</h2><ul><li><a href="/a">Council approves budget</a></li>
     <li><a href="/b">Weekend weather: rain</a></li></ul></aside>
   </main>
-  <footer><p>© 2026{" " + name if name else ""}. All rights reserved.</p><a href="/privacy">Privacy</a> <a href="/terms">Terms</a></footer>
+  <footer><p>{rights} All rights reserved.</p><a href="/privacy">Privacy</a> <a href="/terms">Terms</a></footer>
 </body>
 </html>
 """
