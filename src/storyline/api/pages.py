@@ -24,7 +24,12 @@ LIVE_EVERY = 15.0
 def render_index(rows: Sequence[StoryRow], *, missing: int | None = None, live_every: float = LIVE_EVERY) -> str:
     """The list of stories, newest first, with their outlets and article counts; it polls for new ones."""
     return page(
-        "index.html", title="Storyline: stories", stories=rows, missing=missing, live_every=int(live_every * 1000)
+        "index.html",
+        served=True,
+        title="Storyline: stories",
+        stories=rows,
+        missing=missing,
+        live_every=int(live_every * 1000),
     )
 
 
@@ -34,6 +39,7 @@ def render_story(row: StoryRow, summary: Summary, *, updating: bool = False, liv
     story's latest articles and is being remade."""
     return page(
         "story.html",
+        served=True,
         title=f"Storyline: {row.title}",
         story=row,
         view=view(summary),

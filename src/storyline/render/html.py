@@ -211,15 +211,18 @@ def _inline(name: str) -> Markup:
 
 
 @functools.cache
-def policy(*, header: bool = False) -> str:
+def policy(*, header: bool = False, served: bool = False) -> str:
     """The Content-Security-Policy of every page: nothing loads from anywhere, and only the pages' own
     inline style sheets and scripts run, named by their SHA-256 hashes.
 
     Args:
         header: the policy as an HTTP header (the web app's), which adds ``frame-ancestors 'none'``: no
             other site may frame a page. Browsers ignore that directive in a page's ``<meta>`` policy,
-            the only kind a saved ``--format html`` file can carry.
+            the only kind a saved ``--format html`` file can carry. A header is always ``served``.
+        served: the policy of a page the web app serves, which may also run the app's own script file
+            (/static/live.js) and ask the app, and only the app, for new articles (``'self'``).
     """
+    served = served or header
 
     def hashes(suffix: str) -> str:
         return " ".join(
@@ -230,11 +233,13 @@ def policy(*, header: bool = False) -> str:
 
     directives = [
         "default-src 'none'",
-        f"script-src {hashes('.js')}",
+        f"script-src {hashes('.js')}" + (" 'self'" if served else ""),
         f"style-src {hashes('.css')}",
         "base-uri 'none'",
         "form-action 'none'",
     ]
+    if served:
+        directives.append("connect-src 'self'")
     if header:
         directives.append("frame-ancestors 'none'")
     return "; ".join(directives)
@@ -256,9 +261,10 @@ def _environment() -> Environment:
     return environment
 
 
-def page(template: str, **context: Any) -> str:
-    """A page from one of the templates (render/templates/*.html), its values escaped."""
-    return _environment().get_template(template).render(policy=policy(), **context)
+def page(template: str, *, served: bool = False, **context: Any) -> str:
+    """A page from one of the templates (render/templates/*.html), its values escaped; ``served``: a page
+    of the web app (its policy lets it run the app's script file and poll the app, see :func:`policy`)."""
+    return _environment().get_template(template).render(policy=policy(served=served), **context)
 
 
 def render_html(summary: Summary) -> str:
