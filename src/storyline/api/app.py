@@ -274,6 +274,8 @@ def _field_errors(error: RequestValidationError, body: object) -> list[dict[str,
     for item in error.errors():
         loc = [part for part in item["loc"] if isinstance(part, (str, int))]
         branch = loc[1] if len(loc) > 1 and loc[0] == "body" and isinstance(loc[1], str) else ""
+        if branch.startswith("function-after["):  # a shape with a model validator: "function-after[check, ArticleIn]"
+            branch = branch.rsplit(", ", 1)[-1].rstrip("]")
         if branch.startswith("list[") or branch in ("ArticleIn", "ArticlesIn"):
             if not branch.startswith(shape):
                 continue

@@ -843,8 +843,11 @@ class Store:
     def merged_into(self, story_id: int) -> int | None:
         """The story a merged story's articles are in now (following later merges), else None.
 
-        A story merged into another keeps its id as a pointer, so links to it stay valid.
+        A story merged into another keeps its id as a pointer, so links to it stay valid. Any int:
+        one past SQLite's range names no story.
         """
+        if not 0 < story_id <= MAX_ID:
+            return None
         with self._snapshot() as db:
             seen = {story_id}
             target = None
