@@ -462,9 +462,7 @@ def create_app(
         return row, summary, not current
 
     async def merged_target(story_id: int) -> int | None:
-        """The story a merged story's articles are in now, else None (ids past SQLite's range: None)."""
-        if not 0 < story_id <= MAX_ID:
-            return None
+        """The story a merged story's articles are in now, else None (Store.merged_into, off the event loop)."""
         return await run_in_threadpool(store.merged_into, story_id)
 
     @app.get(
