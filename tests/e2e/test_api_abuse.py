@@ -172,6 +172,23 @@ def test_issue_32_a_stale_story_is_served_marked_updating_while_it_is_remade(
     assert summarized(client, story["id"])["sentences"] == made["sentences"]
 
 
+def _summary_running(
+    http: httpx.Client, records: list[dict[str, Any]]
+) -> tuple[threading.Thread, dict[str, httpx.Response]]:
+    """POST /summarize in a thread of its own, returned once the server's model thread is on it; its
+    answer is put in the dict under "first" when it comes."""
+    outcome: dict[str, httpx.Response] = {}
+    thread = threading.Thread(
+        target=lambda: outcome.setdefault("first", http.post("/summarize", json={"articles": records}))
+    )
+    thread.start()
+    deadline = time.monotonic() + 60
+    while http.get("/health").json()["model_work"] == 0:
+        assert time.monotonic() < deadline, "the summary never started"
+        time.sleep(0.01)
+    return thread, outcome
+
+
 def test_issue_32_a_story_never_summarized_is_answered_at_once_even_with_the_model_queue_full(
     pipeline: Pipeline, tmp_path: Path
 ) -> None:
@@ -183,15 +200,7 @@ def test_issue_32_a_story_never_summarized_is_answered_at_once_even_with_the_mod
             serving(create_app(fresh, pipeline=pipeline, queue=0)) as url,
             httpx.Client(base_url=url, timeout=300) as http,
         ):
-            outcome: dict[str, httpx.Response] = {}
-            thread = threading.Thread(
-                target=lambda: outcome.setdefault("first", http.post("/summarize", json={"articles": records}))
-            )
-            thread.start()
-            deadline = time.monotonic() + 60
-            while http.get("/health").json()["model_work"] == 0:
-                assert time.monotonic() < deadline, "the summary never started"
-                time.sleep(0.01)
+            thread, outcome = _summary_running(http, records)
             # The model thread is busy and its queue full (queue=0): the story is answered now, from
             # what is stored, and its summary is left for a later read (no 503, no wait).
             first = http.get(f"/stories/{story_id}")
@@ -217,15 +226,7 @@ def test_issue_32_a_story_never_summarized_is_answered_at_once_even_with_the_mod
 def test_issue_32_reads_go_on_during_model_work_and_a_full_queue_is_a_503(store: Store, pipeline: Pipeline) -> None:
     records = _records()
     with serving(create_app(store, pipeline=pipeline, queue=0)) as url, httpx.Client(base_url=url, timeout=300) as http:
-        outcome: dict[str, httpx.Response] = {}
-        thread = threading.Thread(
-            target=lambda: outcome.setdefault("first", http.post("/summarize", json={"articles": records}))
-        )
-        thread.start()
-        deadline = time.monotonic() + 60
-        while http.get("/health").json()["model_work"] == 0:
-            assert time.monotonic() < deadline, "the summary never started"
-            time.sleep(0.01)
+        thread, outcome = _summary_running(http, records)
         # The model thread is busy: reads are answered now, and more model work is refused at once.
         assert http.get("/health").json()["model_work"] == 1
         assert http.get("/stories").status_code == 200
