@@ -75,6 +75,7 @@ class Readers:
         self.random = random.Random(seed)
         self.latencies: list[float] = []
         self.statuses: dict[int, int] = {}
+        self.states: dict[str, int] = {}  # stories answered without a summary yet, or with a stale one
         self.failures = 0
         self._stop = threading.Event()
         self._lock = threading.Lock()
@@ -100,13 +101,20 @@ class Readers:
             elapsed = clock.seconds * 1000
             if path.startswith("/stories?") and answer.status_code == 200:
                 story_ids = [story["id"] for story in answer.json()["stories"]]
+            # How a story was answered, found without parsing it (the readers share the server's CPUs).
+            state = None
+            if path.startswith("/stories/") and answer.status_code == 200:
+                body = answer.content  # quotes inside article texts are escaped, so these are the fields
+                state = "preparing" if b'"summary":null' in body else "stale" if b'"updating":true' in body else None
             with self._lock:
                 self.latencies.append(elapsed)
                 self.statuses[answer.status_code] = self.statuses.get(answer.status_code, 0) + 1
+                if state is not None:
+                    self.states[state] = self.states.get(state, 0) + 1
 
     def start(self) -> None:
         self._stop.clear()
-        self.latencies, self.statuses, self.failures = [], {}, 0
+        self.latencies, self.statuses, self.states, self.failures = [], {}, {}, 0
         for index in range(self.count):
             chooser = random.Random(self.random.random() + index)
 
@@ -133,6 +141,8 @@ class Readers:
             "statuses": {str(status): count for status, count in sorted(self.statuses.items())},
             "server_errors": server_errors,
             "busy_503": self.statuses.get(503, 0),
+            "stories_preparing": self.states.get("preparing", 0),
+            "stories_stale": self.states.get("stale", 0),
             "connection_failures": self.failures,
         }
 
@@ -155,6 +165,20 @@ def _post(client: httpx.Client, path: str, body: object) -> httpx.Response:
         if answer.status_code != 503:
             return answer
         time.sleep(float(answer.headers.get("retry-after", "1")))
+
+
+def _summarized(client: httpx.Client, story_id: int, timeout: float = 600) -> None:
+    """Read a story until its summary is made (a read answers at once and has it made in the background)."""
+    deadline = time.monotonic() + timeout
+    while client.get(f"/stories/{story_id}").json()["updating"]:
+        if time.monotonic() > deadline:
+            raise SystemExit(f"serve_load: story {story_id} got no summary in {timeout:.0f} s")
+        time.sleep(0.5)
+
+
+def _open_files(pid: int) -> int:
+    """Files (SQLite connections among them) a process holds open (Linux /proc)."""
+    return len(list(Path(f"/proc/{pid}/fd").iterdir()))
 
 
 def _ingest_phase(client: httpx.Client, clusters: Iterator[dict[str, Any]], seconds: float) -> dict[str, Any]:
@@ -245,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
             stream = iter(clusters)
             seeded = _ingest_phase(client, (next(stream) for _ in range(SEED_CLUSTERS)), float("inf"))
             for story in client.get("/stories", params={"limit": 100}).json()["stories"]:
-                client.get(f"/stories/{story['id']}")  # each seed story's summary made once, before reading
+                _summarized(client, story["id"])  # each seed story's summary made once, before reading
             results["seeded"] = seeded
             pool = [article for cluster in clusters[-6:] for article in _articles(cluster)]
             readers = Readers(base, args.readers, args.seed)
@@ -267,6 +291,7 @@ def main(argv: list[str] | None = None) -> int:
                     totals["articles_added"] - row["stored"]
                 )
                 row["server_rss_mb"] = round(_rss_mb(server.pid), 1)
+                row["server_open_files"] = _open_files(server.pid)
                 results["runs"].append(row)
                 print(json.dumps(row), file=sys.stderr)
     finally:
@@ -279,15 +304,19 @@ def main(argv: list[str] | None = None) -> int:
     results["load_average_at_end"] = os.getloadavg()
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    print("| run | phase | reads | p50 ms | p95 ms | p99 ms | max ms | 5xx | 503 | lost | server RSS MB |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print(
+        "| run | phase | reads | p50 ms | p95 ms | p99 ms | max ms | 5xx | 503 | no summary yet | stale | lost "
+        "| server RSS MB | open files |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for row in results["runs"]:
         for phase in ("ingest", "summarize"):
             reads = row[f"{phase}_reads"]
             print(
                 f"| {row['run']} | {phase} | {reads['reads']} | {reads['p50_ms']} | {reads['p95_ms']} | "
                 f"{reads['p99_ms']} | {reads['max_ms']} | {reads['server_errors']} | {reads['busy_503']} | "
-                f"{row['articles_lost']} | {row['server_rss_mb']} |"
+                f"{reads['stories_preparing']} | {reads['stories_stale']} | {row['articles_lost']} | "
+                f"{row['server_rss_mb']} | {row['server_open_files']} |"
             )
     shutil.rmtree(folder, ignore_errors=True)
     return 0

@@ -20,6 +20,7 @@ the output is the same.
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import os
@@ -27,12 +28,12 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import IO, Any, Literal, TypeVar, cast
 
 from storyline.codec import summary_to_dict
 from storyline.config import Config
 from storyline.errors import ConfigError, InputError, ModelLoadError
-from storyline.limits import MAX_INPUT_BYTES, load_json
+from storyline.limits import MAX_INPUT_BYTES, LineTooLong, bounded_lines, load_json
 from storyline.pipeline import Pipeline
 from storyline.records import article_from_record, kind, label, problem_to_dict, unique_ids
 from storyline.runners import Engine, make_runner
@@ -117,7 +118,8 @@ def run_batch(
     Args:
         records: JSON lines (str or UTF-8 bytes, e.g. an open binary file) or already parsed
             records; numbered from 1 for messages. Blank lines are skipped (they are still
-            counted, so numbers match the file's lines).
+            counted, so numbers match the file's lines). An open file is read a line at a time:
+            a line over ``MAX_INPUT_BYTES`` is one failed record, skipped without being held.
         out_path: the JSON Lines file to write (replaced, unless ``resume``).
         config: pipeline settings, including the word and sentence budget (default: from the
             environment).
@@ -151,7 +153,9 @@ def run_batch(
     runner = make_runner(engine, Pipeline(config or Config.from_env()), workers=workers, address=address)
     done_ids, done_lines = read_done(out_path) if resume else (set(), set())
     ok = failed = done = skipped = 0
-    chunks = _chunks(_tasks(records, done_ids, done_lines), chunksize)
+    # An open file is read a line at a time, none longer than the limit held in memory.
+    lines = bounded_lines(cast("IO[bytes]", records)) if isinstance(records, io.IOBase) else records
+    chunks = _chunks(_tasks(lines, done_ids, done_lines), chunksize)
     outcomes = runner.map(_summarize_chunk, chunks, in_place=_known_results, label="batch")
     with open(out_path, "a" if resume else "w", encoding="utf-8", newline="\n") as out, closing(outcomes):
         for result in (result for chunk in outcomes for result in chunk):
@@ -191,7 +195,14 @@ def read_done(out_path: str | Path) -> tuple[set[str], set[int]]:
     tail = b""
     try:
         with path.open("rb") as handle:
-            for number, raw in enumerate(handle, start=1):
+            for number, raw in enumerate(bounded_lines(handle), start=1):
+                if isinstance(raw, LineTooLong):  # no line this module writes is so long
+                    raise InputError(
+                        f"{path}:{number}: not a batch output line ({raw.size:,} bytes, over the limit of "
+                        f"{raw.limit:,}); give the output of an earlier batch run, or leave out --resume to "
+                        "replace the file",
+                        input=f"{path}:{number}",
+                    )
                 if not raw.endswith(b"\n"):
                     tail = raw
                     break
@@ -248,7 +259,7 @@ def _add_done(record: dict[str, Any] | None, ids: set[str], lines: set[int]) -> 
 
 
 def _tasks(
-    records: Iterable[str | bytes | Mapping[str, Any]],
+    records: Iterable[str | bytes | Mapping[str, Any] | LineTooLong],
     done_ids: set[str],
     done_lines: set[int],
 ) -> Iterator[_Task]:
@@ -263,9 +274,11 @@ def _tasks(
         yield task
 
 
-def _task(item: str | bytes | Mapping[str, Any], line: int, first_line: dict[str, int]) -> _Task:
+def _task(item: str | bytes | Mapping[str, Any] | LineTooLong, line: int, first_line: dict[str, int]) -> _Task:
     """Turn one input record into a task (or a failure naming the record and the fix)."""
     where = f"line {line}"
+    if isinstance(item, LineTooLong):
+        return _rejected(line, None, item.message(where))
     record: Any = item
     if isinstance(item, bytes):
         try:

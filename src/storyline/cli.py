@@ -721,8 +721,10 @@ def _progress_bar(source: Path | None, quiet: bool) -> Any:
 
     total = None
     if source is not None:
-        with source.open("rb") as handle:
-            total = sum(1 for line in handle if line.strip())
+        from storyline.limits import LineTooLong, bounded_lines
+
+        with source.open("rb") as handle:  # a line at a time, none held longer than the limit
+            total = sum(1 for line in bounded_lines(handle) if isinstance(line, LineTooLong) or line.strip())
     return tqdm(total=total, unit="record", desc="batch", file=sys.stderr, dynamic_ncols=True)
 
 

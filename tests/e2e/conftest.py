@@ -55,6 +55,20 @@ def serving(app: Any) -> Iterator[str]:
         thread.join(timeout=10)
 
 
+def summarized(client: Any, story_id: int, *, timeout: float = 240) -> dict[str, Any]:
+    """GET /stories/{story_id} until its summary is made and current (``updating`` false), with an
+    httpx client of a served app; fails after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        answer = client.get(f"/stories/{story_id}")
+        assert answer.status_code == 200, answer.text
+        data: dict[str, Any] = answer.json()
+        if not data["updating"]:
+            return data
+        assert time.monotonic() < deadline, f"story {story_id}: no current summary after {timeout} s"
+        time.sleep(0.2)
+
+
 @pytest.fixture(scope="session")
 def ray_address() -> Iterator[str]:
     """A one-node Ray cluster on 127.0.0.1 with two CPUs, for the session's tests."""

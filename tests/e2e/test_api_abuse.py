@@ -28,7 +28,7 @@ from storyline.sources.read import read
 from storyline.stories import ingest
 from storyline.stories.db import Store
 from tests.conftest import EXAMPLE
-from tests.e2e.conftest import serving
+from tests.e2e.conftest import serving, summarized
 
 pytestmark = pytest.mark.model
 
@@ -161,8 +161,7 @@ def test_issue_32_a_stale_story_is_served_marked_updating_while_it_is_remade(
     client: httpx.Client, store: Store
 ) -> None:
     (story,) = client.get("/stories").json()["stories"]
-    made = client.get(f"/stories/{story['id']}").json()
-    assert made["updating"] is False
+    made = summarized(client, story["id"])
     # As if made before the latest articles joined: cached under another key (articles, settings).
     old = {**{key: made[key] for key in ("summary", "articles", "notes")}, "sentences": made["sentences"][:1]}
     store.save_summary(story["id"], "made-before-the-latest-articles", json.dumps(old))
@@ -170,25 +169,64 @@ def test_issue_32_a_stale_story_is_served_marked_updating_while_it_is_remade(
     assert len(made["sentences"]) > 1
     assert stale["updating"] is True and stale["sentences"] == made["sentences"][:1]
     assert "Being updated" in client.get(f"/story/{story['id']}").text  # the page says so too
-    deadline = time.monotonic() + 240
-    while (again := client.get(f"/stories/{story['id']}").json())["updating"]:
-        assert time.monotonic() < deadline, "the stale summary was not remade"
-        time.sleep(0.2)
-    assert again["sentences"] == made["sentences"]
+    assert summarized(client, story["id"])["sentences"] == made["sentences"]
+
+
+def _summary_running(
+    http: httpx.Client, records: list[dict[str, Any]]
+) -> tuple[threading.Thread, dict[str, httpx.Response]]:
+    """POST /summarize in a thread of its own, returned once the server's model thread is on it; its
+    answer is put in the dict under "first" when it comes."""
+    outcome: dict[str, httpx.Response] = {}
+    thread = threading.Thread(
+        target=lambda: outcome.setdefault("first", http.post("/summarize", json={"articles": records}))
+    )
+    thread.start()
+    deadline = time.monotonic() + 60
+    while http.get("/health").json()["model_work"] == 0:
+        assert time.monotonic() < deadline, "the summary never started"
+        time.sleep(0.01)
+    return thread, outcome
+
+
+def test_issue_32_a_story_never_summarized_is_answered_at_once_even_with_the_model_queue_full(
+    pipeline: Pipeline, tmp_path: Path
+) -> None:
+    records = _records()
+    with Store(tmp_path / "new.db") as fresh:
+        ingest(fresh, pipeline, read(EXAMPLE))  # a story, and no summary of it stored yet
+        (story_id,) = (row.id for row in fresh.stories())
+        with (
+            serving(create_app(fresh, pipeline=pipeline, queue=0)) as url,
+            httpx.Client(base_url=url, timeout=300) as http,
+        ):
+            thread, outcome = _summary_running(http, records)
+            # The model thread is busy and its queue full (queue=0): the story is answered now, from
+            # what is stored, and its summary is left for a later read (no 503, no wait).
+            first = http.get(f"/stories/{story_id}")
+            page = http.get(f"/story/{story_id}")
+            live = http.get(f"/live/{story_id}")
+            assert "first" not in outcome and http.get("/health").json()["model_work"] == 1
+            assert first.status_code == 200 and page.status_code == 200 and live.status_code == 200
+            data = first.json()
+            assert data["updating"] is True and data["summary"] is None and data["sentences"] == []
+            assert {article["id"] for article in data["articles"]} == {record["id"] for record in records}
+            assert {source["source"] for source in data["sources"]} == {record["source"] for record in records}
+            assert "The summary is being prepared" in page.text and 'data-summary="preparing"' in page.text
+            assert live.json()["summary_ready"] is False
+            thread.join()
+            assert outcome["first"].status_code == 200
+            # The queue has room again: a later read asks for the summary, and it appears.
+            made = summarized(http, story_id)
+            assert made["summary"] and made["sentences"][0]["citations"]
+            assert http.get(f"/live/{story_id}").json()["summary_ready"] is True
+            assert "being prepared" not in http.get(f"/story/{story_id}").text
 
 
 def test_issue_32_reads_go_on_during_model_work_and_a_full_queue_is_a_503(store: Store, pipeline: Pipeline) -> None:
     records = _records()
     with serving(create_app(store, pipeline=pipeline, queue=0)) as url, httpx.Client(base_url=url, timeout=300) as http:
-        outcome: dict[str, httpx.Response] = {}
-        thread = threading.Thread(
-            target=lambda: outcome.setdefault("first", http.post("/summarize", json={"articles": records}))
-        )
-        thread.start()
-        deadline = time.monotonic() + 60
-        while http.get("/health").json()["model_work"] == 0:
-            assert time.monotonic() < deadline, "the summary never started"
-            time.sleep(0.01)
+        thread, outcome = _summary_running(http, records)
         # The model thread is busy: reads are answered now, and more model work is refused at once.
         assert http.get("/health").json()["model_work"] == 1
         assert http.get("/stories").status_code == 200

@@ -102,3 +102,22 @@ def test_pages_show_new_articles_without_a_reload_and_mark_what_is_new_since_the
         assert re.fullmatch(r"\+1 new", page.locator("li.story-item .new").first.inner_text().strip())
     finally:
         context.close()
+
+
+def test_issue_32_a_story_page_served_before_its_summary_shows_the_articles_then_the_summary(
+    pipeline: Pipeline, browser: Any, tmp_path: Path
+) -> None:
+    with Store(tmp_path / "s.db") as store:
+        ingest(store, pipeline, read([LEDGER, COURIER]))  # no summary made yet
+        (story_id,) = (row.id for row in store.stories())
+        with serving(create_app(store, pipeline=pipeline, live_every=0.3)) as base:
+            page = browser.new_context().new_page()
+            try:
+                page.goto(f"{base}/story/{story_id}", timeout=60_000)  # answered at once, not after the summary
+                assert "The summary is being prepared" in page.locator("#summary-state").inner_text()
+                assert page.locator(".sources .article").count() == 2 and page.locator(".summary").count() == 0
+                # Its script sees the summary made in the background and brings it in.
+                page.wait_for_selector(".summary a.cite", timeout=180_000)
+                assert page.locator("#summary-state").count() == 0
+            finally:
+                page.context.close()

@@ -6,6 +6,7 @@ loaded; tests/e2e/test_batch.py summarizes real clusters.
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ import pytest
 
 from storyline.batch import RecordResult, _documents, chunked, read_done, run_batch
 from storyline.errors import ConfigError, InputError
+from storyline.limits import LineTooLong, bounded_lines
 
 GOOD_ID_NO_DOCS = json.dumps({"id": "c1", "documents": []})
 
@@ -168,3 +170,39 @@ def test_chunks_close_at_their_size_or_their_characters() -> None:
     assert chunks == [texts[:3], texts[3:6], texts[6:]]
     assert list(chunked([], 3, 50, len)) == []
     assert list(chunked(["x" * 99], 3, 50, len)) == [["x" * 99]]
+
+
+class _Recording(io.BytesIO):
+    """A file that remembers the most it was asked to read at once."""
+
+    largest = 0
+
+    def readline(self, size: int | None = -1, /) -> bytes:
+        self.largest = max(self.largest, size if size is not None and size >= 0 else len(self.getvalue()))
+        return super().readline(size)
+
+
+def test_issue_32_bounded_lines_never_holds_more_of_a_line_than_the_limit() -> None:
+    handle = _Recording(b"short\n" + b"x" * 3_000_000 + b"\n" + b"y" * 9 + b"\n" + b"z" * 11)
+    lines = list(bounded_lines(handle, limit=10))
+    assert lines == [b"short\n", LineTooLong(3_000_001, 10), b"y" * 9 + b"\n", LineTooLong(11, 10)]
+    assert handle.largest <= 1 << 20  # the 3 MB line was skipped in chunks, never read whole
+    assert list(bounded_lines(io.StringIO("a\nbb\n"), limit=2)) == ["a\n", "bb\n"]  # text files too
+
+
+def test_issue_32_an_overlong_batch_line_is_one_skipped_record_and_the_others_go_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("storyline.limits.MAX_INPUT_BYTES", 1_000)  # not 50 MB of test data
+    source = tmp_path / "in.jsonl"
+    huge = json.dumps({"id": "huge", "documents": ["word " * 10_000]})
+    source.write_text("\n".join([json.dumps({"id": "a"}), huge, json.dumps({"id": "b"})]) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    with source.open("rb") as handle:
+        counts = run_batch(handle, out)
+    assert counts.failed == 3
+    records = _lines(out)
+    assert [(record["id"], record["line"]) for record in records] == [("a", 1), (None, 2), ("b", 3)]
+    size = len(huge) + 1
+    assert records[1]["error"] == f"line 2: {size:,} bytes is over the limit of 1,000 for one line; split it"
+    assert "record 'b' (line 3)" in records[2]["error"]  # the line after it is read as usual

@@ -6,16 +6,19 @@ what joins which story is known in advance.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import random
 import sqlite3
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from storyline.sources.check import RECURRING_TEXTS
-from storyline.stories.db import MIGRATIONS, SCHEMA_VERSION, Store, StoreError
+from storyline.stories.db import MAX_IDLE_READERS, MIGRATIONS, SCHEMA_VERSION, Store, StoreError
 from storyline.stories.index import Signal, minhash
 from storyline.stories.link import LINK_FEATURES, LinkModel
 from storyline.types import Article
@@ -540,3 +543,40 @@ def test_issue_32_stories_a_page_at_a_time_and_ids_past_sqlite_name_none(tmp_pat
         assert [len(page) for page in pages] == [2, 2, 1]
         assert store.story(10**30) is None and store.story(-1) is None and store.articles(10**30) == []
         assert store.cached_summary(10**30) is None
+
+
+def _open_connections(path: Path) -> int:
+    """Connections this process holds open on the SQLite file at ``path`` (its file descriptors)."""
+    target = path.resolve()
+    fds = Path("/proc/self/fd")
+    found = 0
+    for fd in fds.iterdir():
+        with contextlib.suppress(OSError):
+            found += fd.readlink() == target
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts open files in /proc (Linux)")
+def test_issue_32_reads_from_threads_that_come_and_go_keep_a_bounded_number_of_connections(tmp_path: Path) -> None:
+    # A web server's thread pool ends idle threads and starts new ones: a connection kept per thread
+    # stayed open after its thread ended, one more for every thread the server ever ran.
+    path = tmp_path / "stories.db"
+    with Store(path) as store:
+        store.add([article("a1")], [signal("a1", 0)])
+        for _ in range(3 * MAX_IDLE_READERS):
+            reader = threading.Thread(target=store.stories)
+            reader.start()
+            reader.join()
+        # Many reads at once open as many connections; the ones over the cap are closed after.
+        with ThreadPoolExecutor(2 * MAX_IDLE_READERS) as many:
+            barrier = threading.Barrier(2 * MAX_IDLE_READERS)
+
+            def read_together() -> int:
+                barrier.wait()
+                return len(store.stories())
+
+            assert list(many.map(lambda _: read_together(), range(2 * MAX_IDLE_READERS))) == [1] * (
+                2 * MAX_IDLE_READERS
+            )
+        assert _open_connections(path) <= MAX_IDLE_READERS + 1  # the idle readers and the writer
+    assert _open_connections(path) == 0

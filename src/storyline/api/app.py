@@ -6,9 +6,11 @@ stop the server (an unexpected failure is a 500 for that request alone).
 
 The server never stalls: the models' work (ingesting, summarizing) runs on one model thread with a
 bounded queue (api.work: 503 with ``Retry-After`` when full), and reads (the list of stories, a
-story whose summary is stored, health, the pages) run beside it on connections of their own. A
-story whose stored summary is stale (articles joined it since) is served as it is, marked
-``"updating": true``, while a new one is made. Writes require the server's token when it has one
+story, health, the pages) run beside it on connections of their own and never wait for it. A story
+is answered from what is stored: a stale summary (articles joined the story since) as it is, and a
+story never summarized with its articles and no summary, both marked ``"updating": true`` while a
+new summary is made in the background (queued once a story; when the queue is full, the next read
+asks again). Writes require the server's token when it has one
 (``storyline serve --token``). Body limits and security headers: api.guard.
 """
 
@@ -33,13 +35,20 @@ from storyline import __version__
 from storyline.api.guard import Guard
 from storyline.api.pages import LIVE_EVERY, render_index, render_story
 from storyline.api.work import MAX_QUEUED, Busy, ModelWork
-from storyline.codec import summary_to_dict
+from storyline.codec import article_to_dict, summary_to_dict
 from storyline.config import Config
 from storyline.errors import InputError, StorylineError
 from storyline.pipeline import Pipeline
 from storyline.records import article_from_record, iso_date, problem_to_dict, web_url
 from storyline.sources.fetch import Fetcher, FetchSettings, Getter, read_page
-from storyline.stories import cached_story_summary, ingest, story_listing, summarize_story
+from storyline.stories import (
+    cached_story_summary,
+    ingest,
+    story_articles,
+    story_listing,
+    summarize_story,
+    summary_is_current,
+)
 from storyline.stories.db import MAX_ID, Store, StoryRow
 from storyline.stories.feeds import FeedState
 from storyline.text import fingerprint
@@ -215,14 +224,20 @@ class StoriesOut(BaseModel):
 
 
 class StoryOut(BaseModel):
-    """One story: its listing, its summary (the ``--format json`` object: summary, sentences, articles,
-    notes, comparison), ``sources`` and ``outlets``; ``updating`` is true while a newer summary is made
-    (the one given was made before the latest articles joined)."""
+    """One story, answered at once from what is stored: its listing, its summary (the ``--format json``
+    object: summary, sentences, articles, notes, comparison), ``sources`` and ``outlets``.
+
+    ``updating`` is true while a newer summary is made: the one given was made before the latest
+    articles joined, or, with ``summary`` null, none was made yet (``sentences`` is then empty and
+    ``articles`` holds the articles the summary will read). Ask again later for the new one."""
 
     model_config = ConfigDict(extra="allow")
 
     id: int
     title: str
+    summary: Annotated[
+        str | None, Field(description="the summary's text; null while the story's first summary is being made")
+    ]
     updating: bool
 
 
@@ -444,22 +459,29 @@ def create_app(
             next_cursor=_cursor(page[-1]) if len(rows) > limit else None,
         )
 
-    async def story_summary(story_id: int) -> tuple[StoryRow, Summary, bool] | None:
-        """A story with its summary, and whether a newer one is being made; the summary is made here
-        (waiting on the model thread) only when none was ever stored."""
-        row = await run_in_threadpool(store.story, story_id)
+    def stored_story(story_id: int) -> tuple[StoryRow, Summary | Sequence[Article], bool] | None:
+        """A story as stored, with no model work: its stored summary (and whether it is stale), or,
+        when none was ever made, the articles its summary will read. None: no such story."""
+        row = store.story(story_id)
         if row is None:
             return None
-        cached = await run_in_threadpool(cached_story_summary, store, models.config, row)
+        cached = cached_story_summary(store, models.config, row)
         if cached is None:
-            made = await work.run(lambda: summarize_story(store, models, story_id))
-            if made is None:  # not found by the model thread: merged meanwhile
-                return None
-            return row, made, False
+            return row, story_articles(store, row), True
         summary, current = cached
-        if not current:
-            work.start(("story", story_id), lambda: summarize_story(store, models, story_id))
         return row, summary, not current
+
+    async def story_now(story_id: int) -> tuple[StoryRow, Summary | Sequence[Article], bool] | None:
+        """:func:`stored_story`, off the event loop; when its summary is missing or stale, a new one
+        is queued on the model thread (once a story; when the queue is full it is left for a later read)."""
+        found = await run_in_threadpool(stored_story, story_id)
+        if found is not None and found[2]:
+            remake(story_id)
+        return found
+
+    def remake(story_id: int) -> None:
+        """Queue a story's new summary on the model thread (once a story; dropped when the queue is half full)."""
+        work.start(("story", story_id), lambda: summarize_story(store, models, story_id))
 
     async def merged_target(story_id: int) -> int | None:
         """The story a merged story's articles are in now, else None (Store.merged_into, off the event loop)."""
@@ -470,24 +492,29 @@ def create_app(
         summary="One story: its summary, comparison and sources",
         response_model=StoryOut,
         responses={
-            **_responses(404, 422, 503),
+            **_responses(404, 422),
             308: {"description": "the story was merged into another one, named by the Location header"},
         },
     )
     async def get_story(story_id: int) -> StoryOut | RedirectResponse:
-        found = await story_summary(story_id)
+        found = await story_now(story_id)
         if found is None:
             target = await merged_target(story_id)
             if target is not None:
                 return RedirectResponse(f"/stories/{target}", status_code=308)
             raise ApiError(404, f"no story {story_id}; GET /stories lists them")
-        row, summary, updating = found
+        row, made, updating = found
+        if isinstance(made, Summary):
+            articles: Sequence[Article] = made.articles
+            summary = summary_to_dict(made)
+        else:  # no summary yet: the articles it will read, as a summary lists them
+            articles = made
+            summary = {"summary": None, "sentences": [], "articles": [article_to_dict(a) for a in made], "notes": []}
         sources = [
-            {"id": a.id, "source": a.source, "title": a.title, "published": a.published, "url": a.url}
-            for a in summary.articles
+            {"id": a.id, "source": a.source, "title": a.title, "published": a.published, "url": a.url} for a in articles
         ]
         return StoryOut(
-            **{**story_listing(row), **summary_to_dict(summary), "sources": sources, "outlets": list(row.sources)},
+            **{**story_listing(row), **summary, "sources": sources, "outlets": list(row.sources)},
             updating=updating,
         )
 
@@ -522,15 +549,15 @@ def create_app(
 
     @app.get("/story/{story_id}", response_class=HTMLResponse, response_model=None, include_in_schema=False)
     async def story_page(story_id: int) -> HTMLResponse | RedirectResponse:
-        found = await story_summary(story_id)
+        found = await story_now(story_id)
         if found is None:
             target = await merged_target(story_id)
             if target is not None:  # merged into another story: the link still leads to its articles
                 return RedirectResponse(f"/story/{target}", status_code=308)
             rows = await run_in_threadpool(store.stories, limit=MAX_STORIES_PAGE)
             return HTMLResponse(render_index(rows, missing=story_id, live_every=live_every), status_code=404)
-        row, summary, updating = found
-        return HTMLResponse(render_story(row, summary, updating=updating, live_every=live_every))
+        row, made, updating = found
+        return HTMLResponse(render_story(row, made, updating=updating, live_every=live_every))
 
     @app.get("/feeds", summary="The feeds storyline watch follows in this database, with their health")
     def get_feeds() -> list[dict[str, Any]]:
@@ -553,7 +580,10 @@ def create_app(
             {"id": a.id, "source": a.source, "title": a.title, "published": a.published, "url": web_url(a.url)}
             for a in store.articles(story_id)
         ]
-        return {**live_story(row), "articles": articles}
+        ready = summary_is_current(store, models.config, row)
+        if not ready:  # a page waits for it: ask again, as a read of the story does
+            remake(story_id)
+        return {**live_story(row), "articles": articles, "summary_ready": ready}
 
     @app.get("/static/live.js", include_in_schema=False)
     def live_script() -> Response:

@@ -46,6 +46,9 @@ class ModelWork:
     def __init__(self, queue: int = MAX_QUEUED) -> None:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="storyline-models")
         self._capacity = queue + 1
+        # Work a read asks for in passing (a story's new summary) takes at most half the places, so
+        # the requests that wait for their answer (an ingest, a summary) are not crowded out by it.
+        self._background_capacity = max(1, self._capacity // 2)
         self._lock = threading.Lock()
         self._taken = 0
         self._pending_keys: set[object] = set()
@@ -83,23 +86,20 @@ class ModelWork:
 
     def start(self, key: object, function: Callable[[], object]) -> bool:
         """Queue ``function`` without waiting for it, unless work under ``key`` is queued already or
-        the queue is full (it is then left for a later call); True when queued."""
-        with self._lock:
-            if key in self._pending_keys:
+        the queue is half full (it is then left for a later call); True when queued."""
+        with self._lock:  # one check and one claim, so two reads at once never queue one story twice
+            if key in self._pending_keys or self._taken >= self._background_capacity:
                 return False
-        try:
-            self._take()
-        except Busy:
-            return False
-        with self._lock:
+            self._taken += 1
             self._pending_keys.add(key)
         future = self._executor.submit(self._run, function, key)
         future.add_done_callback(_log_failure)
         return True
 
     def close(self) -> None:
-        """Stop taking work; what is queued is dropped, what runs finishes."""
-        self._executor.shutdown(wait=False, cancel_futures=True)
+        """Stop taking work; what is queued is dropped, and what runs is waited for (so the store it
+        writes to is not closed under it)."""
+        self._executor.shutdown(wait=True, cancel_futures=True)
 
 
 def _log_failure(future: Future[object]) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -138,11 +139,16 @@ def _pieces(text: str, spans: list[tuple[int, int, str]]) -> tuple[tuple[str, st
     return tuple(pieces)
 
 
-def view(summary: Summary | None, comparison: Comparison | None = None) -> View:
-    """What a page shows of a summary (with its comparison, if any) or of a comparison on its own."""
+def view(summary: Summary | None, comparison: Comparison | None = None, *, articles: Sequence[Article] = ()) -> View:
+    """What a page shows of a summary (with its comparison, if any), of a comparison on its own, or,
+    with neither, of ``articles`` alone (a story whose summary is being made)."""
     if summary is not None:
         comparison = summary.comparison
-    articles = summary.articles if summary is not None else comparison.articles if comparison is not None else ()
+    if summary is not None:
+        articles = summary.articles
+    elif comparison is not None:
+        articles = comparison.articles
+    articles = tuple(articles)
     numbers = {article.id: index for index, article in enumerate(articles, start=1)}
     marks = _Marks(articles)
     sentences = summary.sentences if summary is not None else ()

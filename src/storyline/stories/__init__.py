@@ -29,9 +29,11 @@ from storyline.stories.service import (
     IngestCounts,
     cached_story_summary,
     ingest,
+    story_articles,
     story_key,
     story_listing,
     summarize_story,
+    summary_is_current,
 )
 
 __all__ = [
@@ -42,7 +44,9 @@ __all__ = [
     "StoreError",
     "cached_story_summary",
     "ingest",
+    "story_articles",
     "story_key",
     "story_listing",
     "summarize_story",
+    "summary_is_current",
 ]

@@ -223,6 +223,9 @@ SCHEMA_VERSION = len(MIGRATIONS)
 Outcome = Literal["added", "near-duplicate", "duplicate", "unchanged", "furniture"]
 #: The largest id SQLite stores (a signed 64-bit integer); a larger one names no story.
 MAX_ID = 2**63 - 1
+#: Read connections kept open between reads (more are opened while more reads run at once, and
+#: closed after): about the threads of a web server that read at the same time.
+MAX_IDLE_READERS = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,9 +277,9 @@ class Store:
     """A story database in one SQLite file (created and migrated when opened).
 
     Thread-safe, so a web server can share one Store: writes go through one connection guarded by a
-    lock; reads each use a connection of their own thread, so in WAL mode a read never waits for a
-    write (nor for the lock a long ingest holds between its transactions). Several processes may open
-    the same file at once.
+    lock; each read borrows a read connection of its own (a few are kept between reads), so in WAL
+    mode a read never waits for a write (nor for the lock a long ingest holds between its
+    transactions). Several processes may open the same file at once.
 
     Raises:
         StoreError: the file is not a Storyline store, has a newer schema, or cannot be opened.
@@ -286,9 +289,12 @@ class Store:
         self.path = Path(path)
         self._timeout = timeout
         self._lock = threading.RLock()
-        self._local = threading.local()
-        self._readers: list[sqlite3.Connection] = []
+        # Read connections are lent out one a read and given back, not kept one a thread: a server's
+        # thread pool ends idle threads and starts new ones, so connections kept per thread would
+        # pile up (each with its page cache) for as long as the server runs.
+        self._idle_readers: list[sqlite3.Connection] = []
         self._readers_lock = threading.Lock()  # not the writer's lock: a first read never waits for a write
+        self._closed = False
         try:
             self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None, check_same_thread=False)
             self._db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
@@ -342,21 +348,28 @@ class Store:
         with self._lock:
             self._db.close()
         with self._readers_lock:
-            for reader in self._readers:
+            self._closed = True
+            for reader in self._idle_readers:
                 reader.close()
-            self._readers.clear()
+            self._idle_readers.clear()
 
-    def _reader(self) -> sqlite3.Connection:
-        """This thread's read connection (opened on first use)."""
-        reader: sqlite3.Connection | None = getattr(self._local, "reader", None)
-        if reader is None:
-            reader = sqlite3.connect(self.path, timeout=self._timeout, isolation_level=None, check_same_thread=False)
-            reader.execute(f"PRAGMA busy_timeout = {int(self._timeout * 1000)}")
-            reader.execute("PRAGMA query_only = ON")
-            self._local.reader = reader
-            with self._readers_lock:
-                self._readers.append(reader)
+    def _borrow_reader(self) -> sqlite3.Connection:
+        """An idle read connection, or a new one when none is idle."""
+        with self._readers_lock:
+            if self._idle_readers:
+                return self._idle_readers.pop()
+        reader = sqlite3.connect(self.path, timeout=self._timeout, isolation_level=None, check_same_thread=False)
+        reader.execute(f"PRAGMA busy_timeout = {int(self._timeout * 1000)}")
+        reader.execute("PRAGMA query_only = ON")
         return reader
+
+    def _return_reader(self, reader: sqlite3.Connection) -> None:
+        """Keep a read connection for the next read, or close it when enough are idle (or the store is closed)."""
+        with self._readers_lock:
+            if not self._closed and len(self._idle_readers) < MAX_IDLE_READERS:
+                self._idle_readers.append(reader)
+                return
+        reader.close()
 
     def __enter__(self) -> Store:
         return self
@@ -774,13 +787,16 @@ class Store:
 
     @contextmanager
     def _snapshot(self) -> Iterator[sqlite3.Connection]:
-        """A read transaction on this thread's read connection: every query inside sees the same state."""
-        db = self._reader()
-        db.execute("BEGIN")
+        """A read transaction on a read connection of its own: every query inside sees the same state."""
+        db = self._borrow_reader()
         try:
-            yield db
+            db.execute("BEGIN")
+            try:
+                yield db
+            finally:
+                db.execute("COMMIT")
         finally:
-            db.execute("COMMIT")
+            self._return_reader(db)
 
     def stories(self, *, limit: int | None = None, after: tuple[str, int] | None = None) -> list[StoryRow]:
         """Stories, the most recently seen first (ties: the newest story first).

@@ -357,13 +357,11 @@ def summarize_story(store: Store, pipeline: Pipeline, story_id: int) -> Summary 
     row = store.story(story_id)
     if row is None:
         return None
-    chosen, key = _summary_key(row, pipeline.config)
+    key = _summary_key(row, pipeline.config)
     cached = store.cached_summary(story_id, key)
     if cached is not None:
         return summary_from_dict(json.loads(cached))
-    wanted = set(chosen)
-    articles = [article for article in store.articles(story_id) if article.id in wanted]
-    summary = pipeline.summarize(articles, on_error="skip", compare=True)
+    summary = pipeline.summarize(story_articles(store, row), on_error="skip", compare=True)
     store.save_summary(story_id, key, json.dumps(summary_to_dict(summary), ensure_ascii=False))
     return summary
 
@@ -372,19 +370,34 @@ def cached_story_summary(store: Store, config: Config, row: StoryRow) -> tuple[S
     """The story's cached summary without making one (no models), and whether it is current: a stale
     one was made before articles joined the story or under other settings. None when none is cached.
     """
-    _, key = _summary_key(row, config)
-    current = store.cached_summary(row.id, key)
+    current = store.cached_summary(row.id, _summary_key(row, config))
     cached = current if current is not None else store.cached_summary(row.id)
     if cached is None:
         return None
     return summary_from_dict(json.loads(cached)), current is not None
 
 
-def _summary_key(row: StoryRow, config: Config) -> tuple[list[str], str]:
-    """The articles a story's summary reads (its first ones that are not near-duplicates) and its cache key."""
+def summary_is_current(store: Store, config: Config, row: StoryRow) -> bool:
+    """Whether the story's summary as its articles are now is stored (no models, nothing parsed)."""
+    return store.cached_summary(row.id, _summary_key(row, config)) is not None
+
+
+def story_articles(store: Store, row: StoryRow) -> list[Article]:
+    """The stored articles a story's summary reads (its first ones that are not near-duplicates, at
+    most :data:`MAX_SUMMARY_ARTICLES`), in ingest order: what a page shows while the summary is made."""
+    wanted = set(_chosen(row))
+    return [article for article in store.articles(row.id) if article.id in wanted]
+
+
+def _chosen(row: StoryRow) -> list[str]:
+    """The articles a story's summary reads: its first ones that are not near-duplicates."""
     chosen = [article_id for article_id in row.articles if article_id not in row.near_duplicates]
-    chosen = chosen[:MAX_SUMMARY_ARTICLES] or list(row.articles[:MAX_SUMMARY_ARTICLES])
-    return chosen, story_key(chosen, config)
+    return chosen[:MAX_SUMMARY_ARTICLES] or list(row.articles[:MAX_SUMMARY_ARTICLES])
+
+
+def _summary_key(row: StoryRow, config: Config) -> str:
+    """The cache key of a story's summary as its articles are now (:func:`story_key`)."""
+    return story_key(_chosen(row), config)
 
 
 def story_listing(row: StoryRow) -> dict[str, Any]:

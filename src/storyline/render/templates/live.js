@@ -107,6 +107,14 @@
       });
       var count = document.getElementById('story-count');
       if (count) { count.textContent = plural(data.articles.length, 'article'); }
+      // The page was served before its summary was made (or remade): bring it in once it is.
+      var state = document.getElementById('summary-state');
+      if (data.summary_ready && root.dataset.summary === 'preparing') {
+        window.location.reload();
+      } else if (data.summary_ready && root.dataset.summary === 'updating' && state) {
+        state.textContent = 'A newer summary is ready: reload the page to see it.';
+        delete root.dataset.summary;
+      }
     }
     window.addEventListener('pagehide', function () {
       known.forEach(function (article) { all[article] = true; });
