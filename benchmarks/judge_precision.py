@@ -283,7 +283,10 @@ def precision_at(rows: Iterable[tuple[float, bool]], threshold: float) -> dict[s
 def recall_at(alterations: list[dict[str, Any]], threshold: float) -> float | None:
     if not alterations:
         return None
-    return sum(1 for a in alterations if (a.get("confidence") or 0.0) >= threshold) / len(alterations)
+    # an alteration no candidate cited has confidence None: missed at every threshold, 0 included
+    return sum(1 for a in alterations if a.get("confidence") is not None and a["confidence"] >= threshold) / len(
+        alterations
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
