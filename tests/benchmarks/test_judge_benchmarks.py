@@ -9,6 +9,7 @@ import json
 import random
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import numpy as np
 import pytest
@@ -146,3 +147,24 @@ def test_a_label_other_than_right_or_wrong_is_refused(precision: ModuleType, tmp
     path.write_text("\t".join(precision.LABEL_FIELDS) + "\n" + "\t".join(row) + "\n")
     with pytest.raises(ValueError, match="right or wrong"):
         precision.read_labels(path)
+
+
+def test_a_label_follows_its_sentences_when_their_bounds_move(precision: ModuleType, tmp_path: Path) -> None:
+    path = tmp_path / "labels.tsv"
+    lines = [
+        ["held-out", "duc2004", "c", "number", "a:100-200", "b:50-90", "95 miles", "25 miles", "wrong", "two places"],
+        ["held-out", "duc2004", "c", "date", "a:300-400", "b:10-40", "May", "June", "right", "one launch"],
+    ]
+    path.write_text("\n".join("\t".join(row) for row in [list(precision.LABEL_FIELDS), *lines]) + "\n")
+    labels = precision.read_labels(path)
+
+    def row(kind: str, span_a: str, span_b: str, side_a: str, side_b: str) -> Any:
+        return precision.Row("held-out", "duc2004", "c", kind, span_a, span_b, side_a, side_b, ())
+
+    exact, by_spans = precision.find_label(row("number", "a:100-200", "b:50-90", "95 miles", "25 miles"), labels)
+    assert exact is not None and by_spans and not exact.right
+    moved, by_spans = precision.find_label(row("date", "b:0-45", "a:310-420", "June", "May"), labels)
+    assert moved is not None and not by_spans and moved.right
+    # other values, or sentences that no longer overlap, are not the labelled pair
+    assert precision.find_label(row("date", "a:310-420", "b:0-45", "May", "July"), labels)[0] is None
+    assert precision.find_label(row("date", "a:400-500", "b:0-45", "May", "June"), labels)[0] is None
