@@ -15,13 +15,15 @@ from typing import Any
 
 from storyline.errors import InputError
 
-__all__ = ["MAX_INPUT_BYTES", "MAX_JSON_DEPTH", "json_too_deep", "load_json"]
+__all__ = ["MAX_INPUT_BYTES", "MAX_JSON_DEPTH", "MAX_PAGE_BYTES", "json_too_deep", "load_json"]
 
 #: How deeply JSON may nest. The deepest record Storyline reads is a batch record
 #: ``{"documents": [{"text": ...}]}`` (3 levels); 32 leaves room for any metadata a record carries.
 MAX_JSON_DEPTH = 32
 #: One input file, one batch line: nothing sensible is 50 MB of one article or one cluster.
 MAX_INPUT_BYTES = 50_000_000
+#: A fetched web page larger than this (decompressed) is refused: no article is 10 MB of HTML.
+MAX_PAGE_BYTES = 10_000_000
 
 # A JSON string (its escapes included), unrolled so that the scan is linear; then any bracket.
 _STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
