@@ -25,6 +25,7 @@ from typing import Any
 from storyline import __version__
 from storyline.config import BACKENDS, CLUSTERINGS, PRECISIONS, Config, load_config
 from storyline.errors import ConfigError, InputError, ModelLoadError, StorylineError
+from storyline.limits import MAX_PAGE_BYTES
 from storyline.types import Article, Comparison, Problem, Summary
 
 __all__ = ["EXIT_NOTHING_USABLE", "EXIT_OK", "EXIT_SKIPPED", "EXIT_USAGE", "main"]
@@ -262,8 +263,6 @@ class _LogHandler(logging.StreamHandler):  # type: ignore[type-arg]
 
 def _fetch_arguments(sub: argparse.ArgumentParser) -> None:
     """The options of fetching web pages (sources.fetch)."""
-    from storyline.sources.fetch import DEFAULT_MAX_BYTES
-
     sub.add_argument(
         "--allow-private",
         action="store_true",
@@ -272,18 +271,22 @@ def _fetch_arguments(sub: argparse.ArgumentParser) -> None:
     sub.add_argument(
         "--max-page-mb",
         type=float,
-        default=DEFAULT_MAX_BYTES / 1e6,
+        default=MAX_PAGE_BYTES / 1e6,
         metavar="MB",
-        help=f"refuse web pages larger than this (default {DEFAULT_MAX_BYTES / 1e6:g})",
+        help=f"refuse web pages larger than this (default {MAX_PAGE_BYTES / 1e6:g})",
     )
+
+
+def _check_fetch_options(args: argparse.Namespace) -> None:
+    if args.max_page_mb <= 0:
+        raise ConfigError(f"--max-page-mb must be more than 0, got {args.max_page_mb:g}")
 
 
 def _fetch_settings(args: argparse.Namespace) -> Any:
     """The FetchSettings of the command's options."""
+    _check_fetch_options(args)
     from storyline.sources.fetch import FetchSettings
 
-    if args.max_page_mb <= 0:
-        raise ConfigError(f"--max-page-mb must be more than 0, got {args.max_page_mb:g}")
     return FetchSettings(allow_private=args.allow_private, max_bytes=int(args.max_page_mb * 1e6))
 
 
@@ -340,10 +343,17 @@ def _write(output: str, path: Path | None) -> bool:
 
 def _read_inputs(args: argparse.Namespace, problems: list[Problem]) -> list[Article]:
     """Read every input, skipping bad ones into ``problems``; when none is readable, say so."""
-    from storyline.sources.fetch import Fetcher
+    from storyline.records import is_url
     from storyline.sources.read import read
 
-    with Fetcher(_fetch_settings(args)) as fetcher:
+    with contextlib.ExitStack() as stack:
+        fetcher = None
+        if any(isinstance(path, str) and is_url(path) for path in args.inputs):
+            from storyline.sources.fetch import Fetcher  # the HTTP client only when a page is fetched
+
+            fetcher = stack.enter_context(Fetcher(_fetch_settings(args)))
+        else:
+            _check_fetch_options(args)  # a bad option is an error even when nothing is fetched
         articles = read(args.inputs, on_error="skip", problems=problems, fetcher=fetcher)
     if not articles:
         _report(problems, args.quiet)
@@ -630,8 +640,9 @@ def _watch(args: argparse.Namespace) -> int:
     from datetime import timedelta
 
     from storyline.pipeline import Pipeline
+    from storyline.records import is_url
     from storyline.sources.feeds import Polite
-    from storyline.sources.fetch import Fetcher, is_url
+    from storyline.sources.fetch import Fetcher
     from storyline.stories.feeds import FeedState
     from storyline.stories.watch import due
 

@@ -17,13 +17,23 @@ from typing import IO, Any, AnyStr
 
 from storyline.errors import InputError
 
-__all__ = ["MAX_INPUT_BYTES", "MAX_JSON_DEPTH", "LineTooLong", "bounded_lines", "json_too_deep", "load_json"]
+__all__ = [
+    "MAX_INPUT_BYTES",
+    "MAX_JSON_DEPTH",
+    "MAX_PAGE_BYTES",
+    "LineTooLong",
+    "bounded_lines",
+    "json_too_deep",
+    "load_json",
+]
 
 #: How deeply JSON may nest. The deepest record Storyline reads is a batch record
 #: ``{"documents": [{"text": ...}]}`` (3 levels); 32 leaves room for any metadata a record carries.
 MAX_JSON_DEPTH = 32
 #: One input file, one batch line: nothing sensible is 50 MB of one article or one cluster.
 MAX_INPUT_BYTES = 50_000_000
+#: A fetched web page larger than this (decompressed) is refused: no article is 10 MB of HTML.
+MAX_PAGE_BYTES = 10_000_000
 
 #: How much of an overlong line is read at a time while it is skipped.
 _SKIP_CHUNK = 1 << 20

@@ -242,3 +242,19 @@ def test_on_error_skip_records_a_problem_and_reads_the_rest(tmp_path: Path, name
     assert problem.input == str(bad)
     assert problem.stage == "read"
     assert problem.skipped
+
+
+def test_reading_local_files_leaves_the_http_client_unloaded(tmp_path: Path) -> None:
+    """Local inputs must not pay for the fetching code at start-up (issue 37's cold start)."""
+    import subprocess
+    import sys
+
+    (tmp_path / "a.txt").write_text(BODY, encoding="utf-8")
+    script = (
+        "import sys\n"
+        "from storyline.sources.read import read\n"
+        f"articles = read([{str(tmp_path / 'a.txt')!r}])\n"
+        "print(len(articles), 'storyline.sources.fetch' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120)
+    assert done.stdout.split() == ["1", "False"]

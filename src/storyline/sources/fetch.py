@@ -38,7 +38,8 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from storyline.errors import InputError
-from storyline.records import safe_id
+from storyline.limits import MAX_PAGE_BYTES
+from storyline.records import is_url, safe_id
 from storyline.sources import html
 from storyline.sources.outlet import outlet_from_url
 from storyline.types import Article, Problem
@@ -60,8 +61,8 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-#: A page larger than this (decompressed) is refused: no article is 10 MB of HTML.
-DEFAULT_MAX_BYTES = 10_000_000
+#: The default page size cap (the limit lives with the other input limits).
+DEFAULT_MAX_BYTES = MAX_PAGE_BYTES
 MAX_REDIRECTS = 5
 #: The User-Agent: Storyline, its version (filled in by the Fetcher) and what it is.
 USER_AGENT = "Storyline/{version} (news summarizer; reads public news pages and feeds)"
@@ -126,11 +127,6 @@ class Response:
         message["content-type"] = self.headers.get("content-type", "")
         value = message.get_param("charset")
         return value.strip().lower() if isinstance(value, str) and value.strip() else None
-
-
-def is_url(value: str) -> bool:
-    """Whether an input names a web address (http or https) rather than a file."""
-    return bool(re.match(r"(?i)https?://[^/\s]", value.strip()))
 
 
 def _host_key(url: str) -> str:

@@ -16,15 +16,17 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from storyline.errors import InputError
 from storyline.limits import MAX_INPUT_BYTES, load_json
-from storyline.records import article_from_record, unique_ids
+from storyline.records import article_from_record, is_url, unique_ids
 from storyline.sources import html
-from storyline.sources.fetch import Fetcher, is_url, read_page
 from storyline.sources.outlet import find_outlet
 from storyline.types import Article, Problem
+
+if TYPE_CHECKING:  # the HTTP client is imported only when a web address is read
+    from storyline.sources.fetch import Fetcher
 
 __all__ = [
     "FORMAT_NAMES",
@@ -167,6 +169,8 @@ def read(
     with contextlib.ExitStack() as stack:
         for path in paths:
             if isinstance(path, str) and is_url(path):
+                from storyline.sources.fetch import Fetcher, read_page
+
                 if fetcher is None:
                     fetcher = stack.enter_context(Fetcher())
                 try:
