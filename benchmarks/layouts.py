@@ -242,12 +242,13 @@ class LayoutRow:
 class Runner:
     """One pipeline for every layout, with summaries shared between equal prepared clusters."""
 
-    def __init__(self, budget: int) -> None:
+    def __init__(self, budget: int, solver_seconds: float | None = None) -> None:
         pipeline_cls, config_cls, self.article_cls, self.error_cls = storyline_modules()
         from storyline.sources.read import read_bytes
 
         self.read_bytes = read_bytes
-        self.pipe = pipeline_cls(config_cls(words=budget, fill=True, solver_seconds=None))
+        # No wall-clock limit on the integer program by default: a busy machine must not change a summary.
+        self.pipe = pipeline_cls(config_cls(words=budget, fill=True, solver_seconds=solver_seconds))
         for model in ("nlp", "encoder"):
             getattr(self.pipe, model)
         self.cache: dict[tuple[Any, ...], list[str] | None] = {}
