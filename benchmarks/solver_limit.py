@@ -9,7 +9,9 @@ Summarizes the first ``--limit`` clusters of each set as given, with the library
 every call of the solver (``scipy.optimize.milp``): its CPU and wall-clock seconds, the branch and
 bound nodes it searched and whether it stopped at the limit (HiGHS status 1). Wall clock over CPU
 time shows how busy the machine was: the limit binds when the load stretches a long program past
-it. Prints a line per set and writes ``results/solver-limit.json``.
+it. Each summary is scored with the set's protocol (``benchmarks.scoring``), so a cluster whose
+program stopped at the limit can be compared with a run without one (``benchmarks.layouts``).
+Prints a line per set and writes ``results/solver-limit.json``.
 """
 
 from __future__ import annotations
@@ -26,16 +28,18 @@ from typing import Any
 from benchmarks.common import DATA, RESULTS, code_version
 from benchmarks.datasets import DATASETS as SPECS
 from benchmarks.datasets import LOADERS, DataMissing, data_paths
-from benchmarks.layouts import Runner
+from benchmarks.layouts import Runner, mean
+from benchmarks.scoring import Scorer
 
 
-def measure(datasets: Sequence[str], limit: int, data: Path) -> list[dict[str, Any]]:
+def measure(datasets: Sequence[str], limit: int, data: Path) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
     import scipy.optimize
 
     from storyline.config import SOLVER_SECONDS
 
     solve = scipy.optimize.milp
     calls: list[dict[str, Any]] = []
+    scores: dict[str, dict[str, Any]] = {}
 
     def timed(*args: Any, **kwargs: Any) -> Any:
         cpu, wall = time.process_time(), time.perf_counter()
@@ -55,16 +59,24 @@ def measure(datasets: Sequence[str], limit: int, data: Path) -> list[dict[str, A
         for name in datasets:
             spec = SPECS[name]
             runner = Runner(spec.budget, solver_seconds=SOLVER_SECONDS)
+            scorer = Scorer(spec)
             for cluster in LOADERS[name](data_paths(spec, data)[0])[:limit]:
                 first = len(calls)
+                sentences: list[str] = []
                 with contextlib.suppress(runner.error_cls):
-                    runner.pipe.summarize(runner.articles("as-given", cluster), on_error="skip")
+                    summary = runner.pipe.summarize(runner.articles("as-given", cluster), on_error="skip")
+                    sentences = [sentence.text for sentence in summary.sentences]
+                score = scorer.score(cluster, sentences)
+                scores[f"{name}:{cluster.id}"] = {
+                    "rouge1": round(score["rouge1"], 4),
+                    "rouge2": round(score["rouge2"], 4),
+                }
                 for call in calls[first:]:
                     call["cluster"] = f"{name}:{cluster.id}"
                 print(f"{name} {cluster.id}: {len(calls) - first} program(s)", file=sys.stderr, flush=True)
     finally:
         scipy.optimize.milp = solve
-    return calls
+    return calls, scores
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -75,7 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     datasets = [name for name in args.datasets.split(",") if name]
     try:
-        calls = measure(datasets, args.limit, args.data)
+        calls, scores = measure(datasets, args.limit, args.data)
     except DataMissing as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -87,10 +99,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{name}: {len(mine)} programs, {sum(c['at_limit'] for c in mine)} stopped at the limit "
             f"({', '.join(c['cluster'] for c in mine if c['at_limit']) or 'none'}); "
             f"CPU s max {max(c['cpu'] for c in mine):.2f}, wall s max {max(c['wall'] for c in mine):.2f}, "
-            f"nodes max {max(c['nodes'] for c in mine)}"
+            f"nodes max {max(c['nodes'] for c in mine)}; "
+            f"R-1 {mean([v['rouge1'] for k, v in scores.items() if k.startswith(f'{name}:')]):.2f}, "
+            f"R-2 {mean([v['rouge2'] for k, v in scores.items() if k.startswith(f'{name}:')]):.2f}"
         )
     RESULTS.mkdir(parents=True, exist_ok=True)
-    report = {"code_version": code_version(), "clusters_per_dataset": args.limit, "calls": calls}
+    report = {"code_version": code_version(), "clusters_per_dataset": args.limit, "calls": calls, "scores": scores}
     (RESULTS / "solver-limit.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     return 0
 
