@@ -7,7 +7,9 @@ Usage::
 
 Every article of DUC 2004 (50 clusters) and of the first 50 LongBench clusters is rendered in
 each layout below and every cluster is summarized in each, by one ``Pipeline`` (the Storyline
-row of ``benchmarks.rouge`` (``benchmarks.peers``): ``Config(words=budget, fill=True)``, ``on_error="skip"``). A
+row of ``benchmarks.rouge`` (``benchmarks.peers``): ``Config(words=budget, fill=True)``, ``on_error="skip"``),
+with no time limit on the summary's integer program (``solver_seconds=None``): with the library's
+5 s of wall clock, a busy machine could change a summary, and a layout would seem to. A
 layout renders an article's paragraphs, its non-blank lines as given (a DUC 2004 article is one):
 
 * ``as-given``: the text as the data set has it;
@@ -240,12 +242,13 @@ class LayoutRow:
 class Runner:
     """One pipeline for every layout, with summaries shared between equal prepared clusters."""
 
-    def __init__(self, budget: int) -> None:
+    def __init__(self, budget: int, solver_seconds: float | None = None) -> None:
         pipeline_cls, config_cls, self.article_cls, self.error_cls = storyline_modules()
         from storyline.sources.read import read_bytes
 
         self.read_bytes = read_bytes
-        self.pipe = pipeline_cls(config_cls(words=budget, fill=True))
+        # No wall-clock limit on the integer program by default: a busy machine must not change a summary.
+        self.pipe = pipeline_cls(config_cls(words=budget, fill=True, solver_seconds=solver_seconds))
         for model in ("nlp", "encoder"):
             getattr(self.pipe, model)
         self.cache: dict[tuple[Any, ...], list[str] | None] = {}

@@ -271,6 +271,7 @@ class Pipeline:
             words=words or self.config.words,
             max_sentences=sentences if sentences is not None else self.config.sentences,
             fill=self.config.fill,
+            solver_seconds=self.config.solver_seconds,
         )
         lap("select")
         if compare if compare is not None else self.config.compare:

@@ -56,3 +56,12 @@ def test_outlets_gate_names_the_outlet_of_nine_pages_in_ten(tmp_path: Path) -> N
     done = run("benchmarks.outlets", "--gate", out=tmp_path)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert "outlets gate passed" in done.stdout
+
+
+def test_one_block_diagnosis_joins_only_the_paragraph_breaks() -> None:
+    """benchmarks.one_block's cleaned-block way: the cleaned article's words, on one line."""
+    from benchmarks.one_block import joined
+
+    text = normalize_layout(ARTICLE)
+    assert joined(text) == layouts.render("one-block", text, "test")
+    assert joined(text).split() == text.split() and "\n" not in joined(text)

@@ -39,14 +39,16 @@ def in_layout(layout: str, record: dict[str, Any], seed: str) -> Article:
 
 
 # The same 20 clusters every run (as the schema test's requests): a run in CI found, once, a cluster
-# whose summary changed with the layout that did not fail again when run alone; see the closing note
-# of 2026-12-07 (not reproduced, so not fixed).
+# whose summary changed with the layout that did not fail again when run alone (closing note of
+# 2026-12-07). The summary's integer program had a wall-clock limit then, which a busy CI machine
+# can reach: it is lifted here (solver_seconds=None), as in benchmarks.layouts, so that only the
+# layout can change a summary (docs/layouts-and-outlets.md).
 @settings(max_examples=20, deadline=None, derandomize=True, database=None)
 @given(records=clusters(), layout=st.sampled_from(layouts.LAYOUTS[1:]), seed=st.integers(0, 10**6))
 def test_any_layout_gives_the_as_given_summary(
     fake_encoder: HashedBagOfWords, nlp: Language, records: list[dict[str, Any]], layout: str, seed: int
 ) -> None:
-    pipeline = Pipeline(Config(words=120), encoder=fake_encoder, nlp=nlp)
+    pipeline = Pipeline(Config(words=120, solver_seconds=None), encoder=fake_encoder, nlp=nlp)
     given_articles = [in_layout("as-given", record, str(seed)) for record in records]
     laid_out = [in_layout(layout, record, f"{seed}:{index}") for index, record in enumerate(records)]
     expected = [sentence.text for sentence in pipeline.summarize(given_articles, on_error="skip").sentences]

@@ -82,6 +82,10 @@ def test_error_hierarchy(error: type[Exception], base: type[Exception]) -> None:
         {"max_chars": "200000"},
         {"min_words": 0},
         {"min_words": "25"},
+        {"solver_seconds": 0},
+        {"solver_seconds": -1.0},
+        {"solver_seconds": True},
+        {"solver_seconds": "5"},
     ],
     ids=[
         "words-0",
@@ -92,6 +96,10 @@ def test_error_hierarchy(error: type[Exception], base: type[Exception]) -> None:
         "max_chars-string",
         "min_words-0",
         "min_words-string",
+        "solver_seconds-0",
+        "solver_seconds-negative",
+        "solver_seconds-bool",
+        "solver_seconds-string",
     ],
 )
 def test_config_rejects_bad_values(values: dict[str, Any]) -> None:

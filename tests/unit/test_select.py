@@ -6,6 +6,7 @@ import functools
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -365,6 +366,32 @@ def test_ilp_fills_a_tight_budget_with_the_shared_facts(fake_encoder: HashedBagO
     assert sum(word_count(sentence.text) for sentence in summary.sentences) <= 16
     texts = " ".join(sentence.text for sentence in summary.sentences)
     assert "Marlin sank" in texts and "Rescuers saved" in texts
+
+
+def test_ilp_without_a_time_limit_chooses_as_within_it(
+    fake_encoder: HashedBagOfWords, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """solver_seconds reaches the solver (None: no limit at all), and a limit that does not bind
+    changes nothing: the benchmarks lift it so that a busy machine cannot change a summary."""
+    import scipy.optimize
+
+    documents = [
+        make_document("a", "The ferry Marlin sank near Port Orla on Monday.", "Rescuers saved forty people."),
+        make_document("b", "The ferry Marlin sank near Port Orla.", "Rescuers saved forty people from the water."),
+    ]
+    alignment, vectors = build(fake_encoder, documents)
+    limits: list[object] = []
+    solve = scipy.optimize.milp
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        limits.append(kwargs["options"].get("time_limit"))
+        return solve(*args, **kwargs)
+
+    monkeypatch.setattr(scipy.optimize, "milp", recording)
+    unlimited = select_any(alignment, vectors, words=16, solver="ilp", solver_seconds=None)
+    limited = select_any(alignment, vectors, words=16, solver="ilp")
+    assert limits == [None, 5.0]
+    assert [s.text for s in unlimited.sentences] == [s.text for s in limited.sentences]
 
 
 def test_linear_model_standardises_then_weighs() -> None:

@@ -34,7 +34,7 @@ def _another(config: Config, name: str) -> object:
         return next(choice for choice in closed[name] if choice != value)
     if isinstance(value, bool):
         return not value
-    if isinstance(value, int):
+    if isinstance(value, (int, float)):
         return value * 2
     if isinstance(value, str):
         return value + "-other"

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
+from storyline.config import SOLVER_SECONDS
 from storyline.errors import ConfigError
 from storyline.select.coverage import SelectionWeights, load_model, select, word_count
 from storyline.types import Alignment, Summary
@@ -47,6 +48,7 @@ class Selector(Protocol):
         words: int,
         max_sentences: int | None,
         fill: bool = False,
+        solver_seconds: float | None = SOLVER_SECONDS,
     ) -> Summary: ...
 
 

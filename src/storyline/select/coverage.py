@@ -37,6 +37,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
+from storyline.config import SOLVER_SECONDS
 from storyline.errors import ConfigError
 from storyline.nlp.segment import dateline_length
 from storyline.text import CONCEPT_STOPWORDS, DEPENDENT_OPENERS, DEPENDENT_PHRASES, WORD, suffix_stem
@@ -80,7 +81,6 @@ class SelectionWeights:
     max_words: int = 70
     ilp_sentence: float = 0.5  # solver "ilp": weight of the chosen sentences' own value against coverage
     ilp_min_weight: float = 1.0  # solver "ilp": concepts lighter than this are left out of the program
-    ilp_seconds: float = 5.0  # solver "ilp": time limit, then the best solution found (or greedy)
     learned: float = 0.0  # with a value model: weight of its score in each sentence's value
     # With a value model: > 0 standardises its scores within the cluster, over the sentences that may be
     # chosen, to 1 + learned_spread * z. Then the sentence term keeps one scale beside the concept
@@ -136,6 +136,7 @@ def select(
     solver: Literal["greedy", "ilp"] = "greedy",
     value_model: LinearModel | None = None,
     fill: bool = False,
+    solver_seconds: float | None = SOLVER_SECONDS,
 ) -> Summary:
     """Choose sentences within the budget, order them as a story and cite every supporting article.
 
@@ -151,6 +152,9 @@ def select(
         fill: when the chosen sentences leave words of the budget unused, add one more sentence
             at the end that runs past it, so that the first ``words`` words hold no gap (for
             evaluations that cut every summary at exactly that many words, as DUC's does).
+        solver_seconds: wall-clock limit of the integer program, after which its best solution
+            found is taken (or the greedy one); None: no limit, so that the summary never depends on
+            how busy the machine is (see :data:`storyline.config.SOLVER_SECONDS`).
 
     Returns:
         The summary, with the articles as given.
@@ -197,7 +201,7 @@ def select(
     paired = [{position_of[other] for other in alignment.support.get(sentence.id, ())} for sentence in sentences]
     problem = _Problem(concepts, concept_weight, base, sizes, standalone, dependent, previous, paired, vectors)
     if solver == "ilp":
-        chosen = _solve_ilp(problem, words, max_sentences, weights)
+        chosen = _solve_ilp(problem, words, max_sentences, weights, solver_seconds)
     else:
         chosen = _solve_greedy(problem, words, max_sentences, weights)
     taken = set(chosen)
@@ -509,7 +513,9 @@ def _solve_greedy(problem: _Problem, words: int, max_sentences: int | None, weig
     return chosen
 
 
-def _solve_ilp(problem: _Problem, words: int, max_sentences: int | None, weights: SelectionWeights) -> list[int]:
+def _solve_ilp(
+    problem: _Problem, words: int, max_sentences: int | None, weights: SelectionWeights, seconds: float | None
+) -> list[int]:
     """Choose the set of sentences that covers the most concept weight within the budget.
 
     An integer program over sentences and concepts (the concept-coverage model of Gillick and
@@ -517,7 +523,7 @@ def _solve_ilp(problem: _Problem, words: int, max_sentences: int | None, weights
     concepts covered plus each chosen sentence's own value, with the words within the budget.
     Two sentences that state one fact (aligned, or nearly the same vector) are never both
     taken, and a dependent sentence only with the one it leans on. Falls back to the greedy
-    solver when the solver finds no solution in time.
+    solver when the solver finds no solution within ``seconds`` (None: no limit).
     """
     from scipy.optimize import Bounds, LinearConstraint, milp
     from scipy.sparse import coo_matrix
@@ -585,7 +591,7 @@ def _solve_ilp(problem: _Problem, words: int, max_sentences: int | None, weights
         constraints=LinearConstraint(matrix, lower, upper),
         integrality=np.concatenate([np.ones(n), np.zeros(m)]),
         bounds=Bounds(0.0, 1.0),
-        options={"time_limit": weights.ilp_seconds},
+        options={} if seconds is None else {"time_limit": seconds},
     )
     if result.x is None:
         return _solve_greedy(problem, words, max_sentences, weights)
