@@ -295,3 +295,17 @@ def test_a_name_that_resolves_to_a_private_address_is_refused_before_connecting(
     ):
         read_page(client, url)
     assert not loopback_server.log
+
+
+def test_the_connection_goes_to_the_address_resolved_while_the_request_keeps_the_name(
+    loopback_server: HTTPServer,
+) -> None:
+    loopback_server.expect_request("/page").respond_with_data(observer_page(), content_type="text/html")
+    dns = RebindingDns("other.example")  # news.pinned.example: this machine
+    settings = FetchSettings(allowed_hosts=frozenset({"news.pinned.example"}), connect_timeout=2)
+    with Fetcher(settings, resolve=dns) as client:
+        article = read_page(client, f"http://news.pinned.example:{loopback_server.port}/page")
+    assert article.source == "Calder Coast Observer"
+    assert dns.asked == ["news.pinned.example"]  # looked up once, by the resolver given, not by the system
+    ((request, _),) = loopback_server.log
+    assert request.headers["Host"] == f"news.pinned.example:{loopback_server.port}"
