@@ -250,9 +250,9 @@ def main(argv: list[str] | None = None) -> int:
         state.close()
         store.close()
         watched = _members(rows)
-    # ingest of the very articles watch read, in the order it met them (feed by feed, entry by entry).
-    page_urls = list(page_of)
-    in_order = [url for index in range(args.feeds) for url in page_urls[index :: args.feeds]]
+    # ingest of the very articles watch read, in the order it met them: in turn across the feeds, which
+    # is the stream's order (entry i of the stream is entry i // feeds of feed i % feeds).
+    in_order = list(page_of)
     same_pages = [read_page(Pages(resources), url) for url in in_order]
     with tempfile.TemporaryDirectory() as folder, Store(Path(folder) / "pages.db") as direct:
         clock = Stopwatch()
@@ -270,8 +270,8 @@ def main(argv: list[str] | None = None) -> int:
     # The watch's article ids come from the pages' canonical URLs; map them back to DUC ids.
     duc_of = {article_id(canonical_url(url)): duc for url, duc in page_of.items()}
     predicted = {duc_of[key]: story for key, story in watched.items() if not str(story).startswith("alone:")}
-    # ingest of the DUC documents in the order the round stored them: feed by feed, entry by entry.
-    in_watch_order = [article for index in range(args.feeds) for article in stream[index :: args.feeds]]
+    # ingest of the DUC documents in the order the round stored them (the stream's).
+    in_watch_order = stream
     with tempfile.TemporaryDirectory() as folder, Store(Path(folder) / "ingest.db") as direct:
         clock = Stopwatch()
         ingest_cpu = time.process_time()
