@@ -13,9 +13,14 @@ and published as ``--feeds`` feeds (RSS 2.0, Atom and JSON Feed in turn), each o
   one per feed, one per page);
 - round 2: the requests it costs (one conditional request per feed is the minimum) and the pages
   it fetches (none should be);
-- the stories: B-cubed F1 against the gold clusters (as benchmarks.clustering scores them), and
-  against the stories ``ingest`` makes of the same DUC documents given in the same order (1.0 = the
-  same stories; the page round trip changes the text only by what extraction drops).
+- the stories: B-cubed F1 against the gold clusters (as benchmarks.clustering scores them); against
+  the stories ``ingest`` makes of the very articles watch read (the same pages read by the same code
+  without the network, given in the order watch met them: 1.0 and ``same_stories_as_ingest`` = watch
+  groups exactly as ingest does); and against ``ingest`` of the DUC documents themselves in that
+  order (what the page round trip changes: the page's heading joins the text).
+
+DUC 2004 holds 26 exact copies (a document in two clusters, a wire sent twice): watch, as ingest,
+stores the first and records the copy as a duplicate of it, so "dealt with" is stored + duplicates.
 
     python -m benchmarks.watch [--feeds 20] [--latency 0.05 0.3] [--seed 0] [--interval 1.0]
 
@@ -37,6 +42,7 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from tests.newssite import Story, atom, json_feed, news_page, rss
 
@@ -44,7 +50,7 @@ from benchmarks.clustering import bcubed, load_duc, missing_data
 from benchmarks.common import RESULTS, SHARED, Stopwatch, code_version
 from storyline.pipeline import Pipeline
 from storyline.sources.feeds import Polite
-from storyline.sources.fetch import Fetcher, FetchSettings, article_id, canonical_url
+from storyline.sources.fetch import Fetcher, FetchSettings, Response, article_id, canonical_url, read_page
 from storyline.stories import ingest
 from storyline.stories.db import Store
 from storyline.stories.feeds import FeedState
@@ -128,6 +134,30 @@ class Site:
             for server in self._servers:
                 server.shutdown()
                 server.server_close()
+
+
+class Pages:
+    """The site's pages without the network (the same bytes the site serves), so that ``ingest`` can be
+    given the very Articles watch read, by read_page itself."""
+
+    def __init__(self, resources: dict[tuple[str, str], tuple[str, str]]) -> None:
+        self.resources = resources
+
+    def get(self, url: str, *, headers: dict[str, str] | None = None, accept: str | None = None) -> Response:
+        parts = urlsplit(url)
+        content_type, body = self.resources[(parts.netloc, parts.path)]
+        return Response(url, 200, {"content-type": content_type}, body.encode("utf-8"))
+
+
+def _members(rows: Any) -> dict[str, object]:
+    return {member: row.id for row in rows for member in row.articles}
+
+
+def _partition(assigned: dict[str, object]) -> set[frozenset[str]]:
+    groups: dict[object, set[str]] = {}
+    for item, group in assigned.items():
+        groups.setdefault(group, set()).add(item)
+    return {frozenset(group) for group in groups.values()}
 
 
 def publish(
@@ -219,19 +249,33 @@ def main(argv: list[str] | None = None) -> int:
         rows = store.stories()
         state.close()
         store.close()
-        watched: dict[str, object] = {}
-        for row in rows:
-            for member in row.articles:
-                watched[member] = row.id
+        watched = _members(rows)
+    # ingest of the very articles watch read, in the order it met them: in turn across the feeds, which
+    # is the stream's order (entry i of the stream is entry i // feeds of feed i % feeds).
+    in_order = list(page_of)
+    same_pages = [read_page(Pages(resources), url) for url in in_order]
+    with tempfile.TemporaryDirectory() as folder, Store(Path(folder) / "pages.db") as direct:
+        clock = Stopwatch()
+        pages_counts = ingest(direct, pipeline, same_pages)
+        pages_seconds = clock.seconds
+        from_pages = _members(direct.stories())
+    page_ids = [article.id for article in same_pages]
+    for key in page_ids:
+        watched.setdefault(key, f"alone:{key}")
+        from_pages.setdefault(key, f"alone:{key}")
+    _, _, same_pages_agreement = bcubed(watched, from_pages)
+    same_stories = _partition({key: watched[key] for key in page_ids}) == _partition(
+        {key: from_pages[key] for key in page_ids}
+    )
     # The watch's article ids come from the pages' canonical URLs; map them back to DUC ids.
     duc_of = {article_id(canonical_url(url)): duc for url, duc in page_of.items()}
-    predicted = {duc_of[key]: story for key, story in watched.items()}
-    # ingest of the DUC documents in the order the round stored them: feed by feed, entry by entry.
-    in_watch_order = [article for index in range(args.feeds) for article in stream[index :: args.feeds]]
+    predicted = {duc_of[key]: story for key, story in watched.items() if not str(story).startswith("alone:")}
+    # ingest of the DUC documents in the order the round stored them (the stream's).
+    in_watch_order = stream
     with tempfile.TemporaryDirectory() as folder, Store(Path(folder) / "ingest.db") as direct:
         clock = Stopwatch()
         ingest_cpu = time.process_time()
-        ingest(direct, pipeline, in_watch_order)
+        duc_counts = ingest(direct, pipeline, in_watch_order)
         ingest_seconds, ingest_cpu = clock.seconds, time.process_time() - ingest_cpu
         reference: dict[str, object] = {}
         for row in direct.stories():
@@ -250,6 +294,8 @@ def main(argv: list[str] | None = None) -> int:
         {
             "articles": len(stream),
             "stored": first.added,
+            "duplicates": first.known,
+            "dealt_with": first.added + first.known + first.failed_entries,
             "failed_entries": first.failed_entries,
             "failed_feeds": first.failed_feeds,
             "stories": len(rows),
@@ -269,7 +315,14 @@ def main(argv: list[str] | None = None) -> int:
             "ingest_same_order_bcubed_f1": round(ingest_f1, 4),
             "ingest_same_order_seconds": round(ingest_seconds, 1),
             "ingest_same_order_cpu_seconds": round(ingest_cpu, 1),
-            "agreement_with_ingest_bcubed_f1": round(agreement, 4),
+            "ingest_same_pages_stored": pages_counts.added,
+            "ingest_same_pages_duplicates": pages_counts.duplicates,
+            "ingest_same_pages_seconds": round(pages_seconds, 1),
+            "agreement_with_ingest_same_pages_bcubed_f1": round(same_pages_agreement, 4),
+            "same_stories_as_ingest": same_stories,
+            "ingest_duc_texts_stored": duc_counts.added,
+            "ingest_duc_texts_duplicates": duc_counts.duplicates,
+            "agreement_with_ingest_of_duc_texts_bcubed_f1": round(agreement, 4),
             "code_version": code_version(),
             "shuffle_seed": args.seed,
         }

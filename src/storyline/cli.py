@@ -137,8 +137,9 @@ def build_parser() -> argparse.ArgumentParser:
         "watch",
         help="follow news feeds: their new articles go into a story database, round after round",
         description="Poll RSS, Atom and JSON feeds every --every minutes (or --once) and ingest their new "
-        "entries' pages into the story database as ingest does. The feeds are remembered in the database: "
-        "without FEED or --feeds, the ones it follows are polled. Each round prints one line.",
+        "entries' pages into the story database as ingest does. The feeds are remembered in the database, "
+        "and every round polls all those it follows (FEED and --feeds add to them; so do POST /feeds of "
+        "storyline serve on the same database). Each round prints one line.",
     )
     watch.add_argument("feeds", nargs="*", metavar="FEED", help="feed URLs (http/https)")
     watch.add_argument(
@@ -673,14 +674,15 @@ def _watch(args: argparse.Namespace) -> int:
     every = timedelta(minutes=args.every)
     with store, FeedState(store) as state, Fetcher(_fetch_settings(args)) as fetcher:
         state.add(given)
-        feeds = list(dict.fromkeys(given)) or [row.url for row in state.feeds()]
-        if not feeds:
+        if not state.feeds():
             print(f"storyline: error: {args.db} follows no feeds yet; give FEED URLs or --feeds FILE", file=sys.stderr)
             return EXIT_USAGE
         pipeline = Pipeline(_config(args))
         polite = Polite(fetcher)
         number = 0
         while True:
+            # Read again every round: feeds added (POST /feeds) or removed over HTTP meanwhile count.
+            feeds = [row.url for row in state.feeds()]
             chosen = feeds if args.once else due(state, feeds)
             if chosen:
                 number += 1
@@ -691,6 +693,9 @@ def _watch(args: argparse.Namespace) -> int:
                     if report.failed_feeds == len(chosen):
                         return EXIT_NOTHING_USABLE
                     return EXIT_SKIPPED if report.failed_feeds or report.failed_entries else EXIT_OK
+            elif args.once:  # every feed was removed (DELETE /feeds) since the start
+                print(f"storyline: error: {args.db} follows no feeds any more", file=sys.stderr)
+                return EXIT_NOTHING_USABLE
             time.sleep(min(60.0, every.total_seconds()))
 
 

@@ -29,4 +29,8 @@ def test_a_small_watch_run_stores_everything_with_the_fewest_requests(shared_dat
     assert result["requests_round_1_total"] == result["requests_round_1_minimum"] == 2 + 2 + 6
     assert result["round_2_requests"] == {"feed": 2, "not-modified": 2}
     assert result["round_2_pages_fetched"] == 0
-    assert 0 < result["bcubed_f1"] <= 1 and 0 < result["agreement_with_ingest_bcubed_f1"] <= 1
+    assert 0 < result["bcubed_f1"] <= 1 and 0 < result["agreement_with_ingest_of_duc_texts_bcubed_f1"] <= 1
+    # watch groups the articles it read exactly as ingest groups the same articles
+    assert result["same_stories_as_ingest"] is True
+    assert result["agreement_with_ingest_same_pages_bcubed_f1"] == 1.0
+    assert result["ingest_same_pages_stored"] == result["stored"]

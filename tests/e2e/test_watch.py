@@ -90,6 +90,10 @@ def _site(server: HTTPServer, *, robots: str = "", delay: float = 0.0) -> list[s
     return [link("/rss.xml"), link("/atom.xml"), link("/feed.json")]
 
 
+def _paths(server: HTTPServer) -> list[str]:
+    return [request.path for request, _ in server.log]
+
+
 def _pages(server: HTTPServer) -> list[str]:
     return [request.path for request, _ in server.log if not request.path.endswith((".xml", ".json", ".txt"))]
 
@@ -269,3 +273,49 @@ def test_a_killed_watch_goes_on_where_it_stopped(
     assert len(stored) == len(set(stored)) == 4 and set(at_kill) <= set(stored)
     with Store(db) as store:
         assert len(store.stories()) == 1
+
+
+@pytest.mark.slow
+def test_a_running_watch_picks_up_a_feed_added_over_http_and_drops_a_removed_one(
+    httpserver: HTTPServer, tmp_path: Path, entry_point: str, pipeline: Pipeline
+) -> None:
+    import httpx
+
+    from storyline.api import create_app
+    from tests.e2e.conftest import serving
+
+    ledger_courier, wire, _ = _site(httpserver)
+    db = tmp_path / "w.db"
+    # A watch polling every 1.2 s, started with one feed; the other is added over HTTP while it runs.
+    command = [entry_point, "watch", "--db", str(db), ledger_courier, "--every", "0.02", "--allow-private", "-q"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 480  # the models load in the watch process first
+        while len(_stored(db)) < 2:
+            assert process.poll() is None and time.monotonic() < deadline, "watch stored nothing"
+            time.sleep(0.1)
+        with (
+            Store(db) as store,
+            serving(create_app(store, pipeline=pipeline, fetch=FetchSettings(allow_private=True))) as base,
+            httpx.Client(base_url=base) as client,
+        ):
+            added = client.post("/feeds", json={"url": wire})
+            assert added.status_code == 201
+            while len(_stored(db)) < 3:  # and the Atom feed's one
+                assert process.poll() is None and time.monotonic() < deadline, f"not polled: {_paths(httpserver)}"
+                time.sleep(0.1)
+            while not client.get("/feeds").json()[1]["ok"]:  # its poll recorded once its entries are in
+                assert time.monotonic() < deadline
+                time.sleep(0.1)
+            first, second = client.get("/feeds").json()
+            assert (second["url"], second["articles_stored"]) == (wire, 1)
+            assert client.delete(f"/feeds/{first['id']}").status_code == 204
+            polls = sum(request.path == "/rss.xml" for request, _ in httpserver.log)
+            time.sleep(4)  # three rounds or more
+            assert sum(request.path == "/rss.xml" for request, _ in httpserver.log) <= polls + 1  # one in flight
+            assert sum(request.path == "/atom.xml" for request, _ in httpserver.log) >= 3  # the other goes on
+            assert [feed["url"] for feed in client.get("/feeds").json()] == [wire]
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    assert len(set(_stored(db))) == 3  # the JSON feed was never followed

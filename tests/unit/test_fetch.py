@@ -230,3 +230,82 @@ def test_read_skips_bad_urls_and_keeps_the_other_inputs(httpserver: HTTPServer, 
     # the text file's outlet is the one its text names (issue 31), as for a page
     assert [a.source for a in articles] == ["Calder Coast Observer", "Saltmarsh Courier"]
     assert [p.input for p in problems] == [httpserver.url_for("/gone")]
+
+
+class RebindingDns:
+    """A DNS server whose answer for one name changes: a public address the first time, this machine's
+    after (DNS rebinding). Other names resolve to this machine (the test server's own address)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.asked: list[str] = []
+
+    def __call__(self, host: str, port: int) -> list[str]:
+        self.asked.append(host)
+        if host == self.name and self.asked.count(host) == 1:
+            return ["93.184.215.14"]  # public: passes the check (and is not reachable from here)
+        return ["127.0.0.1"]
+
+
+@pytest.fixture
+def loopback_server() -> Iterator[HTTPServer]:
+    server = HTTPServer(host="127.0.0.1", port=0)
+    server.start()
+    yield server
+    server.clear()
+    if server.is_running():
+        server.stop()
+
+
+def test_a_name_rebound_to_a_private_address_after_the_check_is_not_reached(loopback_server: HTTPServer) -> None:
+    loopback_server.expect_request("/secret").respond_with_data(observer_page(), content_type="text/html")
+    dns = RebindingDns("news.rebind.example")
+    url = f"http://news.rebind.example:{loopback_server.port}/secret"
+    with Fetcher(FetchSettings(connect_timeout=0.5), resolve=dns) as client, pytest.raises(FetchError) as caught:
+        read_page(client, url)
+    # The connection went to the address that was checked (public, unreachable here): the name was looked
+    # up once, so the second answer (this machine) was never used, and the local server saw nothing.
+    assert dns.asked == ["news.rebind.example"]
+    assert not loopback_server.log
+    assert str(caught.value).startswith(url)
+
+
+def test_a_redirect_to_a_rebinding_name_is_not_reached_either(loopback_server: HTTPServer) -> None:
+    port = loopback_server.port
+    loopback_server.expect_request("/go").respond_with_data(
+        "", status=302, headers={"Location": f"http://news.rebind.example:{port}/secret"}
+    )
+    loopback_server.expect_request("/secret").respond_with_data(observer_page(), content_type="text/html")
+    dns = RebindingDns("news.rebind.example")
+    # The first site is one the operator allows (as a known local site); the name it redirects to is not.
+    settings = FetchSettings(allowed_hosts=frozenset({f"127.0.0.1:{port}"}), connect_timeout=0.5)
+    with Fetcher(settings, resolve=dns) as client, pytest.raises(FetchError):
+        read_page(client, f"http://127.0.0.1:{port}/go")
+    assert dns.asked == ["127.0.0.1", "news.rebind.example"]
+    assert [request.path for request, _ in loopback_server.log] == ["/go"]
+
+
+def test_a_name_that_resolves_to_a_private_address_is_refused_before_connecting(loopback_server: HTTPServer) -> None:
+    loopback_server.expect_request("/page").respond_with_data(observer_page(), content_type="text/html")
+    dns = RebindingDns("other.example")  # every other name: this machine
+    url = f"http://intranet.example:{loopback_server.port}/page"
+    with (
+        Fetcher(FetchSettings(), resolve=dns) as client,
+        pytest.raises(FetchError, match=r"intranet\.example is a private or local address \(127\.0\.0\.1\)"),
+    ):
+        read_page(client, url)
+    assert not loopback_server.log
+
+
+def test_the_connection_goes_to_the_address_resolved_while_the_request_keeps_the_name(
+    loopback_server: HTTPServer,
+) -> None:
+    loopback_server.expect_request("/page").respond_with_data(observer_page(), content_type="text/html")
+    dns = RebindingDns("other.example")  # news.pinned.example: this machine
+    settings = FetchSettings(allowed_hosts=frozenset({"news.pinned.example"}), connect_timeout=2)
+    with Fetcher(settings, resolve=dns) as client:
+        article = read_page(client, f"http://news.pinned.example:{loopback_server.port}/page")
+    assert article.source == "Calder Coast Observer"
+    assert dns.asked == ["news.pinned.example"]  # looked up once, by the resolver given, not by the system
+    ((request, _),) = loopback_server.log
+    assert request.headers["Host"] == f"news.pinned.example:{loopback_server.port}"

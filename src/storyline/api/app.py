@@ -1,4 +1,5 @@
-"""The FastAPI app: POST /articles, GET /stories, GET /stories/{id}, POST /summarize, and the web pages.
+"""The FastAPI app: POST /articles, GET /stories, GET /stories/{id}, POST /summarize, the feeds that
+``storyline watch`` follows (GET, POST, DELETE /feeds), and the web pages.
 
 Every answer to a bad request is a 4xx ``{"detail": "..."}`` (:class:`ErrorOut`) that says what is
 wrong and where, naming the field and never repeating what was sent; nothing a client sends can
@@ -24,6 +25,7 @@ from importlib import resources
 from typing import Annotated, Any
 
 from fastapi import Body, Depends, FastAPI, Query, Request, Response
+from fastapi import Path as PathParam
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
@@ -40,7 +42,7 @@ from storyline.config import Config
 from storyline.errors import InputError, StorylineError
 from storyline.pipeline import Pipeline
 from storyline.records import article_from_record, iso_date, problem_to_dict, web_url
-from storyline.sources.fetch import Fetcher, FetchSettings, Getter, read_page
+from storyline.sources.fetch import Fetcher, FetchSettings, Getter, check_address, read_page
 from storyline.stories import (
     cached_story_summary,
     ingest,
@@ -82,6 +84,10 @@ STORIES_PAGE = 50
 MAX_STORIES_PAGE = 500
 #: Field errors listed in one 422 answer.
 MAX_ERRORS = 20
+#: Feeds one database follows at most through POST /feeds (a bound on what a writer can make watch poll).
+MAX_FEEDS = 1_000
+#: An http(s) address as the API takes it (and checks again with records.web_url).
+WEB_URL = r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?([/?#][!-~]*)?$"
 
 
 #: How a write carries the server's token (documented in the schema as the writes' security).
@@ -123,7 +129,7 @@ class ArticleIn(BaseModel):
     ] = None
     url: Annotated[
         str | None,
-        Field(max_length=2_000, pattern=r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?([/?#][!-~]*)?$"),
+        Field(max_length=2_000, pattern=WEB_URL),
         AfterValidator(_web_address),
     ] = None
 
@@ -178,6 +184,29 @@ class SummarizeIn(BaseModel):
     ]
     words: Annotated[int | None, Field(ge=10, le=2_000)] = None
     compare: bool = True
+
+
+class FeedIn(BaseModel):
+    """A feed for ``storyline watch`` to follow: the address of an RSS 2.0, Atom or JSON feed."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    url: Annotated[str, Field(max_length=2_000, pattern=WEB_URL), AfterValidator(_web_address)]
+
+
+class FeedOut(BaseModel):
+    """A followed feed and its health (stories.feeds.FeedRow); times in ISO 8601, UTC."""
+
+    id: int
+    url: str
+    ok: bool
+    last_polled: str | None
+    last_success: str | None
+    failures: int
+    last_error: str | None
+    next_poll: str | None
+    entries_seen: int
+    articles_stored: int
 
 
 class FieldError(BaseModel):
@@ -267,7 +296,8 @@ def _answer(error: ApiError) -> JSONResponse:
 def _responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     said = {
         401: "the server has a token and the request does not carry it (Authorization: Bearer TOKEN)",
-        404: "no such story",
+        404: "no such story (or feed)",
+        409: f"the database follows {MAX_FEEDS:,} feeds already; remove some (DELETE /feeds/{{id}}) first",
         413: "the request is over a documented limit (body bytes, articles, words)",
         422: "a field is not as documented, or no article in the request is usable",
         503: "the server is busy with model work; try again after Retry-After seconds",
@@ -335,7 +365,7 @@ def create_app(
         store: the story database.
         config: the pipeline's settings (when no ``pipeline`` is given).
         pipeline: the models to use (default: one made from ``config``).
-        token: when given, every write (POST) must carry ``Authorization: Bearer <token>``.
+        token: when given, every write (POST, DELETE) must carry ``Authorization: Bearer <token>``.
         queue: pieces of model work that may wait before requests are refused with 503.
         fetch: how records given only by ``url`` are fetched (default: private addresses refused).
         live_every: seconds the pages wait between two polls for new articles.
@@ -560,8 +590,43 @@ def create_app(
         return HTMLResponse(render_story(row, made, updating=updating, live_every=live_every))
 
     @app.get("/feeds", summary="The feeds storyline watch follows in this database, with their health")
-    def get_feeds() -> list[dict[str, Any]]:
-        return [row.as_dict() for row in feeds.feeds()]
+    def get_feeds() -> list[FeedOut]:
+        return [FeedOut(**row.as_dict()) for row in feeds.feeds()]
+
+    @app.post(
+        "/feeds",
+        summary="Follow a feed: a storyline watch on this database polls it from its next round",
+        description="The address must be http(s) and, unless the server runs with --allow-private, resolve to "
+        "public addresses only. 201: followed from now; 200: it was followed already.",
+        status_code=201,
+        dependencies=[Depends(require_token)],
+        responses={
+            200: {"model": FeedOut, "description": "the feed was followed already"},
+            **_responses(401, 409, 422),
+        },
+    )
+    async def post_feed(payload: FeedIn, response: Response) -> FeedOut:
+        # Refused here, before watch ever fetches it (watch checks every address it connects to anyway).
+        await run_in_threadpool(check_address, payload.url, fetcher.settings)
+        followed = await run_in_threadpool(feeds.follow, payload.url, limit=MAX_FEEDS)
+        if followed is None:
+            raise ApiError(409, f"the database follows {MAX_FEEDS:,} feeds already; remove some first")
+        row, added = followed
+        if not added:
+            response.status_code = 200
+        return FeedOut(**row.as_dict())
+
+    @app.delete(
+        "/feeds/{feed_id}",
+        summary="Stop following a feed (its articles stay in their stories)",
+        status_code=204,
+        dependencies=[Depends(require_token)],
+        responses=_responses(401, 404, 422),
+    )
+    def delete_feed(feed_id: Annotated[int, PathParam(ge=1, le=MAX_ID)]) -> Response:
+        if not feeds.remove(feed_id):
+            raise ApiError(404, f"no feed {feed_id}; GET /feeds lists them")
+        return Response(status_code=204)
 
     @app.get("/live", summary="A small listing for pages that refresh themselves: every story's id, title and articles")
     def get_live() -> dict[str, Any]:

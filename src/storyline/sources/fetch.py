@@ -8,9 +8,13 @@ User-Agent that names Storyline and where to read about it.
 
 Addresses: a host whose address (after DNS resolution) is private, loopback, link-local or
 otherwise not public is refused, on the first request and on every redirect, unless the operator
-allows it (``allow_private``; the tests' local server needs it). The check resolves the name
-itself; httpx then resolves it again to connect, so a name whose answer changes in between (DNS
-rebinding) is not caught here.
+allows it (``allow_private``; the tests' local server needs it). The check is made where the
+connection is opened (:class:`_PinnedBackend`, httpx's network layer): the name is resolved once,
+every address checked, and the socket connected to one of those very addresses, while the request
+keeps the name for its Host header and for TLS (server name, certificate). So a name that answers
+a public address to the check and a private one a moment later (DNS rebinding) cannot slip through:
+there is no second lookup. Environment proxies are not used (``trust_env=False``), as a proxy
+would make the checked address that of the proxy.
 
 A page becomes an Article as a saved HTML file does (sources.html, trafilatura), then:
 the outlet is the page's site name or else its domain, ``published`` the page's date, and the
@@ -30,11 +34,13 @@ import logging
 import re
 import socket
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from email.message import Message
 from typing import Protocol
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import SplitResult, urljoin, urlsplit
 
+import httpcore
 import httpx
 
 from storyline.errors import InputError
@@ -52,11 +58,13 @@ __all__ = [
     "FetchSettings",
     "Fetcher",
     "Getter",
+    "Resolver",
     "Response",
     "canonical_url",
     "check_address",
     "is_url",
     "read_page",
+    "system_resolver",
 ]
 
 log = logging.getLogger(__name__)
@@ -134,34 +142,137 @@ def _host_key(url: str) -> str:
     return (parts.hostname or "").lower()
 
 
-def check_address(url: str, settings: FetchSettings) -> None:
-    """Refuse a URL whose host resolves to an address that is not public (unless allowed).
+#: What turns a host name and port into addresses to connect to ("93.184.215.14", "2606:2800::1"), in
+#: the order to try them. The default asks the system (getaddrinfo); the tests give one of their own
+#: to play a DNS server whose answers change.
+Resolver = Callable[[str, int], list[str]]
+
+
+def system_resolver(host: str, port: int) -> list[str]:
+    """The addresses of ``host`` from the system's resolver, in its order, each once.
+
+    Raises:
+        OSError: the name does not resolve (socket.gaierror).
+        UnicodeError: the name cannot be encoded.
+    """
+    found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return list(dict.fromkeys(str(address[0]) for *_, address in found))
+
+
+class _Refused(Exception):
+    """An address not to connect to (or a name with none); the message lacks the URL, added by the caller."""
+
+
+def _allowed(host: str, port: int, settings: FetchSettings) -> bool:
+    host = host.lower()
+    return settings.allow_private or host in settings.allowed_hosts or f"{host}:{port}" in settings.allowed_hosts
+
+
+def _checked_addresses(host: str, port: int, settings: FetchSettings, resolve: Resolver) -> list[str]:
+    """The addresses of ``host`` to connect to, every one of them public unless the host is allowed.
+
+    Raises:
+        _Refused: the name does not resolve, or one of its addresses is not public (private, loopback,
+            link-local, reserved, multicast): a name that answers with one such address is refused
+            whole, as which address a later connection would use is not ours to say.
+    """
+    try:
+        addresses = resolve(host, port)
+    except (OSError, UnicodeError) as error:
+        raise _Refused(f"the host name does not resolve ({error}); check the address") from error
+    if not addresses:
+        raise _Refused("the host name has no address; check the address")
+    if _allowed(host, port, settings):
+        return addresses
+    for address in addresses:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+        if not ip.is_global or ip.is_multicast:
+            raise _Refused(
+                f"{host} is a private or local address ({ip}); refused. "
+                "Run with --allow-private to fetch from your own network"
+            )
+    return addresses
+
+
+def _split_web_url(url: str) -> SplitResult:
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise FetchError(f"{url}: not an http(s) address; give a web page's URL", input=url)
+    return parts
+
+
+def check_address(url: str, settings: FetchSettings, resolve: Resolver = system_resolver) -> None:
+    """Refuse a URL whose host resolves to an address that is not public (unless allowed), before
+    anything is fetched from it (a feed added over HTTP). The fetch itself checks again where it
+    connects, and connects to the address it checked.
 
     Raises:
         FetchError: not http(s), no host, the name does not resolve, or an address is private,
             loopback, link-local, reserved or multicast.
     """
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        raise FetchError(f"{url}: not an http(s) address; give a web page's URL", input=url)
-    if (
-        settings.allow_private
-        or parts.hostname.lower() in settings.allowed_hosts
-        or parts.netloc in settings.allowed_hosts
-    ):
-        return
+    parts = _split_web_url(url)
     try:
-        found = socket.getaddrinfo(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
-    except (socket.gaierror, UnicodeError) as error:
-        raise FetchError(f"{url}: the host name does not resolve ({error}); check the address", input=url) from error
-    for *_, address in found:
-        ip = ipaddress.ip_address(str(address[0]).split("%", 1)[0])
-        if not ip.is_global or ip.is_multicast:
-            raise FetchError(
-                f"{url}: {parts.hostname} is a private or local address ({ip}); refused. "
-                "Run with --allow-private to fetch from your own network",
-                input=url,
-            )
+        port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
+        _checked_addresses(parts.hostname or "", port, settings, resolve)
+    except ValueError as error:  # a port out of range
+        raise FetchError(f"{url}: not a valid address ({error}); check the port", input=url) from error
+    except _Refused as error:
+        raise FetchError(f"{url}: {error}", input=url) from error
+
+
+class _PinnedBackend(httpcore.NetworkBackend):
+    """httpx's network layer with the address check inside: each new connection resolves its host once,
+    checks the addresses (_checked_addresses) and connects to one of them, never to the name. TLS still
+    names the host (httpcore passes the URL's host as the server name), so certificates are checked
+    against the name asked for."""
+
+    def __init__(self, settings: FetchSettings, resolve: Resolver) -> None:
+        self._settings = settings
+        self._resolve = resolve
+        self._inner = httpcore.SyncBackend()
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.NetworkStream:
+        failure: httpcore.ConnectError | httpcore.ConnectTimeout | None = None
+        for address in _checked_addresses(host, port, self._settings, self._resolve):
+            try:
+                return self._inner.connect_tcp(
+                    address, port, timeout=timeout, local_address=local_address, socket_options=socket_options
+                )
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as error:  # the next address, as a browser would
+                failure = error
+        assert failure is not None  # _checked_addresses returns at least one address
+        raise failure
+
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None
+    ) -> httpcore.NetworkStream:
+        raise _Refused("not a network address")
+
+    def sleep(self, seconds: float) -> None:
+        self._inner.sleep(seconds)
+
+
+class _PinnedTransport(httpx.HTTPTransport):
+    """httpx's transport over a connection pool whose network layer is a :class:`_PinnedBackend`."""
+
+    def __init__(self, backend: _PinnedBackend, limits: httpx.Limits) -> None:
+        super().__init__(limits=limits, trust_env=False)
+        # httpx builds its pool without a way to name the network layer: the same pool, with ours. A
+        # change of httpx that drops _pool fails the DNS rebinding tests (tests/unit/test_fetch.py).
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(trust_env=False),
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=backend,
+        )
 
 
 def _version() -> str:
@@ -173,19 +284,22 @@ def _version() -> str:
 class Fetcher:
     """An HTTP client for pages and feeds (one per run; close it, or use it as a context manager)."""
 
-    def __init__(self, settings: FetchSettings | None = None) -> None:
+    def __init__(self, settings: FetchSettings | None = None, *, resolve: Resolver = system_resolver) -> None:
+        """``resolve`` turns host names into addresses (the system's resolver unless a test plays DNS)."""
         self.settings = settings or FetchSettings()
         timeout = httpx.Timeout(
             self.settings.read_timeout, connect=self.settings.connect_timeout, pool=self.settings.deadline
         )
+        limits = httpx.Limits(max_connections=32, max_keepalive_connections=16)
         self._client = httpx.Client(
+            transport=_PinnedTransport(_PinnedBackend(self.settings, resolve), limits),
+            trust_env=False,  # no proxy from the environment: the address checked must be the one reached
             timeout=timeout,
             follow_redirects=False,  # followed here, so that every hop's address is checked
             headers={
                 "User-Agent": self.settings.user_agent.format(version=_version()),
                 "Accept-Encoding": "gzip, deflate",
             },
-            limits=httpx.Limits(max_connections=32, max_keepalive_connections=16),
         )
 
     def close(self) -> None:
@@ -210,7 +324,6 @@ class Fetcher:
             FetchError: refused address, timeout, connection failure, too many redirects, a body over
                 the size cap, or a status other than 2xx/304.
         """
-        settings = self.settings
         sent = dict(headers or {})
         if accept:
             sent["Accept"] = accept
@@ -218,7 +331,7 @@ class Fetcher:
         chain: list[str] = []
         current = url
         while True:
-            check_address(current, settings)
+            _split_web_url(current)  # the address itself is checked where the connection opens (_PinnedBackend)
             try:
                 with self._client.stream("GET", current, headers=sent) as answer:
                     if answer.status_code in _REDIRECTS and "location" in answer.headers:
@@ -244,6 +357,8 @@ class Fetcher:
                         raise _status_error(url, answer.status_code)
                     body = self._read_body(url, answer, started)
                     return Response(str(answer.url), answer.status_code, found, body, tuple(chain))
+            except _Refused as error:
+                raise FetchError(f"{current}: {error}", input=url) from error
             except httpx.TimeoutException as error:
                 raise FetchError(
                     f"{url}: no answer in time ({type(error).__name__}); try again later", input=url, retry=True

@@ -40,6 +40,7 @@ def next_poll(now: datetime, every: timedelta, failures: int) -> datetime:
 class FeedRow:
     """One feed's state."""
 
+    id: int  # the row's id (DELETE /feeds/{id})
     url: str
     etag: str | None
     last_modified: str | None
@@ -54,6 +55,7 @@ class FeedRow:
     def as_dict(self) -> dict[str, Any]:
         """The feed's health as JSON (GET /feeds)."""
         return {
+            "id": self.id,
             "url": self.url,
             "ok": self.failures == 0 and self.last_success is not None,
             "last_polled": self.last_polled,
@@ -67,7 +69,7 @@ class FeedRow:
 
 
 _COLUMNS = (
-    "url, etag, last_modified, last_polled, last_success, last_error, failures, next_poll, entries_seen,"
+    "rowid, url, etag, last_modified, last_polled, last_success, last_error, failures, next_poll, entries_seen,"
     " articles_stored"
 )
 
@@ -108,6 +110,44 @@ class FeedState:
                 self._db.execute("ROLLBACK")
                 raise
 
+    def follow(self, url: str, *, limit: int, now: datetime | None = None) -> tuple[FeedRow, bool] | None:
+        """Follow one feed (a feed added over HTTP): its row and whether it is new, or None when ``limit``
+        feeds are followed already and it is not one of them."""
+        stamp = _iso(now or datetime.now(UTC))
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                row = self._db.execute(f"SELECT {_COLUMNS} FROM feeds WHERE url = ?", (url,)).fetchone()
+                added = row is None
+                if added:
+                    (count,) = self._db.execute("SELECT count(*) FROM feeds").fetchone()
+                    if count >= limit:
+                        self._db.execute("ROLLBACK")
+                        return None
+                    self._db.execute("INSERT INTO feeds (url, added_at) VALUES (?, ?)", (url, stamp))
+                    row = self._db.execute(f"SELECT {_COLUMNS} FROM feeds WHERE url = ?", (url,)).fetchone()
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+        return FeedRow(*row), added
+
+    def remove(self, feed_id: int) -> bool:
+        """Stop following a feed, forgetting its entries (its articles stay in their stories); False when
+        no feed has this id. A watch in the middle of a round finishes the entries it has in hand."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                found = self._db.execute("SELECT url FROM feeds WHERE rowid = ?", (feed_id,)).fetchone()
+                if found is not None:
+                    self._db.execute("DELETE FROM feed_entries WHERE feed_url = ?", found)
+                    self._db.execute("DELETE FROM feeds WHERE rowid = ?", (feed_id,))
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+        return found is not None
+
     def feeds(self) -> list[FeedRow]:
         """Every feed followed, in the order they were added."""
         with self._lock:
@@ -143,10 +183,11 @@ class FeedState:
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
+                # Nothing is recorded for a feed no longer followed (removed over HTTP during the round).
                 self._db.execute(
                     "INSERT OR REPLACE INTO feed_entries (feed_url, key, link, outcome, article_id, story_id, message,"
-                    " seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (url, key, link, outcome, article_id, story_id, message, stamp),
+                    " seen_at) SELECT ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM feeds WHERE url = ?)",
+                    (url, key, link, outcome, article_id, story_id, message, stamp, url),
                 )
                 self._db.execute(
                     "UPDATE feeds SET entries_seen = entries_seen + 1, articles_stored = articles_stored + ?"
