@@ -51,7 +51,6 @@ from storyline.sources.outlet import outlet_from_url
 from storyline.types import Article, Problem
 
 __all__ = [
-    "DEFAULT_MAX_BYTES",
     "MAX_REDIRECTS",
     "USER_AGENT",
     "FetchError",
@@ -69,8 +68,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-#: The default page size cap (the limit lives with the other input limits).
-DEFAULT_MAX_BYTES = MAX_PAGE_BYTES
 MAX_REDIRECTS = 5
 #: The User-Agent: Storyline, its version (filled in by the Fetcher) and what it is.
 USER_AGENT = "Storyline/{version} (news summarizer; reads public news pages and feeds)"
@@ -104,7 +101,7 @@ class FetchSettings:
     read_timeout: float = 20.0
     #: The whole fetch, however slowly the bytes trickle in (a read timeout is per chunk).
     deadline: float = 60.0
-    max_bytes: int = DEFAULT_MAX_BYTES
+    max_bytes: int = MAX_PAGE_BYTES
     allow_private: bool = False
     #: Hosts reached whatever their address ("127.0.0.1:8080", "localhost"): for a known local site
     #: while every other private address stays refused.
