@@ -245,18 +245,22 @@ def _expand(path: Path | None, given: str, problems: list[Problem], on_error: On
 
 def _read_one(path: Path | None, problems: list[Problem]) -> list[Article]:
     name = _name(path)
-    too_large = InputError(
-        f"{name}: over {MAX_FILE_BYTES / 1e6:.0f} MB is too large to be an article; split it into one file per article",
-        input=name,
-    )
+
+    def too_large() -> InputError:
+        return InputError(
+            f"{name}: over {MAX_FILE_BYTES / 1e6:.0f} MB is too large to be an article; "
+            "split it into one file per article",
+            input=name,
+        )
+
     if path is None:
         data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)  # no more than the limit held
         if len(data) > MAX_FILE_BYTES:
-            raise too_large
+            raise too_large()
         suffix = None
     else:
         if path.stat().st_size > MAX_FILE_BYTES:
-            raise too_large
+            raise too_large()
         try:
             data = path.read_bytes()
         except OSError as error:
