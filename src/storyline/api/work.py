@@ -10,6 +10,9 @@ pieces of work wait; the next is refused with :class:`Busy` at once (the app ans
 from __future__ import annotations
 
 import asyncio
+import ctypes
+import ctypes.util
+import functools
 import logging
 import threading
 import time
@@ -74,6 +77,9 @@ class ModelWork:
                 self._taken -= 1
                 self._pending_keys.discard(key)
                 self._seconds = 0.8 * self._seconds + 0.2 * (time.perf_counter() - started)
+                idle = self._taken == 0
+            if idle:
+                release_memory()
 
     async def run(self, function: Callable[[], T]) -> T:
         """Run ``function`` on the model thread and wait for it without holding up the event loop.
@@ -100,6 +106,28 @@ class ModelWork:
         """Stop taking work; what is queued is dropped, and what runs is waited for (so the store it
         writes to is not closed under it)."""
         self._executor.shutdown(wait=True, cancel_futures=True)
+
+
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's ``malloc_trim``, or None where the C library has none (musl, macOS)."""
+    name = ctypes.util.find_library("c")
+    try:
+        trim = ctypes.CDLL(name).malloc_trim if name else None
+    except (OSError, AttributeError):
+        return None
+    if trim is not None:
+        trim.argtypes, trim.restype = [ctypes.c_size_t], ctypes.c_int
+    return trim
+
+
+def release_memory() -> None:
+    """Hand the memory freed by the model work back to the system. glibc's malloc keeps freed
+    blocks in its per-thread arenas, so without this a server's resident size after a large
+    summary stays near that summary's peak, and wanders with whichever threads did the work."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
 
 
 def _log_failure(future: Future[object]) -> None:
