@@ -176,6 +176,23 @@ def _summarized(client: httpx.Client, story_id: int, timeout: float = 600) -> No
         time.sleep(0.5)
 
 
+def _idle_rss_mb(client: httpx.Client, pid: int, timeout: float = 600) -> tuple[float, float]:
+    """The server's resident memory once it is idle: no model work queued or running (a background
+    summary holds the models' working memory while it runs) for two seconds. Returns the memory and
+    the seconds waited for it."""
+    clock = Stopwatch()
+    quiet_since: float | None = None
+    while clock.seconds < timeout:
+        if client.get("/health").json()["model_work"] == 0:
+            quiet_since = clock.seconds if quiet_since is None else quiet_since
+            if clock.seconds - quiet_since >= 2:
+                return _rss_mb(pid), round(clock.seconds, 1)
+        else:
+            quiet_since = None
+        time.sleep(0.25)
+    raise SystemExit(f"serve_load: the server was still busy {timeout:.0f} s after the readers stopped")
+
+
 def _open_files(pid: int) -> int:
     """Files (SQLite connections among them) a process holds open (Linux /proc)."""
     return len(list(Path(f"/proc/{pid}/fd").iterdir()))
@@ -290,7 +307,9 @@ def main(argv: list[str] | None = None) -> int:
                 row["articles_lost"] = (totals["articles_sent"] - totals["articles_acknowledged"]) + (
                     totals["articles_added"] - row["stored"]
                 )
-                row["server_rss_mb"] = round(_rss_mb(server.pid), 1)
+                row["server_rss_mb"] = round(_rss_mb(server.pid), 1)  # as the run ends, work maybe in flight
+                idle, waited = _idle_rss_mb(client, server.pid)
+                row["server_idle_rss_mb"], row["idle_after_s"] = round(idle, 1), waited
                 row["server_open_files"] = _open_files(server.pid)
                 results["runs"].append(row)
                 print(json.dumps(row), file=sys.stderr)
@@ -306,9 +325,9 @@ def main(argv: list[str] | None = None) -> int:
     args.output.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(
         "| run | phase | reads | p50 ms | p95 ms | p99 ms | max ms | 5xx | 503 | no summary yet | stale | lost "
-        "| server RSS MB | open files |"
+        "| server RSS MB at the end | idle | open files |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for row in results["runs"]:
         for phase in ("ingest", "summarize"):
             reads = row[f"{phase}_reads"]
@@ -316,7 +335,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"| {row['run']} | {phase} | {reads['reads']} | {reads['p50_ms']} | {reads['p95_ms']} | "
                 f"{reads['p99_ms']} | {reads['max_ms']} | {reads['server_errors']} | {reads['busy_503']} | "
                 f"{reads['stories_preparing']} | {reads['stories_stale']} | {row['articles_lost']} | "
-                f"{row['server_rss_mb']} | {row['server_open_files']} |"
+                f"{row['server_rss_mb']} | {row['server_idle_rss_mb']} | {row['server_open_files']} |"
             )
     shutil.rmtree(folder, ignore_errors=True)
     return 0
