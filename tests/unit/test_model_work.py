@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -68,5 +69,35 @@ def test_issue_32_memory_the_model_work_frees_goes_back_to_the_system() -> None:
         asyncio.run(work.run(allocate))
         assert work.waiting == 0
         assert _resident_mb() - before < 40
+    finally:
+        work.close()
+
+
+def test_issue_32_background_work_that_failed_is_held_back_before_it_is_tried_again() -> None:
+    """A story whose summary fails is not remade on every read of it, only once the wait is over."""
+    work = ModelWork(retry_failed=0.5)
+    calls: list[str] = []
+
+    def fail() -> None:
+        calls.append("failed")
+        raise ValueError("an article the models cannot take")
+
+    def settle() -> None:
+        deadline = time.monotonic() + 10
+        while work.waiting and time.monotonic() < deadline:
+            time.sleep(0.01)
+
+    try:
+        assert work.start(("story", 7), fail)
+        settle()
+        assert not work.start(("story", 7), fail)  # failed a moment ago: held back
+        assert work.start(("story", 8), lambda: calls.append("other"))  # other keys are not
+        settle()
+        time.sleep(0.6)
+        assert work.start(("story", 7), lambda: calls.append("made"))  # the wait is over
+        settle()
+        assert work.start(("story", 7), lambda: calls.append("again"))  # and a success forgets the failure
+        settle()
+        assert calls == ["failed", "other", "made", "again"]
     finally:
         work.close()

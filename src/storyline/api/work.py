@@ -16,11 +16,12 @@ import functools
 import logging
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeVar
 
-__all__ = ["MAX_QUEUED", "Busy", "ModelWork"]
+__all__ = ["MAX_QUEUED", "RETRY_FAILED_SECONDS", "Busy", "ModelWork", "release_memory"]
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +30,11 @@ T = TypeVar("T")
 #: Pieces of model work waiting behind the running one before more are refused (503). A story
 #: summary takes 5-7 s on 2 cores, so a full queue is about a minute of work.
 MAX_QUEUED = 8
+#: Seconds before background work that failed is tried again under the same key: a story whose
+#: summary fails (an article the models cannot take) would otherwise be tried on every read.
+RETRY_FAILED_SECONDS = 300.0
+#: Failed keys remembered at most (the oldest are forgotten first).
+MAX_FAILED_KEYS = 4096
 
 
 class Busy(Exception):
@@ -44,9 +50,10 @@ class ModelWork:
 
     Args:
         queue: pieces of work that may wait behind the running one.
+        retry_failed: seconds before background work that failed under a key is queued again.
     """
 
-    def __init__(self, queue: int = MAX_QUEUED) -> None:
+    def __init__(self, queue: int = MAX_QUEUED, retry_failed: float = RETRY_FAILED_SECONDS) -> None:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="storyline-models")
         self._capacity = queue + 1
         # Work a read asks for in passing (a story's new summary) takes at most half the places, so
@@ -55,6 +62,8 @@ class ModelWork:
         self._lock = threading.Lock()
         self._taken = 0
         self._pending_keys: set[object] = set()
+        self._retry_failed = retry_failed
+        self._failed: OrderedDict[object, float] = OrderedDict()  # key -> when its work last failed
         self._seconds = 5.0  # a running mean of how long one piece takes, for Retry-After
 
     @property
@@ -70,16 +79,32 @@ class ModelWork:
 
     def _run(self, function: Callable[[], T], key: object = None) -> T:
         started = time.perf_counter()
+        failed = False
         try:
             return function()
+        except BaseException:
+            failed = True
+            raise
         finally:
             with self._lock:
                 self._taken -= 1
                 self._pending_keys.discard(key)
                 self._seconds = 0.8 * self._seconds + 0.2 * (time.perf_counter() - started)
+                if key is not None:
+                    self._note_outcome(key, failed)
                 idle = self._taken == 0
             if idle:
                 release_memory()
+
+    def _note_outcome(self, key: object, failed: bool) -> None:
+        """Remember when background work under ``key`` failed (held back for a while), or forget it."""
+        if not failed:
+            self._failed.pop(key, None)
+            return
+        self._failed[key] = time.monotonic()
+        self._failed.move_to_end(key)
+        while len(self._failed) > MAX_FAILED_KEYS:
+            self._failed.popitem(last=False)
 
     async def run(self, function: Callable[[], T]) -> T:
         """Run ``function`` on the model thread and wait for it without holding up the event loop.
@@ -91,16 +116,26 @@ class ModelWork:
         return await asyncio.wrap_future(self._executor.submit(self._run, function))
 
     def start(self, key: object, function: Callable[[], object]) -> bool:
-        """Queue ``function`` without waiting for it, unless work under ``key`` is queued already or
-        the queue is half full (it is then left for a later call); True when queued."""
+        """Queue ``function`` without waiting for it, unless work under ``key`` is queued already, failed
+        less than ``retry_failed`` seconds ago, or the queue is half full (it is then left for a later
+        call); True when queued."""
         with self._lock:  # one check and one claim, so two reads at once never queue one story twice
             if key in self._pending_keys or self._taken >= self._background_capacity:
+                return False
+            failed = self._failed.get(key)
+            if failed is not None and time.monotonic() - failed < self._retry_failed:
                 return False
             self._taken += 1
             self._pending_keys.add(key)
         future = self._executor.submit(self._run, function, key)
-        future.add_done_callback(_log_failure)
+        future.add_done_callback(self._done)
         return True
+
+    def _done(self, future: Future[object]) -> None:
+        error = None if future.cancelled() else future.exception()
+        if error is not None:
+            log.error("background model work failed (not tried again for %.0f s): %s", self._retry_failed, error)
+            log.debug("the failure", exc_info=error)
 
     def close(self) -> None:
         """Stop taking work; what is queued is dropped, and what runs is waited for (so the store it
@@ -128,9 +163,3 @@ def release_memory() -> None:
     trim = _malloc_trim()
     if trim is not None:
         trim(0)
-
-
-def _log_failure(future: Future[object]) -> None:
-    error = None if future.cancelled() else future.exception()
-    if error is not None:
-        log.error("background model work failed: %s", error, exc_info=error)
