@@ -29,6 +29,7 @@ from storyline.compare import compare as compare_sources
 from storyline.compare import load_judge
 from storyline.config import Config
 from storyline.errors import InputError
+from storyline.memory import trim_heap
 from storyline.nlp.dates import find_dateline
 from storyline.nlp.embed import Encoder, load_encoder, resolve_model
 from storyline.nlp.segment import import_spacy, load_spacy, segment_many
@@ -103,6 +104,15 @@ class Pipeline:
                 local_files_only=self.config.local_files_only,
             )
         return self._encoder
+
+    def release_memory(self) -> None:
+        """Give back to the system the memory the last work freed: what the encoder's runtime keeps
+        for its largest batch so far, and what the C heap keeps. For a process that stays up between
+        pieces of work (``serve``); the models stay loaded."""
+        release = getattr(self._encoder, "release_memory", None)
+        if release is not None:
+            release()
+        trim_heap()
 
     def load(self) -> None:
         """Load both models now, rather than on first use: the encoder on a second thread while

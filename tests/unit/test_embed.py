@@ -13,6 +13,7 @@ import pytest
 
 from storyline.config import DEFAULT_EMBEDDING_MODEL, Config
 from storyline.errors import ConfigError, ModelLoadError
+from storyline.memory import trim_heap
 from storyline.nlp.embed import OnnxEncoder, SentenceTransformerEncoder, load_encoder, resolve_model
 from storyline.nlp.export_onnx import ExportError, onnx_path, read_spec
 
@@ -232,3 +233,30 @@ def test_the_export_script_makes_a_file_that_gives_torchs_vectors(tmp_path: Path
         [sys.executable, "-m", "storyline.nlp.export_onnx"], capture_output=True, text=True, env=environment, check=True
     )
     assert again.stdout.strip() == str(path) and "exporting" not in again.stderr  # found, not made again
+
+
+def _resident_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError("no VmRSS in /proc/self/status")
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs /proc")
+def test_issue_32_the_onnx_encoder_gives_back_what_its_largest_batch_took() -> None:
+    """onnxruntime's arena grows to the largest batch and keeps it: a server would hold 170 MB more
+    after one batch of long sentences. release_memory gives it back, and the vectors stay the same."""
+    encoder = _onnx(1)
+    words = ("the committee said on tuesday that the new rules would take effect next year " * 20).split()
+    long = [" ".join([str(row), *words[:190]]) for row in range(16)]  # 16 rows near the 256-token limit
+    short = ["The committee said the rules would take effect next year."]
+    before = encoder.encode(short)
+    baseline = _resident_mb()
+    encoder.encode(long)
+    grown = _resident_mb()
+    encoder.release_memory()
+    trim_heap()
+    released = _resident_mb()
+    assert grown - baseline > 60
+    assert released - baseline < (grown - baseline) / 3
+    np.testing.assert_array_equal(encoder.encode(short), before)

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from storyline.api.work import Busy, ModelWork, _malloc_trim
+from storyline.api.work import Busy, ModelWork
+from storyline.memory import _malloc_trim
 
 
 def test_issue_32_background_work_is_queued_once_a_key_and_leaves_room_for_requests() -> None:

@@ -374,7 +374,7 @@ def create_app(
         The ASGI app (the FastAPI app inside :class:`~storyline.api.guard.Guard`, as ``.app``).
     """
     models = pipeline or Pipeline(config)
-    work = ModelWork(queue)
+    work = ModelWork(queue, on_idle=models.release_memory)
     fetcher = Fetcher(fetch)
     feeds = FeedState(store)
     app = FastAPI(

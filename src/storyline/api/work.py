@@ -10,9 +10,6 @@ pieces of work wait; the next is refused with :class:`Busy` at once (the app ans
 from __future__ import annotations
 
 import asyncio
-import ctypes
-import ctypes.util
-import functools
 import logging
 import threading
 import time
@@ -21,7 +18,9 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeVar
 
-__all__ = ["MAX_QUEUED", "RETRY_FAILED_SECONDS", "Busy", "ModelWork", "release_memory"]
+from storyline.memory import trim_heap
+
+__all__ = ["MAX_QUEUED", "RETRY_FAILED_SECONDS", "Busy", "ModelWork"]
 
 log = logging.getLogger(__name__)
 
@@ -51,9 +50,16 @@ class ModelWork:
     Args:
         queue: pieces of work that may wait behind the running one.
         retry_failed: seconds before background work that failed under a key is queued again.
+        on_idle: called on the model thread whenever the queue empties, to give back the memory the
+            work freed (the app passes ``Pipeline.release_memory``).
     """
 
-    def __init__(self, queue: int = MAX_QUEUED, retry_failed: float = RETRY_FAILED_SECONDS) -> None:
+    def __init__(
+        self,
+        queue: int = MAX_QUEUED,
+        retry_failed: float = RETRY_FAILED_SECONDS,
+        on_idle: Callable[[], object] = trim_heap,
+    ) -> None:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="storyline-models")
         self._capacity = queue + 1
         # Work a read asks for in passing (a story's new summary) takes at most half the places, so
@@ -63,6 +69,7 @@ class ModelWork:
         self._taken = 0
         self._pending_keys: set[object] = set()
         self._retry_failed = retry_failed
+        self._on_idle = on_idle
         self._failed: OrderedDict[object, float] = OrderedDict()  # key -> when its work last failed
         self._seconds = 5.0  # a running mean of how long one piece takes, for Retry-After
 
@@ -94,7 +101,7 @@ class ModelWork:
                     self._note_outcome(key, failed)
                 idle = self._taken == 0
             if idle:
-                release_memory()
+                self._on_idle()
 
     def _note_outcome(self, key: object, failed: bool) -> None:
         """Remember when background work under ``key`` failed (held back for a while), or forget it."""
@@ -141,25 +148,3 @@ class ModelWork:
         """Stop taking work; what is queued is dropped, and what runs is waited for (so the store it
         writes to is not closed under it)."""
         self._executor.shutdown(wait=True, cancel_futures=True)
-
-
-@functools.cache
-def _malloc_trim() -> Callable[[int], int] | None:
-    """glibc's ``malloc_trim``, or None where the C library has none (musl, macOS)."""
-    name = ctypes.util.find_library("c")
-    try:
-        trim = ctypes.CDLL(name).malloc_trim if name else None
-    except (OSError, AttributeError):
-        return None
-    if trim is not None:
-        trim.argtypes, trim.restype = [ctypes.c_size_t], ctypes.c_int
-    return trim
-
-
-def release_memory() -> None:
-    """Hand the memory freed by the model work back to the system. glibc's malloc keeps freed
-    blocks in its per-thread arenas, so without this a server's resident size after a large
-    summary stays near that summary's peak, and wanders with whichever threads did the work."""
-    trim = _malloc_trim()
-    if trim is not None:
-        trim(0)
