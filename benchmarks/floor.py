@@ -1,7 +1,8 @@
 """The models' floor (issue 37): the least time any Storyline run can take with its two models,
 against the targets it is judged by, in one run.
 
-    python -m benchmarks.floor [--every 10] [--duc-limit 50] [--data ../shared/data] [--out results]
+    python -m benchmarks.floor [--every 10] [--chunk 16] [--duc-limit 50] [--datasets duc2004,multinews-test]
+                               [--data ../shared/data] [--out results]
 
 Every summary and every comparison needs each sentence split by spaCy (tokens, parser for the
 sentence bounds, named entities) and each distinct sentence encoded by the sentence encoder. This
@@ -121,6 +122,7 @@ def main(argv: list[str] | None = None) -> int:
         default=CHUNK,
         help=f"Multi-News clusters through the models together (default {CHUNK}, as batch)",
     )
+    parser.add_argument("--datasets", default="duc2004,multinews-test", help="comma-separated subset")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     cpus = os.cpu_count() or 1
@@ -132,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     # DUC 2004 is judged one cluster a call (benchmarks.timing); the Multi-News test set through batch.
     plan = (("duc2004", lambda c: c[: args.duc_limit], 1), ("multinews-test", lambda c: c[:: args.every], args.chunk))
-    for dataset, choose, chunk in plan:
+    for dataset, choose, chunk in (step for step in plan if step[0] in args.datasets.split(",")):
         path = args.data / DATASETS[dataset].files[0]
         if not path.is_file():
             print(f"floor: {path} is missing; give --data, the folder holding the data sets", file=sys.stderr)
