@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
 import resource
 import subprocess
 import time
@@ -17,7 +18,18 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-__all__ = ["DATA", "REPO", "RESULTS", "SHARED", "Stopwatch", "UsageError", "code_version", "read_jsonl", "sha256_file"]
+__all__ = [
+    "DATA",
+    "REPO",
+    "RESULTS",
+    "SHARED",
+    "Stopwatch",
+    "UsageError",
+    "code_version",
+    "read_jsonl",
+    "save_results",
+    "sha256_file",
+]
 
 #: The repository, the shared folder beside it (data and seeds, never copied in) and the results folder.
 REPO = Path(__file__).resolve().parents[1]
@@ -97,3 +109,11 @@ def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
         for line in handle:
             if line.strip():
                 yield json.loads(line)
+
+
+def save_results(path: Path, results: dict[str, Any]) -> None:
+    """Write a benchmark's results as indented JSON to ``path`` (its folder made if need be), with the
+    machine's load average at the end (``load_average_at_end``) added to them."""
+    results["load_average_at_end"] = os.getloadavg()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

@@ -27,14 +27,13 @@ machine.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import DATA, RESULTS, Stopwatch, code_version
+from benchmarks.common import DATA, RESULTS, Stopwatch, code_version, save_results
 from benchmarks.datasets import DATASETS, LOADERS, Cluster
 from benchmarks.peers import Context, build_system
 from benchmarks.rouge import progress
@@ -149,9 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         entry["floor_wall_per_cluster"] = (entry["spacy_cpu_per_cluster"] + entry["encoder_cpu_per_cluster"]) / cpus
         entry["floor_wall_whole_set"] = entry["floor_wall_per_cluster"] * len(every)
         result["datasets"][dataset] = entry
-    result["load_average_at_end"] = os.getloadavg()
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "floor.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    save_results(args.out / "floor.json", result)
     print(table(result))
     return 0
 

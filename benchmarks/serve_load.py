@@ -36,7 +36,7 @@ from typing import Any
 
 import httpx
 
-from benchmarks.common import DATA, RESULTS, Stopwatch, code_version, read_jsonl, sha256_file
+from benchmarks.common import DATA, RESULTS, Stopwatch, code_version, read_jsonl, save_results, sha256_file
 
 #: Targets of issue 32 for reads during model work.
 P95_TARGET_MS = 300
@@ -320,9 +320,7 @@ def main(argv: list[str] | None = None) -> int:
         except subprocess.TimeoutExpired:
             server.kill()
         log.close()
-    results["load_average_at_end"] = os.getloadavg()
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    save_results(args.output, results)
     print(
         "| run | phase | reads | p50 ms | p95 ms | p99 ms | max ms | 5xx | 503 | no summary yet | stale | lost "
         "| server RSS MB at the end | idle | open files |"

@@ -37,7 +37,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import DATA, RESULTS, Stopwatch, code_version, sha256_file
+from benchmarks.common import DATA, RESULTS, Stopwatch, code_version, save_results, sha256_file
 from benchmarks.datasets import Cluster, load_duc2004, load_multinews
 from benchmarks.peers import make_sumy
 
@@ -239,9 +239,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"throughput: {name} per-stage pass ...", file=sys.stderr, flush=True)
                 entry["stages"] = stage_seconds(clusters, words)
             results["datasets"][name] = entry
-    results["load_average_at_end"] = os.getloadavg()
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "throughput.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    save_results(args.out / "throughput.json", results)
     print(table(results))
     return 0
 
